@@ -1,0 +1,309 @@
+"""Verifying the audit trail (`python main.py check`, app/services/checks.py).
+
+1. The chain: ids follow each other, each event's hash matches its columns, each names the
+   hash of the one before, and the head row names the newest event. The first break is
+   reported with the event's number, time, action and actor.
+2. The seals: the index of latest seals (audit_seals) agrees with the seals in the chain, and
+   every sealed row still has the fingerprint the program gave it (a row edited or deleted
+   with another tool no longer does).
+3. Coverage: every row of a sealed table was written by the program: it has a seal, or lies
+   in a range a bulk event (demo data, import) accounted for, whose row count still holds.
+
+Limits, said plainly: someone who rewrites the whole chain from the changed row onwards with
+this algorithm (the program is open) is not caught by the file alone; backups keep the
+earlier chain. Rows added in bulk are counted, not fingerprinted, until the program changes
+them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, exists, func, not_, or_, select
+from sqlalchemy.engine import Connection
+
+from app.audit import (
+    FOUND_CHANGED,
+    SEALED,
+    event_hash,
+    fingerprint,
+    key_as_text,
+    key_column,
+    read_rows,
+    table_of,
+)
+from app.db import Database
+from app.i18n import _
+from app.models import AuditEvent, AuditHead, AuditSeal
+
+MAX_LISTED = 20
+FETCH = 2000
+
+
+@dataclass
+class Trail:
+    """What walking the chain found."""
+
+    problem: str | None = None
+    last_id: int = 0
+    last_hash: str = "0" * 64
+    count: int = 0
+    seals: dict[tuple[str, str], tuple[int, str | None]] = field(default_factory=dict)
+    ranges: list[tuple[str, int, int, int]] = field(default_factory=list)  # table, a, b, n
+    found: list[str] = field(default_factory=list)  # tampering the program ran into
+
+
+def describe_event(row: Any) -> str:
+    target = f" {row.target}" if row.target else ""
+    return _("audit event #{id} ({time}, {action}{target}, by {actor})", id=row.id,
+             time=f"{row.at:%Y-%m-%d %H:%M:%S}", action=row.action, target=target,
+             actor=row.actor_name)
+
+
+def _events(conn: Connection) -> Iterator[Any]:
+    result = conn.execution_options(yield_per=FETCH).execute(
+        select(AuditEvent.__table__).order_by(AuditEvent.id))
+    yield from result
+
+
+def walk_chain(conn: Connection) -> Trail:
+    trail = Trail()
+    previous: Any = None
+    for row in _events(conn):
+        trail.count += 1
+        if trail.problem is None:
+            trail.problem = _link_problem(row, previous, trail)
+        trail.last_id, trail.last_hash, previous = row.id, row.hash, row
+        _collect(row, trail)
+    if trail.problem is None:
+        trail.problem = _head_problem(conn, trail, previous)
+    return trail
+
+
+def _link_problem(row: Any, previous: Any, trail: Trail) -> str | None:
+    expected = trail.last_id + 1
+    if row.id != expected:
+        if row.id < expected:
+            return _("The audit trail is out of order at {event}.", event=describe_event(row))
+        return _("Audit event #{missing} was deleted: {event} follows #{before}.",
+                 missing=expected, event=describe_event(row), before=trail.last_id)
+    digest = event_hash(row.id, row.at, row.actor_id, row.actor_name, row.action, row.target,
+                        row.data, row.seals, row.prev_hash)
+    if digest != row.hash:
+        return _("The {event} was changed after it was recorded.", event=describe_event(row))
+    if row.prev_hash != trail.last_hash:
+        if previous is None:
+            return _("The audit trail does not start at its beginning: the events before "
+                     "{event} were removed.", event=describe_event(row))
+        return _("The {event} was changed after it was recorded (the next event no longer "
+                 "follows it).", event=describe_event(previous))
+    return None
+
+
+def _head_problem(conn: Connection, trail: Trail, newest: Any) -> str | None:
+    head = conn.execute(select(AuditHead.last_id, AuditHead.last_hash)).first()
+    if head is None:
+        return None if trail.count == 0 else _("The audit trail's head record is missing.")
+    if head.last_id > trail.last_id:
+        return _("Audit event #{missing} and later were deleted (the newest left is #{last}).",
+                 missing=trail.last_id + 1, last=trail.last_id)
+    if head.last_id != trail.last_id or head.last_hash != trail.last_hash:
+        return _("The newest {event} does not match the audit trail's head record.",
+                 event=describe_event(newest) if newest is not None else "#0")
+    return None
+
+
+def _collect(row: Any, trail: Trail) -> None:
+    try:
+        seals = json.loads(row.seals)
+        data = json.loads(row.data)
+    except ValueError:
+        return
+    for table, key, fp in seals if isinstance(seals, list) else []:
+        trail.seals[(str(table), str(key))] = (row.id, fp)
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if row.action == FOUND_CHANGED and isinstance(rows, list):
+        trail.found.extend(
+            _("{row} had been changed outside the program; noticed when {actor} changed it "
+              "at {time} (audit event #{id}).", row=row_name(str(t), str(k), None, label),
+              actor=row.actor_name, time=f"{row.at:%Y-%m-%d %H:%M}", id=row.id)
+            for t, k, label in (list(r) + [""] * (3 - len(r)) for r in rows))
+        return
+    if isinstance(rows, dict):
+        for table, span in rows.items():
+            if isinstance(span, list) and len(span) == 3:
+                trail.ranges.append((str(table), int(span[0]), int(span[1]), int(span[2])))
+
+
+def _index_problems(conn: Connection, trail: Trail) -> list[str]:
+    """The seal index must say what the chain says."""
+    index = {(r.table_name, r.row_key): (r.audit_id, r.fingerprint)
+             for r in conn.execute(select(AuditSeal.__table__))}
+    problems = []
+    for key in sorted(set(index) | set(trail.seals)):
+        if index.get(key) != trail.seals.get(key):
+            audit_id = (trail.seals.get(key) or index.get(key) or (0, None))[0]
+            problems.append(_("The record of {row} was altered (audit event #{id}).",
+                              row=row_name(key[0], key[1], None), id=audit_id))
+    return problems
+
+
+def row_name(table: str, key: str, row: Any, label: str = "") -> str:
+    """A row as people know it: the complaint's reference, the account's user name ..."""
+    if table == "settings":
+        return _("setting {key}", key=key)
+    if row is not None:
+        label = str(row.get({"complaints": "reference", "users": "username"}.get(table, ""),
+                            "") or "")
+    if label and table == "complaints":
+        return _("complaint {reference}", reference=label)
+    if label and table == "users":
+        return _("account {name}", name=label)
+    return _("row {key} of table {table}", key=key, table=table)
+
+
+def _row_problems(conn: Connection, trail: Trail) -> list[str]:
+    problems: list[str] = []
+    by_table: dict[str, dict[str, tuple[int, str | None]]] = {}
+    for (table, key), seal in trail.seals.items():
+        by_table.setdefault(table, {})[key] = seal
+    for name in sorted(by_table):
+        if name not in SEALED:
+            continue
+        tbl = table_of(name)
+        seals = by_table[name]
+        current = read_rows(conn, tbl, sorted(seals))
+        for key in sorted(seals, key=_sort_key):
+            audit_id, fp = seals[key]
+            row = current.get(key)
+            if fp is None and row is not None:
+                problems.append(_("{row} was deleted by the program (audit event #{id}) but "
+                                  "is back.", row=row_name(name, key, row), id=audit_id))
+            elif fp is not None and row is None:
+                problems.append(_("{row} was deleted outside the program (last recorded by "
+                                  "audit event #{id}).", row=row_name(name, key, None),
+                                  id=audit_id))
+            elif fp is not None and row is not None and fingerprint(tbl, row) != fp:
+                problems.append(_("{row} was changed outside the program (last recorded by "
+                                  "audit event #{id}).", row=row_name(name, key, row),
+                                  id=audit_id))
+    return problems
+
+
+def _sort_key(key: str) -> tuple[int, str]:
+    return (int(key), "") if key.isdigit() else (0, key)
+
+
+def _coverage_problems(conn: Connection, trail: Trail) -> list[str]:
+    problems: list[str] = []
+    deleted = {(t, k) for (t, k), (_id, fp) in trail.seals.items() if fp is None}
+    for name in SEALED:
+        table: Table = table_of(name)
+        col = key_column(table)
+        spans = [(a, b, n) for t, a, b, n in trail.ranges if t == name]
+        unsealed = ~exists(select(AuditSeal.row_key).where(
+            AuditSeal.table_name == name, AuditSeal.row_key == key_as_text(table)))
+        query = select(table).where(unsealed)
+        if spans:
+            query = query.where(not_(or_(*(col.between(a, b) for a, b, _n in spans))))
+        for row in conn.execute(query.order_by(col).limit(MAX_LISTED)).mappings():
+            key = str(row[col.name])
+            problems.append(_("{row} was added outside the program.",
+                              row=row_name(name, key, row)))
+        for a, b, n in spans:
+            now = conn.execute(select(func.count()).select_from(table)
+                               .where(col.between(a, b))).scalar_one()
+            gone = sum(1 for t, k in deleted if t == name and k.isdigit() and a <= int(k) <= b)
+            if now + gone < n:
+                problems.append(_("{count} row(s) of table {table} added in bulk (ids {first}"
+                                  "–{last}) were deleted outside the program.",
+                                  count=n - now - gone, table=name, first=a, last=b))
+            elif now + gone > n:
+                problems.append(_("{count} row(s) were added to table {table} among the ids "
+                                  "{first}–{last} outside the program.",
+                                  count=now + gone - n, table=name, first=a, last=b))
+    return problems
+
+
+def check_chain(db: Database) -> list[str]:
+    """Problems with the audit trail, the first chain break first; [] when all holds."""
+    with db.read() as session:
+        conn = session.connection()
+        trail = walk_chain(conn)
+        problems = [trail.problem] if trail.problem else []
+        problems += trail.found
+        problems += _index_problems(conn, trail)
+        problems += _row_problems(conn, trail)
+        problems += _coverage_problems(conn, trail)
+        problems += _backup_problems(db, conn)
+    return problems[:MAX_LISTED]
+
+
+# --- the trail as the backups saw it ------------------------------------------------------
+# Rewriting the whole chain from an edited event onwards leaves a consistent file; but each
+# backup's manifest names the newest event it held (id and hash), and that event must still
+# be in the trail unless a restore replaced the trail since.
+
+
+def audit_head_of_file(path: Path) -> list[Any] | None:
+    """[id, hash] of the newest audit event in a SQLite file (for a backup's manifest)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"
+                           ).fetchone()
+    except sqlite3.DatabaseError:
+        return None  # a database from before the audit trail
+    finally:
+        conn.close()
+    return [int(row[0]), str(row[1])] if row else None
+
+
+def _backup_heads(db: Database) -> list[tuple[Path, datetime, list[Any]]]:
+    from app import backup_rotation
+    from app.services.backups import backup_folder, remembered_folders
+
+    if db.paths.db_file is None:
+        return []
+    folders = dict.fromkeys([backup_folder(db), *remembered_folders(db.paths)])
+    found = []
+    for folder in folders:
+        for b in backup_rotation.scan(folder, db.paths.db_file.stem):
+            try:
+                with zipfile.ZipFile(b.path) as zf:
+                    manifest = json.loads(zf.read("manifest.json"))
+            except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+                continue  # not readable: the backup check of its own says so
+            head = manifest.get("audit_head")
+            if isinstance(head, list) and len(head) == 2:
+                found.append((b.path, b.made_at, head))
+    return found
+
+
+def _backup_problems(db: Database, conn: Connection) -> list[str]:
+    restored = conn.execute(select(func.max(AuditEvent.at)).where(
+        AuditEvent.action == "restore")).scalar()
+    problems = []
+    for path, made_at, (event_id, digest) in _backup_heads(db):
+        if restored is not None and made_at <= restored:
+            continue  # that trail was replaced by a restore (itself in the trail)
+        now = conn.execute(select(AuditEvent.hash).where(AuditEvent.id == int(event_id))
+                           ).scalar()
+        if now != digest:
+            problems.append(_("Audit event #{id} is not the one the backup {file} holds: the "
+                              "trail was rewritten after {time}.", id=event_id, file=path.name,
+                              time=f"{made_at:%Y-%m-%d %H:%M}"))
+    return problems[:3]
+
+
+def chain_summary(db: Database) -> tuple[int, str]:
+    """How many events the trail holds and the newest hash (to note down or compare)."""
+    with db.read() as session:
+        head = session.execute(select(AuditHead.last_id, AuditHead.last_hash)).first()
+    return (int(head[0]), str(head[1])) if head else (0, "0" * 64)

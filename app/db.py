@@ -1,0 +1,174 @@
+"""Engine and sessions. SQLite and PostgreSQL specifics live here only; services stay portable.
+
+SQLite is opened with foreign keys on, WAL, synchronous=FULL (an acknowledged save survives a
+power cut) and a busy timeout. Write transactions start with BEGIN IMMEDIATE so two processes
+on one file queue up for the write lock instead of failing half-way with "database is locked".
+
+PostgreSQL (several counters on one server) keeps the same model: a write transaction first
+takes a transaction-level advisory lock, so writers queue up one after the other exactly as on
+SQLite, and every check a service makes inside its transaction (stage guards, the customer
+looked up by phone, the next reference number, the audit chain's head) sees the latest
+committed data. Writes run at READ COMMITTED (each statement after the lock sees everything
+committed before it); read sessions run at REPEATABLE READ, READ ONLY: one consistent snapshot
+per read, as a SQLite read transaction has, and a service that writes in a read session fails
+loudly instead of having its change silently dropped.
+
+Optimistic locking: a complaint's `version` column (models.py) is checked by load_complaint
+(app/services/common.py) against the version the window showed; should an UPDATE still find
+the row changed underneath (SQLAlchemy's StaleDataError), write() reports it as the same
+Conflict, in this one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.errors import Conflict, DeskError
+from app.i18n import N_
+from app.paths import Paths
+
+BUSY_TIMEOUT_S = 30
+# PostgreSQL: one advisory lock key per database serialises writers ("CDsk" as a number).
+WRITE_LOCK_KEY = 0x4344_736B
+PG_CONNECT_TIMEOUT_S = 5  # an unreachable server is reported at once, not after minutes
+# A transaction left open by a counter PC that froze (or slept) would keep the write lock;
+# the server ends it after this long. Writes take milliseconds, imports seconds.
+PG_IDLE_IN_TRANSACTION_S = 120
+BUSY = N_("The database is busy with another counter's work (an import or a backup, for "
+          "example); nothing was saved. Try again in a moment.")
+PG_POOL = {"pool_size": 3, "max_overflow": 4, "pool_timeout": BUSY_TIMEOUT_S,
+           "pool_recycle": 1800, "pool_pre_ping": True}
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def pg_connect_args(url: str) -> dict[str, Any]:
+    """Connection settings for a server database; what the URL itself says wins."""
+    given = set(make_url(url).query)
+    wanted: dict[str, Any] = {
+        "connect_timeout": PG_CONNECT_TIMEOUT_S,
+        "application_name": "complaint-desk",
+        # Waiting for the write lock as long as SQLite waits for its file lock, then an error.
+        "options": f"-c lock_timeout={BUSY_TIMEOUT_S}s "
+                   f"-c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_S}s",
+        # A server gone (cable, reboot) is noticed within about a minute, not hours.
+        "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
+    return {k: v for k, v in wanted.items() if k not in given}
+
+
+def _postgresql_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("write", False):
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)", {"key": WRITE_LOCK_KEY})
+
+
+def _note_changed_complaints(session: Session, _context: Any, _instances: Any) -> None:
+    """Remember which complaints this flush updates: should the UPDATE find one changed
+    underneath, the flush fails and expires them, and Conflict still names the complaint."""
+    from app.models import Complaint
+
+    session.info["changing"] = [o.reference for o in session.dirty if isinstance(o, Complaint)]
+
+
+def _busy(error: OperationalError) -> bool:
+    """The write lock was not had in time (PostgreSQL lock_not_available, SQLite's locked)."""
+    return (getattr(error.orig, "sqlstate", None) == "55P03"
+            or "database is locked" in str(error.orig))
+
+
+def _stale_reference(session: Session) -> str:
+    changing = session.info.get("changing") or [""]
+    return str(changing[0])
+
+
+class Database:
+    """One database: engine plus read and write session factories."""
+
+    def __init__(self, paths: Paths, echo: bool = False) -> None:
+        self.paths = paths
+        self.url = paths.db_url
+        self.is_sqlite = self.url.startswith("sqlite")
+        self.is_postgresql = self.url.startswith("postgresql")
+        read_options: dict[str, Any] = {}
+        write_options: dict[str, Any] = {"write": True}
+        if self.is_sqlite:
+            assert paths.db_file is not None
+            paths.db_file.parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(
+                self.url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_S}
+            )
+            _sqlite_setup(self.engine)
+        elif self.is_postgresql:
+            self.engine = create_engine(self.url, echo=echo,
+                                        connect_args=pg_connect_args(self.url), **PG_POOL)
+            _postgresql_setup(self.engine)
+            read_options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+            write_options["isolation_level"] = "READ COMMITTED"
+        else:
+            self.engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+        self._read = sessionmaker(
+            self.engine.execution_options(**read_options), expire_on_commit=False
+        )
+        self._write = sessionmaker(
+            self.engine.execution_options(**write_options), expire_on_commit=False
+        )
+        event.listen(self._write, "before_flush", _note_changed_complaints)
+        from app import audit  # every write transaction keeps the audit trail (app/audit.py)
+
+        audit.install(self._write)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; rolled back at the end."""
+        with self._read() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block, or not at all.
+
+        Raises Conflict when a complaint changed elsewhere between reading and writing it, and
+        DeskError(BUSY) when the write lock could not be had within BUSY_TIMEOUT_S.
+        """
+        with self._write() as session, session.begin():
+            try:
+                yield session
+                session.flush()  # a stale UPDATE fails here, where its complaint is known
+            except StaleDataError as e:
+                raise Conflict(_stale_reference(session)) from e
+            except OperationalError as e:
+                if _busy(e):  # waited BUSY_TIMEOUT_S for another counter's long work
+                    raise DeskError(BUSY) from e
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()

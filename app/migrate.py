@@ -1,0 +1,110 @@
+"""Bring a database to the program's schema: backup copy first, then Alembic upgrade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from app.db import WRITE_LOCK_KEY, Database
+from app.errors import DeskError
+from app.i18n import N_
+from app.paths import Paths
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class NewerDatabase(DeskError):
+    """The database was written by a newer version of the program."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(N_("This database was written by a newer version of the program "
+                            "(schema {revision}); update the program to open it."),
+                         revision=revision)
+        self.revision = revision
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_copy(db: Database, label: str) -> Path | None:
+    """A consistent copy of the SQLite file (online backup API), before changing its schema.
+
+    Written as a `before-migration` backup into the backup folder (app/services/backups.py),
+    so it is listed and restorable like any other; `label` is kept for callers' logs.
+    """
+    if not db.is_sqlite or db.paths.db_file is None or not db.paths.db_file.exists():
+        return None
+    from app.backup_rotation import KIND_BEFORE_MIGRATION
+    from app.services.backups import create_backup
+
+    return create_backup(db, KIND_BEFORE_MIGRATION).path
+
+
+def upgrade(db: Database) -> Path | None:
+    """Upgrade to head if needed; returns the backup made before migrating, if any."""
+    current = current_revision(db)
+    script = ScriptDirectory.from_config(_config())
+    head = script.get_current_head()
+    if current == head:
+        return None
+    if current is not None and script.get_revision(current) is None:
+        raise NewerDatabase(current)
+    backup = backup_copy(db, f"before-{head}") if current is not None else None
+    cfg = _config()
+    with db.engine.begin() as conn:
+        if db.is_postgresql:
+            # Two counters starting a new version at once: one migrates, the other waits for
+            # the write lock (app/db.py) and then finds the work done.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)",
+                                 {"key": WRITE_LOCK_KEY})
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return backup
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return backup
+
+
+def open_database(db_arg: str | None = None) -> Database:
+    """The database named by --db / $COMPLAINT_DESK_DB / the default, at the current schema."""
+    from app.paths import resolve
+
+    paths = resolve(db_arg)
+    check_file(paths)
+    db = Database(paths)
+    upgrade(db)
+    return db
+
+
+def check_file(paths: Paths) -> None:
+    """Raise DamagedDatabase (naming the latest good backup) before anything touches a file
+    that is not a sound Complaint Desk database; the file itself is left as it is."""
+    from app.damage import DamagedDatabase, diagnose, unchanged_since_close
+
+    if paths.db_file is None:
+        return
+    problem = diagnose(paths.db_file,
+                       scan=not unchanged_since_close(paths.db_file, paths.data_dir))
+    if problem is not None:
+        from app.services.restore import latest_good_backup
+
+        backup = latest_good_backup(paths)
+        raise DamagedDatabase(paths.db_file, problem, backup.path if backup else None,
+                              backup.made_at if backup else None)

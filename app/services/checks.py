@@ -1,0 +1,136 @@
+"""`check`: is the database sound? Integrity, foreign keys, audit chain, attachments, backups.
+
+Each check adds what it passed or the problems it found; `notes` are facts worth knowing that
+are not faults (e.g. the age of the latest backup). Checks that other parts of the program
+provide (the audit trail's hash chain) are listed in OPTIONAL_CHECKS as "module:function"
+returning a list of problem texts, and run when that module exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import Database
+from app.i18n import N_, _
+from app.models import Attachment
+from app.services.attachments import sha256_of
+
+MAX_LISTED = 20
+# (title msgid, "module:function(db) -> list[str] of problems"); a missing module is skipped.
+OPTIONAL_CHECKS: tuple[tuple[str, str], ...] = (
+    (N_("Audit trail"), "app.audit_check:check_chain"),
+)
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        return ([f"OK   {p}" for p in self.passed] + [f"NOTE {n}" for n in self.notes]
+                + [f"BAD  {p}" for p in self.problems])
+
+
+def _sqlite_structure(session: Session, report: CheckReport) -> None:
+    result = [r[0] for r in session.execute(text(f"PRAGMA integrity_check({MAX_LISTED})"))]
+    if result == ["ok"]:
+        report.passed.append(_("Database integrity"))
+    else:
+        report.problems.extend(_("Database integrity: {detail}", detail=" ".join(r.split()))
+                               for r in result)
+    fk = session.execute(text("PRAGMA foreign_key_check")).all()
+    if fk:
+        report.problems.extend(
+            _("Broken link in table {table}, row {row}", table=r[0], row=r[1])
+            for r in fk[:MAX_LISTED])
+    else:
+        report.passed.append(_("Links between records"))
+
+
+def _attachments(db: Database, session: Session, report: CheckReport) -> None:
+    root = db.paths.attachments.resolve()
+    bad = 0
+    known: set[str] = set()
+    for a in session.scalars(select(Attachment)):
+        path = (root / a.stored_name).resolve()
+        known.add(str(path))
+        if not path.is_relative_to(root):
+            report.problems.append(_("Attachment outside the attachments folder: {name}",
+                                     name=a.stored_name))
+            bad += 1
+        elif not path.is_file():
+            report.problems.append(_("Attachment missing: {name}", name=a.stored_name))
+            bad += 1
+        elif sha256_of(path) != a.sha256:
+            report.problems.append(_("Attachment changed: {name}", name=a.stored_name))
+            bad += 1
+    if not bad:
+        report.passed.append(_("Attachments ({count}, checksums verified)", count=len(known)))
+    if root.is_dir():
+        # A file without a record is left by a save that was interrupted before it committed:
+        # harmless, but worth knowing.
+        stray = sum(1 for p in root.rglob("*")
+                    if p.is_file() and str(p.resolve()) not in known)
+        if stray:
+            report.notes.append(_("{count} file(s) in the attachments folder belong to no "
+                                  "complaint", count=stray))
+
+
+def _optional(db: Database, report: CheckReport) -> None:
+    for title, target in OPTIONAL_CHECKS:
+        module_name, func_name = target.split(":")
+        try:
+            fn: Callable[[Database], list[str]] = getattr(
+                importlib.import_module(module_name), func_name)
+        except (ImportError, AttributeError):
+            continue
+        try:
+            problems = fn(db)
+        except Exception as e:  # noqa: BLE001 - a check that cannot run is itself a finding
+            problems = [_("could not be checked: {reason}", reason=str(e).splitlines()[0])]
+        if problems:
+            report.problems.extend(_("{field}: {problem}", field=_(title), problem=p)
+                                   for p in problems[:MAX_LISTED])
+        else:
+            report.passed.append(_(title))
+
+
+def _backups(db: Database, report: CheckReport) -> None:
+    from app import backup_rotation
+    from app.services.backups import backup_folder, remembered_folders
+
+    if db.paths.db_file is None:
+        return
+    folders = [backup_folder(db), *remembered_folders(db.paths)]
+    found = [b for f in dict.fromkeys(folders)
+             for b in backup_rotation.scan(f, db.paths.db_file.stem)]
+    if not found:
+        report.notes.append(_("No backup of this database yet"))
+        return
+    latest = max(found, key=lambda b: b.made_at)
+    days = (clock.now() - latest.made_at).days
+    report.notes.append(_("Latest backup: {file} ({days} day(s) old)", file=str(latest.path),
+                          days=days))
+
+
+def run_checks(db: Database) -> CheckReport:
+    report = CheckReport()
+    with db.read() as session:
+        if db.is_sqlite:
+            _sqlite_structure(session, report)
+        _attachments(db, session, report)
+    _optional(db, report)
+    _backups(db, report)
+    return report

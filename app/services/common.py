@@ -1,0 +1,123 @@
+"""What every service shares: who acts, loading a complaint for change, its workflow facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.i18n import N_
+from app.models import Complaint, Investigation, ListValue, Revisit, Solution, User
+from app.workflow import SUPERVISOR_ROLES, Facts
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person doing something: their account id (None for the system), name and role."""
+
+    user_id: int | None
+    name: str
+    role: str  # clerk | supervisor | admin
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in SUPERVISOR_ROLES
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a change service returns: the complaint's stage and new version after the change."""
+
+    reference: str
+    stage: str
+    version: int
+
+
+# Used where no accounts exist yet (a new database, the command line before sign-in).
+SYSTEM = Actor(None, "system", "admin")
+
+
+def require_supervisor(actor: Actor, action: str) -> None:
+    if not actor.is_supervisor:
+        raise PermissionDenied(action, "supervisor")
+
+
+def load_complaint(
+    session: Session, reference: str, expected_version: int | None = None
+) -> Complaint:
+    """The complaint to change; Conflict if it changed since the caller read `expected_version`."""
+    ref = reference.strip().replace("\x00", "")  # PostgreSQL refuses NUL in a query
+    complaint = session.scalar(select(Complaint).where(Complaint.reference == ref))
+    if complaint is None:
+        raise NotFound(N_("No complaint with reference {reference}"), reference=reference)
+    if expected_version is not None and complaint.version != expected_version:
+        raise Conflict(complaint.reference)
+    return complaint
+
+
+def touch(complaint: Complaint, now: datetime) -> None:
+    """Mark the complaint changed: bumps its version, so other windows notice."""
+    complaint.updated_at = now
+    # Even when nothing else of the row changed within the same second (a contact, a note,
+    # an agreement): otherwise the version stays and optimistic locking misses the change.
+    flag_modified(complaint, "updated_at")
+
+
+def list_value(session: Session, kind: str, code: str | None, field: str) -> ListValue | None:
+    if code is None:
+        return None
+    # A code that is not valid Unicode (lone surrogate) or holds a NUL (PostgreSQL refuses
+    # it in any query) cannot even be looked up: unknown.
+    known = code.encode("utf-8", "replace").decode("utf-8") == code and "\x00" not in code
+    value = session.scalar(
+        select(ListValue).where(ListValue.kind == kind, ListValue.code == code)
+    ) if known else None
+    if value is None:
+        raise ValidationError(field, N_("has an unknown value \"{value}\""),
+                              value=code[:40].encode("utf-8", "replace").decode("utf-8"))
+    return value
+
+
+def user_by_id(session: Session, user_id: int | None, field: str = "owner") -> User | None:
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise ValidationError(field, N_("is not an active staff account"))
+    return user
+
+
+def facts_of(session: Session, c: Complaint) -> Facts:
+    """Everything the workflow guards look at, for one complaint."""
+    inv = session.scalar(select(Investigation).where(Investigation.complaint_id == c.id))
+    sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
+    last_revisit = session.scalar(
+        select(Revisit)
+        .where(Revisit.complaint_id == c.id, Revisit.done_at.is_not(None))
+        .order_by(Revisit.done_at.desc(), Revisit.id.desc())
+        .limit(1)
+    )
+    revisit_current = (
+        last_revisit is not None
+        and last_revisit.done_at is not None
+        and (c.resolved_at is None or last_revisit.done_at >= c.resolved_at)
+    )
+    return Facts(
+        stage=c.stage,
+        category_set=c.category_id is not None,
+        severity_set=bool(c.severity),
+        owner_set=c.owner_id is not None,
+        due_set=c.due_at is not None,
+        findings=bool(inv and inv.findings),
+        responsibility=bool(inv and inv.responsibility),
+        solution_proposed=bool(sol and sol.types),
+        approval_state=sol.approval_state if sol else "not_needed",
+        customer_agreed=bool(sol and sol.customer_agreed_at),
+        implemented=bool(sol and sol.implemented_at),
+        revisit_done=revisit_current,
+        revisit_satisfied=last_revisit.satisfied if revisit_current and last_revisit else None,
+    )

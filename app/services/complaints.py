@@ -1,0 +1,270 @@
+"""Reading one complaint whole (detail panel, slip, CLI) and editing its intake fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app import clock, validation
+from app.codes import CHANNELS, DEMANDS, EMOTIONS, TIERS
+from app.db import Database
+from app.errors import ValidationError
+from app.i18n import N_, get_language
+from app.models import (
+    SHORT_LEN,
+    TEXT_LEN,
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    Contact,
+    Customer,
+    Investigation,
+    ListValue,
+    Revisit,
+    Solution,
+    User,
+)
+from app.services.common import SYSTEM, Actor, Saved, facts_of, list_value, load_complaint, touch
+from app.settings import get as get_setting
+from app.sla import is_overdue
+from app.timeline import describe, record
+from app.workflow import Facts, allowed_moves
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    kind: str
+    text: str  # in the language current when read
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ContactEntry:
+    at: datetime
+    method: str
+    summary: str
+    unreachable: bool
+    by: str
+
+
+@dataclass(frozen=True)
+class RevisitEntry:
+    scheduled_for: date
+    done_at: datetime | None
+    method: str | None
+    satisfaction: int | None
+    comment: str | None
+    satisfied: bool | None
+
+
+@dataclass(frozen=True)
+class AttachmentEntry:
+    id: int
+    name: str
+    stored_name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ComplaintDetail:
+    id: int
+    reference: str
+    version: int
+    stage: str
+    received_at: datetime
+    channel: str
+    customer_id: int | None
+    customer_name: str
+    phone: str | None
+    email: str | None
+    tier: str
+    customer_complaints: int
+    subject: str | None  # codes (labels via `labels`)
+    category: str | None
+    department: str | None
+    labels: dict[str, str]  # subject/category/department labels in the current language
+    location: str | None
+    staff_involved: str | None
+    description: str
+    emotion: str | None
+    demands: list[str]
+    severity: str
+    owner_id: int | None
+    owner_name: str
+    recorded_by: str
+    verified: str | None
+    first_contact_due_at: datetime | None
+    first_contact_at: datetime | None
+    due_at: datetime | None
+    paused_since: datetime | None
+    paused_minutes: int
+    overdue: bool
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str | None
+    reopen_count: int
+    is_repeat: bool
+    satisfaction: int | None
+    findings: str | None = None
+    root_cause: str | None = None
+    responsibility: str | None = None
+    evidence: str | None = None
+    solution_types: list[str] = field(default_factory=list)
+    amount_cents: int = 0
+    solution_description: str | None = None
+    approval_state: str = "not_needed"
+    approval_comment: str | None = None
+    customer_agreed_at: datetime | None = None
+    implementation: str | None = None
+    implemented_at: datetime | None = None
+    approval_threshold_cents: int = 0
+    facts: Facts | None = None
+    allowed_moves: list[str] = field(default_factory=list)
+    contacts: list[ContactEntry] = field(default_factory=list)
+    revisits: list[RevisitEntry] = field(default_factory=list)
+    attachments: list[AttachmentEntry] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDetail:
+    """Everything about one complaint; NotFound if the reference is unknown."""
+    lang = get_language()
+    with db.read() as session:
+        c = load_complaint(session, reference)
+        cust = session.get(Customer, c.customer_id) if c.customer_id else None
+        owner = session.get(User, c.owner_id) if c.owner_id else None
+        recorder = session.get(User, c.recorded_by_id) if c.recorded_by_id else None
+        inv = session.scalar(select(Investigation).where(Investigation.complaint_id == c.id))
+        sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
+        lists = {lv.id: lv for lv in session.scalars(select(ListValue).where(
+            ListValue.id.in_([i for i in (c.subject_id, c.category_id, c.department_id) if i])))}
+        users = {u.id: u.display_name for u in session.scalars(select(User))}
+        count = session.scalar(select(func.count()).select_from(Complaint).where(
+            Complaint.customer_id == c.customer_id)) if c.customer_id else 1
+        facts = facts_of(session, c)
+
+        def lv(i: int | None) -> ListValue | None:
+            return lists.get(i) if i else None
+
+        # Events name list values (category, root cause ...) by code; label them here.
+        list_labels = {(v.kind, v.code): v.label(lang) for v in session.scalars(
+            select(ListValue).where(ListValue.kind.in_(
+                ("subject", "category", "department", "root_cause"))))}
+        events = session.scalars(select(ComplaintEvent).where(
+            ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))
+        contacts = session.scalars(select(Contact).where(Contact.complaint_id == c.id)
+                                   .order_by(Contact.at, Contact.id))
+        visits = session.scalars(select(Revisit).where(Revisit.complaint_id == c.id)
+                                 .order_by(Revisit.id))
+        files = session.scalars(select(Attachment).where(Attachment.complaint_id == c.id)
+                                .order_by(Attachment.id))
+        return ComplaintDetail(
+            id=c.id, reference=c.reference, version=c.version, stage=c.stage,
+            received_at=c.received_at, channel=c.channel, customer_id=c.customer_id,
+            customer_name=cust.name if cust else "", phone=cust.phone if cust else None,
+            email=cust.email if cust else None, tier=cust.tier if cust else "ordinary",
+            customer_complaints=int(count or 1),
+            subject=(s.code if (s := lv(c.subject_id)) else None),
+            category=(k.code if (k := lv(c.category_id)) else None),
+            department=(d.code if (d := lv(c.department_id)) else None),
+            labels={name: v.label(lang) for name, i in (
+                ("subject", c.subject_id), ("category", c.category_id),
+                ("department", c.department_id)) if (v := lv(i)) is not None},
+            location=c.location, staff_involved=c.staff_involved, description=c.description,
+            emotion=c.emotion, demands=list(c.demands or []), severity=c.severity,
+            owner_id=c.owner_id, owner_name=owner.display_name if owner else "",
+            recorded_by=recorder.display_name if recorder else "",
+            verified=c.verified, first_contact_due_at=c.first_contact_due_at,
+            first_contact_at=c.first_contact_at, due_at=c.due_at, paused_since=c.paused_since,
+            paused_minutes=c.paused_minutes,
+            overdue=is_overdue(c.stage, c.due_at, clock.now(), c.paused_since),
+            resolved_at=c.resolved_at, closed_at=c.closed_at, close_reason=c.close_reason,
+            reopen_count=c.reopen_count, is_repeat=c.is_repeat, satisfaction=c.satisfaction,
+            findings=inv.findings if inv else None, root_cause=inv.root_cause if inv else None,
+            responsibility=inv.responsibility if inv else None,
+            evidence=inv.evidence if inv else None,
+            solution_types=list(sol.types) if sol else [],
+            amount_cents=sol.amount_cents if sol else 0,
+            solution_description=sol.description if sol else None,
+            approval_state=sol.approval_state if sol else "not_needed",
+            approval_comment=sol.approval_comment if sol else None,
+            customer_agreed_at=sol.customer_agreed_at if sol else None,
+            implementation=sol.implementation if sol else None,
+            implemented_at=sol.implemented_at if sol else None,
+            approval_threshold_cents=int(get_setting(session, "approval_threshold")),
+            facts=facts, allowed_moves=allowed_moves(facts, role),
+            contacts=[ContactEntry(x.at, x.method, x.summary, x.unreachable,
+                                   users.get(x.by_id or 0, "")) for x in contacts],
+            revisits=[RevisitEntry(v.scheduled_for, v.done_at, v.method, v.satisfaction,
+                                   v.comment, v.satisfied) for v in visits],
+            attachments=[AttachmentEntry(a.id, a.original_name, a.stored_name, a.sha256, a.size)
+                         for a in files],
+            timeline=[TimelineEntry(e.at, e.actor_name, e.kind,
+                                    describe(e.kind, e.data, list_labels), dict(e.data))
+                      for e in events],
+        )
+
+
+# Intake fields a clerk may correct after saving, with how to check each.
+EDITABLE = ("channel", "subject", "category", "department", "location", "staff_involved",
+            "description", "emotion", "customer_demand", "tier")
+
+
+def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
+                  actor: Actor = SYSTEM, expected_version: int | None = None) -> Saved:
+    """Change intake fields; each change is a timeline event (old → new)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], N_("cannot be changed here"))
+    now = clock.now()
+    with db.write() as session:
+        c = load_complaint(session, reference, expected_version)
+        for name, value in changes.items():
+            old: Any
+            new: Any
+            if name in ("subject", "category", "department"):
+                attr = f"{name}_id"
+                item = list_value(session, name, value or None, name)
+                before = session.get(ListValue, getattr(c, attr)) if getattr(c, attr) else None
+                old, new = (before.code if before else None), (item.code if item else None)
+                setattr(c, attr, item.id if item else None)
+            elif name == "channel":
+                old, new = c.channel, validation.code(name, value, CHANNELS, required=True)
+                c.channel = new or c.channel
+            elif name == "emotion":
+                old, new = c.emotion, validation.code(name, value, EMOTIONS)
+                c.emotion = new
+            elif name == "customer_demand":
+                new = [d for d in value if d]
+                if any(d not in DEMANDS for d in new):
+                    raise ValidationError(name, N_("has an unknown value"))
+                old, c.demands = list(c.demands or []), new
+            elif name == "tier":
+                tier = validation.code(name, value, TIERS, required=True)
+                cust = session.get(Customer, c.customer_id) if c.customer_id else None
+                if cust is None:
+                    continue
+                old, new, cust.tier = cust.tier, tier, tier or cust.tier
+            else:
+                limit = TEXT_LEN if name == "description" else SHORT_LEN
+                new = validation.text(name, value, limit, required=name == "description")
+                old = getattr(c, name)
+                setattr(c, name, new)
+            if old != new:
+                record(session, c, "field_changed", actor.user_id, actor.name, now, field=name,
+                       old=_shown(old), new=_shown(new))
+        touch(c, now)
+        session.flush()
+        return Saved(c.reference, c.stage, c.version)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)

@@ -1,0 +1,105 @@
+"""The history of one customer: all their complaints with how each ended (panel, supervisor).
+
+Phone and email are masked for roles that do not need them, like the intake lookup
+(app/services/customer_lookup.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.db import Database
+from app.errors import NotFound
+from app.i18n import N_, get_language
+from app.models import Complaint, Customer, ListValue, Solution
+from app.phones import mask_phone, normalise_phone
+from app.settings import get as get_setting
+from app.workflow import SUPERVISOR_ROLES
+
+# How a complaint ended, for the history list (labels in ui/complaint/history_dialog.py).
+OUTCOMES = ("open", "awaiting_revisit", "satisfied", "closed_by_supervisor", "withdrawn")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One complaint of the customer."""
+
+    reference: str
+    received_at: datetime
+    stage: str
+    severity: str
+    category: str  # label in the current language ("" when not set)
+    description: str
+    outcome: str  # one of OUTCOMES
+    satisfaction: int | None
+    reopen_count: int
+    solution_types: list[str]
+    amount_cents: int
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    customer_id: int
+    name: str
+    phone: str  # as the role may see it
+    tier: str
+    complaints: list[HistoryRow] = field(default_factory=list)
+
+    @property
+    def average_satisfaction(self) -> float | None:
+        scores = [r.satisfaction for r in self.complaints if r.satisfaction is not None]
+        return sum(scores) / len(scores) if scores else None
+
+
+def _outcome(stage: str, withdrawn: bool, close_reason: str | None) -> str:
+    if stage == "follow_up":
+        return "awaiting_revisit"
+    if stage != "closed":
+        return "open"
+    if withdrawn:
+        return "withdrawn"
+    # A close with a reason that is not a withdrawal is a supervisor's close without revisit.
+    return "closed_by_supervisor" if close_reason else "satisfied"
+
+
+def customer_history(db: Database, phone_or_customer_id: str | int,
+                     role: str = "clerk") -> CustomerHistory:
+    """All complaints of a customer (by phone, written any way, or by id), newest first.
+
+    NotFound when no customer has that phone; ValidationError when it is not a phone number.
+    """
+    with db.read() as session:
+        if isinstance(phone_or_customer_id, int):
+            cust = session.get(Customer, phone_or_customer_id)
+        else:
+            phone = normalise_phone(phone_or_customer_id)
+            cust = session.scalar(select(Customer).where(Customer.phone == phone))
+        if cust is None:
+            raise NotFound(N_("No customer with this phone number"))
+        masked = role not in SUPERVISOR_ROLES and bool(get_setting(session, "mask_personal_data"))
+        cat = aliased(ListValue)
+        label = {"zh-Hans": cat.label_zh_hans,
+                 "zh-Hant": cat.label_zh_hant}.get(get_language(), cat.label_en)
+        rows = session.execute(
+            select(Complaint.reference, Complaint.received_at, Complaint.stage,
+                   Complaint.severity, label, Complaint.description, Complaint.withdrawn,
+                   Complaint.close_reason, Complaint.satisfaction, Complaint.reopen_count,
+                   Solution.types, Solution.amount_cents, Complaint.closed_at)
+            .outerjoin(cat, cat.id == Complaint.category_id)
+            .outerjoin(Solution, Solution.complaint_id == Complaint.id)
+            .where(Complaint.customer_id == cust.id)
+            .order_by(Complaint.received_at.desc(), Complaint.id.desc()))
+        history = [
+            HistoryRow(ref, received, stage, sev, cat_label or "", desc,
+                       _outcome(stage, withdrawn, reason), sat, reopens, list(types or []),
+                       cents or 0, closed)
+            for (ref, received, stage, sev, cat_label, desc, withdrawn, reason, sat, reopens,
+                 types, cents, closed) in rows
+        ]
+        phone_shown = (mask_phone(cust.phone) if masked else cust.phone) or ""
+        return CustomerHistory(cust.id, cust.name, phone_shown, cust.tier, history)

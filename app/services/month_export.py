@@ -1,0 +1,191 @@
+"""The complaints of one month as CSV (the `export csv` format) or as an Excel workbook.
+
+The CSV is exactly `export csv --from <first day> --to <last day>` (codes, re-importable).
+The workbook is for reading: labels in the chosen language, one sheet of complaints with
+their investigation and solution, and one sheet of the month's key figures from
+`month_stats`, so the figures agree with the printed report.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app import audit
+from app.db import Database
+from app.errors import DeskError
+from app.i18n import N_
+from app.models import Complaint, Customer, Investigation, ListValue, Solution, User
+from app.permissions import EXPORT, require
+from app.reports.key_figures import KEY_FIGURES, hours_note
+from app.reports.texts import ReportTexts
+from app.services.common import SYSTEM, Actor
+from app.services.exporting import export_csv
+from app.services.stats import month_bounds, month_stats
+from app.sla import is_overdue
+from app.validation import parse_month
+
+FETCH = 2000
+Cancelled = Callable[[], bool]
+
+# (header msgid, column width in characters)
+COLUMNS: tuple[tuple[str, int], ...] = (
+    (N_("Reference"), 18), (N_("Received at"), 17), (N_("Channel"), 14),
+    (N_("Category"), 14), (N_("Subject"), 10), (N_("Severity"), 8),
+    (N_("Customer name"), 12), (N_("Phone"), 14), (N_("Customer tier"), 10),
+    (N_("Description"), 40), (N_("Customer asks for"), 16), (N_("Department / shop"), 14),
+    (N_("Location"), 12), (N_("Staff involved"), 12), (N_("Stage"), 10), (N_("Owner"), 10),
+    (N_("Due time"), 17), (N_("Overdue"), 8), (N_("Resolved at"), 17), (N_("Closed at"), 17),
+    (N_("Responsibility"), 14), (N_("Root cause"), 16), (N_("Solution"), 18),
+    (N_("Amount"), 10), (N_("Satisfaction"), 8), (N_("Reopened"), 8),
+)
+
+
+def _days(month: str) -> tuple[Any, Any]:
+    year, mon = parse_month(month)
+    start, end = month_bounds(year, mon)
+    return start.date(), (end - timedelta(days=1)).date()
+
+
+def export_month_csv(db: Database, month: str, out: str | Path, *,
+                     actor: Actor = SYSTEM) -> int:
+    """The month's complaints in the `export csv` format; returns how many."""
+    first, last = _days(month)
+    return export_csv(db, out, first, last, actor=actor)
+
+
+def _rows(db: Database, month: str, tx: ReportTexts,
+          cancelled: Cancelled | None) -> list[list[Any]]:
+    from app import clock
+
+    year, mon = parse_month(month)
+    start, end = month_bounds(year, mon)
+    cat, subj, dept, cause = (aliased(ListValue) for _ in range(4))
+    c = Complaint
+    query = (
+        select(c.reference, c.received_at, c.channel, cat.code, subj.code, c.severity,
+               Customer.name, Customer.phone, Customer.tier, c.description, c.demands,
+               dept.code, c.location, c.staff_involved, c.stage, User.display_name, c.due_at,
+               c.paused_since, c.resolved_at, c.closed_at, Investigation.responsibility,
+               Investigation.root_cause, Solution.types, Solution.amount_cents,
+               c.satisfaction, c.reopen_count)
+        .select_from(c)
+        .outerjoin(Customer, Customer.id == c.customer_id)
+        .outerjoin(cat, cat.id == c.category_id)
+        .outerjoin(subj, subj.id == c.subject_id)
+        .outerjoin(dept, dept.id == c.department_id)
+        .outerjoin(User, User.id == c.owner_id)
+        .outerjoin(Investigation, Investigation.complaint_id == c.id)
+        .outerjoin(Solution, Solution.complaint_id == c.id)
+        .where(c.received_at >= start, c.received_at < end)
+        .order_by(c.received_at, c.id)
+    )
+    now = clock.now()
+    with db.read() as session:
+        labels: dict[tuple[str, str], str] = {
+            (v.kind, v.code): v.label(tx.lang) for v in session.scalars(select(ListValue))}
+
+        def listed(kind: str, code: str | None) -> str:
+            return labels.get((kind, code), code) if code else ""
+
+        yes = tx._("Yes")
+        out: list[list[Any]] = []
+        result = session.execute(query.execution_options(yield_per=FETCH))
+        for chunk in result.partitions():
+            if cancelled is not None and cancelled():
+                raise ExportCancelled()
+            for r in chunk:
+                out.append([
+                    r[0], r[1], tx.label("channel", r[2]), listed("category", r[3]),
+                    listed("subject", r[4]), tx.label("severity", r[5]), r[6] or "",
+                    r[7] or "", tx.label("tier", r[8]), r[9],
+                    "、".join(tx.label("demand", d) for d in (r[10] or [])),
+                    listed("department", r[11]), r[12] or "", r[13] or "",
+                    tx.label("stage", r[14]), r[15] or "", r[16],
+                    yes if is_overdue(r[14], r[16], now, r[17]) else "", r[18], r[19],
+                    tx.label("responsibility", r[20]), listed("root_cause", r[21]),
+                    "、".join(tx.label("solution_type", t) for t in (r[22] or [])),
+                    round((r[23] or 0) / 100, 2) if r[22] else None, r[24],
+                    r[25] or None,
+                ])
+    return out
+
+
+class ExportCancelled(Exception):
+    """The user stopped the export; no file was written."""
+
+
+def export_month_xlsx(db: Database, month: str, out: str | Path, lang: str,
+                      cancelled: Cancelled | None = None, *, actor: Actor = SYSTEM) -> int:
+    """The month's complaints as an Excel workbook in `lang`; returns how many."""
+    require(actor, EXPORT)  # supervisors (app/permissions.py)
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    tx = ReportTexts(lang)
+    rows = _rows(db, month, tx, cancelled)
+    figures = month_stats(db, month)
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = tx._("Complaints of the month")[:31]
+    sheet.append([tx._(h) for h, _ in COLUMNS])
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF7")
+    for i, (_, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=i)
+        cell.font, cell.fill = head_font, head_fill
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    for row in rows:
+        sheet.append(row)
+        # openpyxl stores text starting with "=" as a formula: keep customers' text as text.
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    for col in (2, 17, 19, 20):  # date-time columns
+        for cell in sheet.iter_cols(min_col=col, max_col=col, min_row=2):
+            for c in cell:
+                c.number_format = "yyyy-mm-dd hh:mm"
+    for c in sheet["J"][1:]:
+        c.alignment = Alignment(wrap_text=False)
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    _summary_sheet(book.create_sheet(tx._("Key figures")[:31]), figures, tx, head_font,
+                   head_fill)
+    if cancelled is not None and cancelled():
+        raise ExportCancelled()
+    target = Path(out)
+    if not target.parent.is_dir():
+        raise DeskError(N_("The folder {folder} does not exist"), folder=str(target.parent))
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    # Customers' contact details left the program: say who took them (as export csv does).
+    audit.log(db, actor, "export_xlsx", target.name, complaints=len(rows), month=month)
+    return len(rows)
+
+
+def _summary_sheet(sheet: Any, figures: dict[str, Any], tx: ReportTexts, font: Any,
+                   fill: Any) -> None:
+    prev = figures["previous_month"]
+    sheet.append([tx._("Figure"), tx.month(figures["month"]), tx.month(prev["month"])])
+    for cell in sheet[1]:
+        cell.font, cell.fill = font, fill
+    for msgid, key, _kind in KEY_FIGURES:
+        sheet.append([tx._(msgid), figures[key], prev[key]])
+    sheet.append([])
+    sheet.append([tx._(hours_note(figures))])
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 16
+    sheet.column_dimensions["C"].width = 16

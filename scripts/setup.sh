@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Set up everything Complaint Desk needs on this machine: Qt's system libraries (Debian/Ubuntu,
+# when run as root or with sudo), a virtual environment in .venv, and the Python packages.
+# Usage: scripts/setup.sh [--test]   (--test adds the test tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3)
+if [ "${1:-}" = "--test" ]; then
+  # postgresql: the suite runs a second time on a real server (scripts/test.sh).
+  SYSTEM_PACKAGES+=(poppler-utils poppler-data zbar-tools postgresql)
+fi
+if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    echo "Installing system packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Set up (system packages, .venv, test tools) and run the whole test suite twice: on SQLite
+# files, then on a PostgreSQL server (scripts/pg_test_server.sh starts a throwaway one on
+# 127.0.0.1:5433; COMPLAINT_DESK_TEST_DB points the suite at it, tests/conftest.py).
+# The PostgreSQL run leaves out the `slow` tests: they measure the SQLite file (crash kills)
+# and the single PC (window start-up, 100,000-row import speed), not the shared database.
+# Arguments go to both pytest runs. TEST_BACKENDS="sqlite" (or "postgresql") runs one only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export QT_QPA_PLATFORM=offscreen
+BACKENDS=${TEST_BACKENDS:-sqlite postgresql}
+status=0
+for backend in $BACKENDS; do
+  started=$SECONDS
+  case $backend in
+    sqlite)
+      echo "=== tests on SQLite"
+      env -u COMPLAINT_DESK_TEST_DB .venv/bin/python -m pytest "$@" || status=$?
+      ;;
+    postgresql)
+      url=$(bash scripts/pg_test_server.sh) # fails loudly when PostgreSQL cannot run
+      echo "=== tests on PostgreSQL ($url)"
+      COMPLAINT_DESK_TEST_DB=$url .venv/bin/python -m pytest -m "not slow" "$@" || status=$?
+      ;;
+    *)
+      echo "unknown backend in TEST_BACKENDS: $backend" >&2
+      exit 2
+      ;;
+  esac
+  echo "=== $backend: $((SECONDS - started)) s"
+done
+exit $status

@@ -1,0 +1,145 @@
+"""`python main.py import csv …` and `export csv …` as separate processes: exit status,
+messages on stdout/stderr, and the database untouched when the input is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from app.db import Database
+from app.paths import resolve
+from tests.db_inspect import count as table_count
+from tests.db_inspect import fingerprint
+from tests.unit.csv_support import MAPPING, good_row, write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
+
+
+def _inspect(path: Path, look: Callable[[Database], T]) -> T:
+    """Look into the database file the command wrote, from a connection of our own."""
+    db = Database(resolve(str(path)))
+    try:
+        return look(db)
+    finally:
+        db.dispose()
+
+
+def count(path: Path) -> int:
+    return _inspect(path, table_count)
+
+
+def db_fingerprint(path: Path) -> str:
+    return _inspect(path, fingerprint)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINT_DESK")}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=60)
+
+
+def _files(tmp_path: Path, rows: list[list[str]], encoding: str = "utf-8") -> tuple[str, str]:
+    data = write_csv(tmp_path / "complaints.csv", rows, encoding=encoding)
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps(MAPPING, ensure_ascii=False), encoding="utf-8")
+    return str(data), str(mapping)
+
+
+def test_import_then_reimport_then_export(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    data, mapping = _files(tmp_path, [good_row(1), good_row(2, Issue="=SUM(A1:A9) 不对")])
+    first = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping)
+    assert (first.returncode, first.stderr) == (0, "")
+    assert "New list values: Parking" in first.stdout
+    assert "Imported 2, already present 0, refused 0" in first.stdout
+    again = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping)
+    assert again.returncode == 0
+    assert again.stdout.strip() == "Imported 0, already present 2, refused 0"
+    assert count(db) == 2
+
+    out = tmp_path / "export.csv"
+    exported = cli("--db", str(db), "--lang", "en", "export", "csv", "--out", str(out),
+                   "--from", "2025-01-01", "--to", "2025-01-31")
+    assert (exported.returncode, exported.stdout.strip()) == (0, "Exported 2 complaints")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "'=SUM(A1:A9) 不对".encode() in raw
+
+
+def test_bad_row_exit_2_line_numbered_and_nothing_written(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    data, mapping = _files(tmp_path, [good_row(1), good_row(2, Phone="not a phone"),
+                                      good_row(3, Date_received="2099-01-01")])
+    assert cli("--db", str(db), "check").returncode == 0  # the database exists, empty
+    before = db_fingerprint(db)
+
+    refused = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        "line 3: Phone: is not a phone number (digits only)",
+        "line 4: Received at: is in the future",
+    ]
+    assert "Imported 0, already present 0, refused 2" in refused.stdout
+    assert db_fingerprint(db) == before
+
+    dry = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping,
+              "--dry-run", "--skip-bad")
+    assert dry.returncode == 0
+    assert ("Dry run, nothing written: 1 rows can be imported, already present 0, refused 2"
+            in dry.stdout)
+    assert db_fingerprint(db) == before
+
+    chinese = cli("--db", str(db), "--lang", "zh-Hans", "import", "csv", data,
+                  "--mapping", mapping)
+    assert chinese.returncode == 2
+    assert chinese.stderr.splitlines()[0] == "第 3 行：电话：不是有效的电话号码（只能包含数字）"
+
+    skipped = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping,
+                  "--skip-bad")
+    assert skipped.returncode == 0
+    assert len(skipped.stderr.splitlines()) == 2
+    assert "Imported 1, already present 0, refused 2" in skipped.stdout
+    assert count(db) == 1
+
+
+def test_mapping_problems_are_one_line_exit_2(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    data, _ = _files(tmp_path, [good_row(1)])
+    cases = {
+        "unknown.json": ({**MAPPING, "colour": "Product"},
+                         'Error: The mapping has an unknown field "colour"'),
+        "column.json": ({**MAPPING, "location": "Floor"},
+                        'Error: The file has no column "Floor" (mapped to "location")'),
+        "required.json": ({"received_at": "Date received"},
+                          'Error: The mapping must name the column of "description"'),
+    }
+    for name, (mapping, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(json.dumps(mapping), encoding="utf-8")
+        result = cli("--db", str(db), "--lang", "en", "import", "csv", data,
+                     "--mapping", str(path))
+        assert result.returncode == 2
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(message), result.stderr
+    assert count(db) == 0
+
+
+def test_gb18030_file_and_bad_export_range(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    data, mapping = _files(tmp_path, [good_row(1, Issue="商场停车收费不合理")],
+                           encoding="gb18030")
+    result = cli("--db", str(db), "--lang", "zh-Hans", "import", "csv", data,
+                 "--mapping", mapping)
+    assert result.returncode == 0, result.stderr
+    assert "按 GB18030 编码读取文件" in result.stdout
+    assert "已导入 1 条" in result.stdout
+    bad = cli("--db", str(db), "--lang", "en", "export", "csv", "--out",
+              str(tmp_path / "x.csv"), "--from", "2025-13-01")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == 'Error: --from is not a date (use YYYY-MM-DD): "2025-13-01"'
+    assert not (tmp_path / "x.csv").exists()

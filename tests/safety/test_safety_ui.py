@@ -1,0 +1,163 @@
+"""The window's side of data safety: one window per database (with a real second process),
+the damaged-file dialog, and backup/restore with a progress bar off the UI thread."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDir
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from app.damage import DamagedDatabase
+from app.db import Database
+from app.migrate import open_database
+from app.paths import resolve
+from app.services.backups import auto_backup_if_due
+from app.services.common import Actor
+from app.services.intake import IntakeInput, log_complaint
+from tests.safety.helpers import ROOT, references
+from ui.context import DeskContext
+from ui.single_instance import SingleInstance
+
+ADMIN = Actor(None, "admin", "admin")
+CLIENT = """
+import sys
+from PySide6.QtCore import QCoreApplication
+app = QCoreApplication([])
+from ui.single_instance import notify_running
+sys.exit(0 if notify_running(sys.argv[1]) else 3)
+"""
+
+
+def _second_start(name: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    return subprocess.Popen([sys.executable, "-c", CLIENT, name], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_second_start_brings_the_first_window_forward(qtbot: QtBot) -> None:
+    name = f"complaint-desk-test-{uuid.uuid4().hex[:12]}"
+    first = SingleInstance(name)
+    assert first.listen()
+    try:
+        with qtbot.waitSignal(first.activated, timeout=15000):
+            second = _second_start(name)
+        assert second.wait(15) == 0, second.stderr.read() if second.stderr else ""
+    finally:
+        first.close()
+    nobody = _second_start(name)  # once the first window is gone, a start is the first
+    assert nobody.wait(15) == 3
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix socket files only")
+def test_socket_left_by_a_crashed_window_is_taken_over(qtbot: QtBot) -> None:
+    name = f"complaint-desk-test-{uuid.uuid4().hex[:12]}"
+    stale = Path(QDir.tempPath()) / name
+    leftover = socket.socket(socket.AF_UNIX)
+    leftover.bind(str(stale))  # bound, never listening, never removed: like after a crash
+    leftover.close()
+    instance = SingleInstance(name)
+    try:
+        assert instance.listen() and instance.server.isListening()
+    finally:
+        instance.close()
+
+
+# --- the damaged-file dialog -------------------------------------------------------------
+
+
+def _damaged(db_path: Path) -> tuple[DamagedDatabase, set[str], str]:
+    db = Database(resolve(str(db_path)))
+    for i in range(30):
+        log_complaint(db, IntakeInput(description=f"投诉 {i}", customer_name=f"客户{i}"))
+    assert auto_backup_if_due(db) is not None
+    db.dispose()
+    saved = references(db_path)
+    with db_path.open("r+b") as fh:
+        fh.truncate(db_path.stat().st_size // 2)
+    with pytest.raises(DamagedDatabase) as caught:
+        open_database(str(db_path))
+    return caught.value, saved, hashlib.sha256(db_path.read_bytes()).hexdigest()
+
+
+def test_damaged_dialog_restores_the_latest_backup_and_keeps_the_file(
+        qtbot: QtBot, db_path: Path) -> None:
+    from ui.damaged_dialog import DamagedDialog
+
+    error, saved, fingerprint = _damaged(db_path)
+    dialog = DamagedDialog(error, resolve(str(db_path)))
+    qtbot.addWidget(dialog)
+    assert dialog.latest is not None and dialog.restore_button.isEnabled()
+    assert str(db_path) in dialog.body.text()
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=20000)
+    result = dialog.result_info
+    assert result is not None and result.kept_damaged_file and result.kept is not None
+    assert hashlib.sha256(result.kept.read_bytes()).hexdigest() == fingerprint
+    assert references(db_path) == saved
+
+
+def test_quitting_the_damaged_dialog_changes_nothing(
+        qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.damaged_dialog
+    from ui import safety_start
+
+    _error, _saved, fingerprint = _damaged(db_path)
+    monkeypatch.setattr(ui.damaged_dialog, "offer_recovery", lambda e, p: None)
+    monkeypatch.setattr(safety_start, "claim", lambda paths: _Guard())
+    assert safety_start.start(str(db_path)) is None
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == fingerprint
+    assert sorted(p.name for p in db_path.parent.glob("desk.db*")) in (
+        ["desk.db"], ["desk.db", "desk.db-shm", "desk.db-wal"])
+
+
+class _Guard:
+    """Stands in for the single-instance listener in start() tests."""
+
+
+# --- the backup dialog -------------------------------------------------------------------
+
+
+@pytest.mark.sqlite_only  # backups copy the SQLite file
+def test_backup_and_restore_from_the_window(qtbot: QtBot, db: Database,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    from ui import messages
+    from ui.backup_dialog import BackupDialog
+
+    first = {log_complaint(db, IntakeInput(description="空调不制冷", customer_name="陈女士")
+                           ).reference}
+    ctx = DeskContext(db=db, actor=ADMIN)
+    dialog = BackupDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 0
+    dialog.backup_button.click()
+    assert not dialog.progress.isHidden() and not dialog.close_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=20000)
+    assert "Backup written" in dialog.status.text() and not dialog.busy
+
+    log_complaint(db, IntakeInput(description="later", customer_name="x"))
+    monkeypatch.setattr(messages, "ask", lambda *a, **k: True)
+    with qtbot.waitSignal(ctx.signals.data_changed, timeout=20000):
+        dialog.restore_button.click()
+    assert references(db.paths.db_file) == first
+    assert "Restored" in dialog.status.text()
+    assert dialog.model.rowCount() == 2  # plus the copy of what the restore replaced
+
+
+def test_backup_dialog_for_a_clerk_says_who_may(qtbot: QtBot, db: Database, clerk: Actor
+                                                ) -> None:
+    from ui.backup_dialog import BackupDialog
+
+    dialog = BackupDialog(DeskContext(db=db, actor=clerk))
+    qtbot.addWidget(dialog)
+    assert not dialog.backup_button.isEnabled() and not dialog.file_button.isEnabled()
+    assert "Administrator" in dialog.role_note.text()

@@ -1,0 +1,81 @@
+"""Phone normalisation and masking; declared settings round-trip and refuse bad values."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import settings
+from app.db import Database
+from app.errors import ValidationError
+from app.phones import mask_phone, normalise_phone
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("13812345678", "13812345678"),
+    ("138-1234-5678", "13812345678"),
+    ("+86 138 1234 5678", "13812345678"),
+    ("0086 13812345678", "13812345678"),
+    ("8613812345678", "13812345678"),
+    ("+852 9123 4567", "91234567"),
+    ("+886 912 345 678", "912345678"),
+    ("(020) 8888-6666", "02088886666"),
+    ("１３８１２３４５６７８", "13812345678"),  # full-width digits from a Chinese IME
+])
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise_phone(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "  ", "abc", "138x1234", "12", "1" * 16, "٣٤٥٦٧٨٩"])
+def test_not_a_phone(raw: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        normalise_phone(raw)
+    assert info.value.field == "phone"
+
+
+def test_mask() -> None:
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("91234567") == "91****67"
+    assert mask_phone("912345678") == "91*****78"
+    assert mask_phone(None) == ""
+    assert "1234" not in mask_phone("12345")
+
+
+@pytest.mark.parametrize("spec", settings.SPECS, ids=lambda s: s.key)
+def test_every_setting_round_trips(db: Database, spec: settings.SettingSpec) -> None:
+    samples = {"str": "星河广场 Galaxy Plaza", "int": (spec.minimum or 0) + 1, "bool": True,
+               "money": 123456, "json": spec.default}
+    value = spec.choices[-1] if spec.type == "choice" else samples[spec.type]
+    if spec.key == "currency_symbol":
+        value = "HK$"  # a symbol is at most settings.MAX_SYMBOL characters
+    with db.write() as session:
+        settings.put(session, spec.key, value)
+    with db.read() as session:
+        assert settings.get(session, spec.key) == value
+        assert settings.get_all(session)[spec.key] == value
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("approval_threshold", -1), ("approval_threshold", "lots"), ("repeat_window_days", 0),
+    ("idle_signout_minutes", 10_000), ("profile", "casino"), ("language", "fr"),
+    ("mask_personal_data", "yes"), ("sla_terms", {"urgent": [1, 2, 3]}),
+    ("no_such_setting", 1), ("business_name", "x" * 301),
+])
+def test_bad_setting_refused_and_unchanged(db: Database, key: str, value: object) -> None:
+    with db.read() as session:
+        before = settings.get_all(session)
+    with pytest.raises(ValidationError) as info, db.write() as session:
+        settings.put(session, key, value)
+    assert info.value.field == key
+    with db.read() as session:
+        assert settings.get_all(session) == before
+
+
+def test_sla_policy_reads_settings(db: Database) -> None:
+    with db.write() as session:
+        settings.put(session, "sla_terms", {"urgent": [2, 12, 1], "serious": [4, 72, 3],
+                                            "normal": [24, 168, 7], "minor": [48, 336, 14]})
+        settings.put(session, "opening_hours", [["10:00", "22:00"]] * 7)
+    with db.read() as session:
+        policy = settings.sla_policy(session)
+    assert policy.terms["urgent"].resolve_hours == 12
+    assert not policy.hours.always_open

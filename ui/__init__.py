@@ -1,0 +1,1 @@
+from ui import pyside_refcounts  # noqa: F401 - must run before any Qt signal reaches Python

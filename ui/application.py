@@ -1,0 +1,132 @@
+"""Start the window: Qt application, shipped font, database at the current schema."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import time
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.i18n import get_language, normalise_language, set_language
+from app.services.common import SYSTEM, Actor
+from ui.context import DeskContext
+from ui.fonts import install_font
+from ui.qt_translations import apply_qt_language
+
+ORG, APP = "ComplaintDesk", "ComplaintDesk"
+# Set to 1 (benchmarks, smoke tests): print SHOWN_MARKER once the window is shown, then quit.
+ENV_EXIT_AFTER_SHOW = "COMPLAINT_DESK_EXIT_AFTER_SHOW"
+SHOWN_MARKER = "COMPLAINT_DESK_WINDOW_SHOWN"
+_STARTED = time.perf_counter()
+
+
+def make_qapp(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv or sys.argv[:1])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    install_font(app)
+    return app
+
+
+def default_actor(ctx_db) -> Actor:  # type: ignore[no-untyped-def]
+    """Until sign-in lands: the first supervisor, else the system."""
+    from app.services.users import list_staff
+
+    staff = list_staff(ctx_db)
+    for member in staff:
+        if member.role in ("supervisor", "admin"):
+            return member.as_actor()
+    return staff[0].as_actor() if staff else SYSTEM
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from app.paths import resolve
+    from ui import housekeeping, safety_start
+    from ui.database_dialog import install_action, location_at_start
+    from ui.main_window import MainWindow
+
+    app = make_qapp()
+    if args.lang:
+        set_language(args.lang)
+    # Data safety (issue 8, ui/safety_start.py): one window per database, damaged-file
+    # recovery instead of a crash; after show: bring-to-front, daily backup, backup menu.
+    # This PC's database (--db, $COMPLAINT_DESK_DB, else the one chosen in the Database
+    # dialog); a server that cannot be reached reopens that dialog (ui/database_dialog.py).
+    go_on, db_arg = location_at_start(args.db)
+    if not go_on:
+        return 0
+    # Housekeeping (issue 12, ui/housekeeping.py): the rotating log in the data folder and the
+    # unexpected-error dialog, before the database opens; Tools and Help menus after show.
+    housekeeping.start(resolve(db_arg))
+    safe = safety_start.start(db_arg)
+    if safe is None:
+        return 0
+    db = safe.db
+    choose_language(args, db)
+    # Staff accounts (issue 7, ui/sign_in.py): once the desk has accounts, sign in first.
+    from app.services.users import has_accounts
+    from ui import sign_in
+
+    actor = (sign_in.sign_in_at_start(db, args.user) if has_accounts(db)
+             else set_up_if_new(db))
+    if actor is None:
+        return 0
+    ctx = DeskContext(db=db, actor=actor)
+    apply_qt_language(app, get_language())
+    ctx.signals.language_changed.connect(lambda lang: apply_qt_language(app, lang))
+    window = MainWindow(ctx, QSettings())
+    window.show()
+    safety_start.attach(window, ctx, safe)
+    install_action(window, ctx.signals.language_changed)
+    housekeeping.attach(window, ctx)
+    sign_in.attach(window, ctx)  # Account menu, switch user, idle sign-out, retention
+    if os.environ.get(ENV_EXIT_AFTER_SHOW) == "1":
+        QTimer.singleShot(0, lambda: _report_shown(app))
+    return app.exec()
+
+
+def choose_language(args: argparse.Namespace, db) -> None:  # type: ignore[no-untyped-def]
+    """--lang, else $COMPLAINT_DESK_LANG, else this PC's choice (language menu), else the desk's
+    language chosen at first start; app.cli already applied the first two or the system's."""
+    if args.lang or os.environ.get("COMPLAINT_DESK_LANG"):
+        return
+    from app.services.desk_setup import stored_language
+
+    chosen = QSettings().value("ui/language") or stored_language(db)
+    if chosen:
+        with contextlib.suppress(ValueError):  # a value from an older version: ignore it
+            set_language(normalise_language(str(chosen)))
+
+
+def set_up_if_new(db) -> Actor | None:  # type: ignore[no-untyped-def]
+    """The signed-in person; on a database without accounts the first-start dialog runs first
+    (None when it is cancelled: the program ends without changing anything)."""
+    from app.services.desk_setup import needs_first_start
+
+    if not needs_first_start(db):
+        return default_actor(db)
+    from ui.first_start import FirstStartDialog
+
+    dialog = FirstStartDialog(db)
+    if os.environ.get(ENV_EXIT_AFTER_SHOW) == "1":  # smoke test: the dialog shows, then ends
+        def shown_then_close() -> None:
+            _report_shown(None, "first-start")
+            dialog.reject()
+
+        QTimer.singleShot(0, shown_then_close)
+    if dialog.exec() != FirstStartDialog.DialogCode.Accepted or dialog.member is None:
+        return None
+    return dialog.member.as_actor()
+
+
+def _report_shown(app: QApplication | None, what: str = "window") -> None:
+    ms = (time.perf_counter() - _STARTED) * 1000
+    print(f"{SHOWN_MARKER} {what} {ms:.0f} ms {get_language()}", flush=True)
+    if app is not None:
+        app.quit()

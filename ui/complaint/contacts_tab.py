@@ -1,0 +1,103 @@
+"""The contact log: every call or message with the customer; the first one that reached the
+customer sets the first-response time (app/services/resolution.add_contact)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock
+from app.codes import choices, label
+from app.i18n import N_, _, field_label
+from app.services import resolution
+from app.services.complaints import ComplaintDetail
+from ui.complaint.clock_text import short_datetime
+from ui.complaint.header import make_table
+from ui.complaint.rows_model import Row, RowsModel
+from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.phrase_picker import attach_phrase_picker
+
+
+class ContactsTab(QWidget):
+    def __init__(self, panel: Any) -> None:
+        super().__init__()
+        self.panel = panel
+        self.model = RowsModel([N_("When"), N_("How"), N_("Summary"), N_("By")])
+        self.table = make_table(self.model)
+        self.method = ChoiceCombo()
+        # The contact happens now unless the clerk logs an earlier call.
+        self.earlier = QCheckBox()
+        self.at = QDateTimeEdit()
+        self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at.setCalendarPopup(True)
+        self.at.setEnabled(False)
+        self.earlier.toggled.connect(self.at.setEnabled)
+        self.summary = QLineEdit()
+        # Standard phrases at Ctrl+; (issue 12): the complaint's category's phrases first.
+        self.phrases = attach_phrase_picker(
+            self.summary, panel.ctx, lambda: panel.detail.category if panel.detail else None)
+        self.unreachable = QCheckBox()
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self.add)
+        self.labels = [QLabel(), QLabel()]
+        form = QGridLayout()
+        form.addWidget(self.labels[0], 0, 0)
+        form.addWidget(self.method, 0, 1)
+        form.addWidget(self.earlier, 0, 2)
+        form.addWidget(self.at, 0, 3)
+        form.addWidget(self.labels[1], 1, 0)
+        form.addWidget(self.summary, 1, 1, 1, 3)
+        form.addWidget(self.unreachable, 2, 1, 1, 2)
+        form.addWidget(self.add_button, 2, 3)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+
+    def show_detail(self, d: ComplaintDetail | None) -> None:
+        rows = [] if d is None else [
+            Row(i, [short_datetime(c.at), label("contact_method", c.method),
+                    (_("Unreachable: {summary}", summary=c.summary) if c.unreachable
+                     else c.summary), c.by], colour="#8a5a00" if c.unreachable else None)
+            for i, c in enumerate(d.contacts)]
+        self.model.set_rows(rows)
+        self.table.resizeRowsToContents()
+        open_ = d is not None and d.stage != "closed"
+        for w in (self.method, self.earlier, self.summary, self.unreachable, self.add_button):
+            w.setEnabled(open_)
+        self.at.setEnabled(open_ and self.earlier.isChecked())
+        if not self.earlier.isChecked():
+            self.at.setDateTime(clock.now())
+
+    def add(self) -> None:
+        ctx, ref = self.panel.ctx, self.panel.reference
+        at = self.at.dateTime().toPython() if self.earlier.isChecked() else None
+        if self.panel.save(None, lambda _v: resolution.add_contact(
+                ctx.db, ref, method=self.method.code() or "", summary=self.summary.text(),
+                unreachable=self.unreachable.isChecked(), at=at, actor=ctx.actor),
+                versioned=False):
+            self.summary.clear()
+            self.unreachable.setChecked(False)
+            self.earlier.setChecked(False)
+
+    def retranslate(self) -> None:
+        self.model.retranslate()
+        self.method.set_choices(choices("contact_method"))
+        self.labels[0].setText(field_label("contact_method"))
+        self.earlier.setText(_("Earlier, at:"))
+        self.labels[1].setText(field_label("summary"))
+        self.unreachable.setText(_("Customer unreachable"))
+        self.add_button.setText(_("Add to contact log"))
+        self.summary.setPlaceholderText(_("What was said or sent"))

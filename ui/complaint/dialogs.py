@@ -1,0 +1,133 @@
+"""Small dialogs of the panel, behind module functions that tests replace (like ui.messages)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock
+from app.codes import choices
+from app.i18n import _, field_label
+from ui.widgets.choice_combo import ChoiceCombo
+
+
+def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    """A reason typed by the user; None when cancelled."""
+    text, ok = QInputDialog.getMultiLineText(parent, title, prompt)
+    return text.strip() if ok else None
+
+
+def ask_date(parent: QWidget | None, title: str, current: date) -> date | None:
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    edit = QDateEdit(QDate(current.year, current.month, current.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(QDate(clock.now().date()))
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(edit)
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return edit.date().toPython()  # type: ignore[no-any-return]
+
+
+def choose_file(parent: QWidget | None) -> str | None:
+    path, _filter = QFileDialog.getOpenFileName(parent, _("Add evidence file"))
+    return path or None
+
+
+@dataclass(frozen=True)
+class NewAction:
+    references: list[str]
+    action: str
+    owner: str
+    due_date: str
+    status: str
+
+
+def split_references(text: str) -> list[str]:
+    """References typed one after the other, separated by spaces, commas or new lines."""
+    return [r.upper() for r in re.split(r"[\s,，;；、]+", text) if r.strip()]
+
+
+class ActionDialog(QDialog):
+    """A new improvement action for one complaint or several (their references)."""
+
+    def __init__(self, parent: QWidget | None, references: list[str],
+                 submit: Callable[[NewAction], str | None]) -> None:
+        super().__init__(parent)
+        self.submit = submit
+        self.setWindowTitle(_("New improvement action"))
+        self.setMinimumWidth(520)
+        self.references = QLineEdit(" ".join(references))
+        self.action = QPlainTextEdit()
+        self.action.setFixedHeight(90)
+        self.owner = QLineEdit()
+        self.due = QDateEdit(QDate(clock.now().date()).addDays(14))
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.status = ChoiceCombo()
+        self.status.set_choices(choices("action_status"), keep="open")
+        hint = QLabel(_("Several complaints: type their references separated by spaces."))
+        hint.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(field_label("references"), self.references)
+        form.addRow("", hint)
+        form.addRow(field_label("action"), self.action)
+        form.addRow(field_label("owner"), self.owner)
+        form.addRow(field_label("due_date"), self.due)
+        form.addRow(field_label("action_status"), self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        # The service checks the input; on a problem the dialog stays open with what was typed.
+        problem = self.submit(self.value())
+        if problem:
+            self.error.setText(problem)
+            self.error.show()
+            return
+        super().accept()
+
+    def value(self) -> NewAction:
+        return NewAction(split_references(self.references.text()),
+                         self.action.toPlainText(), self.owner.text(),
+                         self.due.date().toString("yyyy-MM-dd"), self.status.code() or "open")
+
+
+def ask_new_action(parent: QWidget | None, references: list[str],
+                   submit: Callable[[NewAction], str | None]) -> bool:
+    """Show the dialog until `submit` accepts the input (returns no problem) or it is cancelled."""
+    return ActionDialog(parent, references, submit).exec() == QDialog.DialogCode.Accepted

@@ -1,0 +1,314 @@
+"""The complaint detail panel (F4): header, the procedure's sections, the stage moves the
+workflow allows, and on the right the timeline, contact log, improvement actions and (for
+supervisors) pending approvals.
+
+Every change passes the version the panel read; when the complaint changed elsewhere
+meanwhile the service refuses (Conflict), the panel says so, reloads, and puts back what the
+user had typed but not saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import DeskError, NotFound
+from app.i18n import _
+from app.services.complaints import ComplaintDetail, get_detail
+from app.services.customer_history import customer_history
+from app.services.goto import find_reference
+from app.workflow import PART_APPROVAL, PART_REASON
+from ui import messages
+from ui.complaint.actions_list import ActionsTab
+from ui.complaint.approvals_list import ApprovalsTab
+from ui.complaint.contacts_tab import ContactsTab
+from ui.complaint.header import HeaderBar
+from ui.complaint.history_dialog import HistoryDialog
+from ui.complaint.move_bar import MoveBar
+from ui.complaint.panel_changes import PanelChanges
+from ui.complaint.section import Section
+from ui.complaint.sections_early import AssessmentSection, IntakeSection, InvestigationSection
+from ui.complaint.sections_late import (
+    AgreementSection,
+    CloseSection,
+    ImplementationSection,
+    RevisitSection,
+    SolutionSection,
+)
+from ui.complaint.timeline_view import TimelineView
+from ui.context import DeskContext
+from ui.widgets.banner import Banner
+from ui.widgets.field_grid import INVALID_STYLE
+
+STYLE = INVALID_STYLE + """
+QGroupBox { border: 1px solid #cfd6df; border-radius: 4px; margin-top: 1.3em; padding-top: 4px; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; font-weight: 600; }
+QGroupBox[current="true"] { border: 2px solid #0b57d0; }
+"""
+
+
+def work_part(d: ComplaintDetail) -> str:
+    """The section to work on next in this stage (the panel opens there)."""
+    f = d.facts
+    if d.stage == "investigating" and f is not None and f.findings and f.responsibility:
+        return "solution"
+    if d.stage == "proposed":
+        return "solution" if d.approval_state in ("pending", "rejected") else "agreement"
+    return {"new": "assessment", "assessed": "investigation", "investigating": "investigation",
+            "in_progress": "implementation", "follow_up": "revisit"}.get(d.stage, "close")
+
+
+class ComplaintPanel(PanelChanges, QWidget):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail: ComplaintDetail | None = None
+        self.current_part: str | None = None
+        self.history: HistoryDialog | None = None
+        self._announcing = False
+        self._notice: tuple[str, Callable[[], str], str, Callable[[], None] | None] | None = None
+        self.setStyleSheet(STYLE)
+
+        self.goto_label = QLabel()
+        self.goto = QLineEdit()
+        self.goto.setFixedWidth(260)
+        self.goto.returnPressed.connect(self.go_to)
+        self.goto_button = QPushButton()
+        self.goto_button.clicked.connect(self.go_to)
+        self.banner = Banner()
+        top = QHBoxLayout()
+        top.addWidget(self.goto_label)
+        top.addWidget(self.goto)
+        top.addWidget(self.goto_button)
+        top.addStretch(1)
+
+        self.header = HeaderBar()
+        self.header.history_requested.connect(self.open_history)
+        self.move_bar = MoveBar()
+        self.move_bar.move_requested.connect(self.move_to)
+        self.move_bar.part_requested.connect(self.scroll_to)
+
+        self.sections: dict[str, Section] = {}
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 6, 0)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        column.addWidget(self.empty, 10)  # centred in the empty column
+        for cls in (IntakeSection, AssessmentSection, InvestigationSection, SolutionSection,
+                    AgreementSection, ImplementationSection, RevisitSection, CloseSection):
+            section = cls(self)
+            self.sections[section.part] = section
+            column.addWidget(section)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(holder)
+
+        self.timeline = TimelineView()
+        self.contacts = ContactsTab(self)
+        self.actions = ActionsTab(self)
+        self.approvals = ApprovalsTab(self)
+        self.tabs = QTabWidget()
+        for w in (self.timeline, self.contacts, self.actions, self.approvals):
+            self.tabs.addTab(w, "")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([780, 520])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.header)
+        layout.addWidget(self.move_bar)
+        layout.addWidget(splitter, 1)
+
+        signals = ctx.signals
+        signals.open_complaint.connect(self.open)
+        signals.open_complaint_at.connect(self.open_at)
+        signals.data_changed.connect(self.on_data_changed)
+        signals.actor_changed.connect(self.on_actor_changed)
+        self.retranslate()
+        self._show()
+
+    # --- opening -------------------------------------------------------------------------
+    @property
+    def reference(self) -> str | None:
+        return self.detail.reference if self.detail else None
+
+    @property
+    def role(self) -> str:
+        return self.ctx.actor.role
+
+    def unsaved(self) -> dict[str, dict[str, Any]]:
+        return {p: e for p, s in self.sections.items() if (e := s.dirty())}
+
+    def open(self, reference: str) -> bool:
+        """Show a complaint; the current one's unsaved edits are kept if it is the same."""
+        if reference == self.reference:
+            self.reload()
+            return True
+        if self.detail is not None and self.unsaved() and not messages.ask(self, _(
+                "Complaint {reference} has edits that are not saved. Leave them?",
+                reference=self.detail.reference)):
+            return False
+        try:
+            detail = get_detail(self.ctx.db, reference, self.role)
+        except NotFound as e:
+            messages.warn(self, e.message())
+            return False
+        self.banner.hide()
+        self.detail = detail
+        for section in self.sections.values():
+            section.fill(detail)
+        self._show()
+        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_to(work_part(detail))
+        return True
+
+    def open_at(self, reference: str, part: str) -> None:
+        if self.open(reference):
+            self.scroll_to(part)
+
+    def go_to(self) -> None:
+        """A reference typed into the box (or a customer's phone: their history)."""
+        text = self.goto.text().strip()
+        if not text:
+            return
+        ref = find_reference(self.ctx.db, text)
+        if ref is not None:
+            if self.open(ref):
+                self.goto.clear()
+            return
+        if any(ch.isdigit() for ch in text) and not text.upper().startswith("TS"):
+            try:
+                history = customer_history(self.ctx.db, text, self.role)
+            except DeskError:
+                pass
+            else:
+                self.show_history(history)
+                return
+        messages.warn(self, _("No complaint with reference {reference}", reference=text))
+
+    def reload(self, keep_edits: bool = True, saved: Section | None = None) -> None:
+        """Read the complaint again; unsaved edits (except the just-saved section) stay."""
+        if self.detail is None:
+            return
+        edits = {p: s.dirty() for p, s in self.sections.items()
+                 if keep_edits and s is not saved}
+        try:
+            self.detail = get_detail(self.ctx.db, self.detail.reference, self.role)
+        except NotFound as e:  # deleted elsewhere (e.g. a restore)
+            messages.warn(self, e.message())
+            self.detail = None
+            self._show()
+            return
+        for part, section in self.sections.items():
+            section.fill(self.detail)
+            section.restore(edits.get(part, {}))
+        self._show()
+
+    def _show(self) -> None:
+        d = self.detail
+        self.empty.setVisible(d is None)
+        for section in self.sections.values():
+            section.setVisible(d is not None)
+            if d is not None:
+                section.refresh(d)
+        self.header.show_detail(d, self.role, self.ctx.db)
+        self.move_bar.show_detail(d, self.role)
+        self.timeline.show_detail(d)
+        self.contacts.show_detail(d)
+        self.actions.reload()
+        supervisor = self.ctx.actor.is_supervisor
+        self.tabs.setTabVisible(self.tabs.indexOf(self.approvals), supervisor)
+        if supervisor:
+            self.approvals.reload()
+        self._tab_titles()
+
+    def scroll_to(self, part: str) -> None:
+        """Bring a part of the procedure into view and put the cursor in it."""
+        if part == PART_REASON:
+            self.move_bar.setFocus()
+            return
+        key = "solution" if part == PART_APPROVAL else part
+        section = self.sections.get(key)
+        if section is None or self.detail is None:
+            return
+        self.current_part = key
+        for s in self.sections.values():
+            s.setProperty("current", s is section)
+            s.style().unpolish(s)
+            s.style().polish(s)
+        editor = section.first_editor()
+        if editor is not None:
+            editor.setFocus()
+        # The section at the top of the view; again once the layout has settled, so the
+        # section's position is final.
+        def to_top() -> None:
+            self.scroll.verticalScrollBar().setValue(max(0, section.y() - 4))
+
+        to_top()
+        QTimer.singleShot(0, to_top)
+
+    # --- customer history ----------------------------------------------------------------
+    def open_history(self) -> None:
+        d = self.detail
+        if d is None or d.customer_id is None:
+            return
+        self.show_history(customer_history(self.ctx.db, d.customer_id, self.role))
+
+    def show_history(self, history: Any) -> None:
+        self.history = HistoryDialog(self, history, self.reference, self.open)
+        self.history.show()
+
+    # --- language ------------------------------------------------------------------------
+    def _tab_titles(self) -> None:
+        d = self.detail
+        self.tabs.setTabText(0, _("Timeline ({count})", count=len(d.timeline) if d else 0))
+        self.tabs.setTabText(1, _("Contacts ({count})", count=len(d.contacts) if d else 0))
+        self.tabs.setTabText(2, _("Improvement actions ({count})",
+                                  count=len(self.actions.items)))
+        self.tabs.setTabText(3, _("Approvals ({count})", count=len(self.approvals.items)))
+        # Every tab title in view (none hidden behind the scroll arrows), in every language;
+        # an explicit minimum replaces the pages' own, so it must cover those too.
+        self.tabs.setMinimumWidth(max(self.tabs.tabBar().sizeHint().width() + 4,
+                                      self.tabs.minimumSizeHint().width()))
+
+    def retranslate(self) -> None:
+        self.goto_label.setText(_("Go to:"))
+        self.goto.setPlaceholderText(_("Reference or customer phone"))
+        self.goto_button.setText(_("Open complaint"))
+        self.empty.setText(_("No complaint open. Type a reference above, or open one from the "
+                             "queue, the search or the revisits list."))
+        self.banner.retranslate()
+        if self.banner.isVisibleTo(self) and self._notice is not None:
+            self.notify(*self._notice)
+        for section in self.sections.values():
+            section.retranslate()
+        for tab in (self.timeline, self.contacts, self.actions, self.approvals):
+            tab.retranslate()
+        if self.detail is not None:
+            self.reload()  # the timeline and list labels are read in the new language
+        else:
+            self._show()

@@ -1,0 +1,79 @@
+""""Resolve on the spot" (Ctrl+R): what the clerk did at the counter, asked inline under the
+form; saving then logs the complaint and takes it straight to follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from app.codes import choices
+from app.i18n import _
+from app.services.intake import OnTheSpot
+from ui.widgets.check_group import CheckGroup
+from ui.widgets.field_grid import FieldGrid
+
+
+class SpotPanel(QFrame):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("spotPanel")
+        self.setStyleSheet("QFrame#spotPanel { border: 1px solid #81c995; border-radius: 4px;"
+                           " background: #f3faf5; }")
+        self.title = QLabel()
+        font = QFont(self.title.font())
+        font.setBold(True)
+        self.title.setFont(font)
+        self.types = CheckGroup(columns=6)
+        self.done = QPlainTextEdit()
+        self.done.setTabChangesFocus(True)
+        self.done.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.amount = QLineEdit()
+        self.amount.setMaximumWidth(160)
+        self.grid = FieldGrid()
+        self.grid.add("solution_types", self.types)
+        self.grid.add("implementation", self.done, top_label=True)
+        self.grid.add("amount", self.amount)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.grid)
+        self.types.changed.connect(self.changed)
+        self.done.textChanged.connect(self.changed)
+        self.amount.textChanged.connect(lambda _t: self.changed.emit())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Resolved on the spot (Ctrl+R to cancel): what was done for the "
+                             "customer"))
+        self.types.set_choices(choices("solution_type"))
+        self.amount.setPlaceholderText(_("Amount, e.g. 50.00 (optional)"))
+        self.done.setPlaceholderText(_("What was done at the counter"))
+        self.grid.retranslate()
+
+    def value(self) -> OnTheSpot:
+        return OnTheSpot(self.types.codes(), self.done.toPlainText(), self.amount.text())
+
+    def to_draft(self) -> dict[str, Any]:
+        return {"types": self.types.codes(), "done": self.done.toPlainText(),
+                "amount": self.amount.text()}
+
+    def from_draft(self, data: dict[str, Any]) -> None:
+        self.types.set_codes([str(c) for c in data.get("types") or []])
+        self.done.setPlainText(str(data.get("done") or ""))
+        self.amount.setText(str(data.get("amount") or ""))
+
+    def is_empty(self) -> bool:
+        return not (self.types.codes() or self.done.toPlainText().strip()
+                    or self.amount.text().strip())
+
+    def clear(self) -> None:
+        self.types.set_codes([])
+        self.done.clear()
+        self.amount.clear()
+        for field in self.grid.rows:
+            self.grid.set_error(field, None)

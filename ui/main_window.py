@@ -1,0 +1,239 @@
+"""The main window: a bar of views (one keystroke each), the current view, a status bar.
+
+Views are created on first use (their modules imported then), so start-up loads the intake
+form only. Geometry, toolbar state and the last view are remembered in QSettings.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from app import __version__
+from app.codes import label
+from app.formatting import set_currency_symbol
+from app.i18n import LANGUAGES, _, get_language, set_language
+from app.services.desk_setup import desk_info
+from app.services.goto import find_reference
+from ui.context import DeskContext
+from ui.views import VIEW_BY_KEY, VIEWS, ViewSpec
+
+# Each language is offered in its own script, whatever the current language is.
+LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
+GOTO_SHORTCUT = "Ctrl+G"
+
+
+class Placeholder(QLabel):
+    def __init__(self, spec: ViewSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setText(_("{view}: not yet available", view=_(self.spec.title)))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: DeskContext, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.ctx = ctx
+        self.settings = settings or QSettings()
+        self.info = desk_info(ctx.db)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.views: dict[str, QWidget] = {}
+        self.actions_by_view: dict[str, QAction] = {}
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("views")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.view_menu = self.menuBar().addMenu("")
+        group = QActionGroup(self)
+        for spec in VIEWS:
+            action = QAction(self)
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setCheckable(True)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _checked=False, k=spec.key: self.show_view(k))
+            self.toolbar.addAction(action)
+            self.view_menu.addAction(action)
+            self.actions_by_view[spec.key] = action
+        self._add_goto()
+        self._add_language_menu()
+        self.db_label = QLabel()
+        self.user_label = QLabel()
+        self.demo_label = QLabel()
+        self.demo_label.setStyleSheet("QLabel { background: #fff4e0; color: #6b4300;"
+                                      " border: 1px solid #f0b95b; padding: 0 6px; }")
+        self.demo_label.setVisible(self.info.is_demo)
+        self.statusBar().addWidget(self.demo_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        ctx.signals.show_view.connect(self.show_view)
+        ctx.signals.open_complaint.connect(lambda ref: self._show_complaint(ref, ""))
+        ctx.signals.open_complaint_at.connect(self._show_complaint)
+        ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
+        ctx.signals.actor_changed.connect(self.retranslate)
+        self.retranslate()
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 740)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        last = str(self.settings.value("window/view", "intake"))
+        self.show_view(last if last in VIEW_BY_KEY else "intake")
+
+    # ---- go to reference (Ctrl+G) -------------------------------------------------------------
+    def _add_goto(self) -> None:
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.goto_box = QLineEdit()
+        self.goto_box.setObjectName("gotoBox")
+        self.goto_box.setClearButtonEnabled(True)
+        self.goto_box.setMinimumWidth(230)
+        self.goto_box.setMaximumWidth(280)
+        self.goto_box.returnPressed.connect(self.go_to_reference)
+        self.goto_box.textEdited.connect(lambda _t: self.goto_box.setStyleSheet(""))
+        self.toolbar.addWidget(self.goto_box)
+        self.goto_action = QAction(self)
+        self.goto_action.setShortcut(QKeySequence(GOTO_SHORTCUT))
+        self.goto_action.triggered.connect(self.focus_goto)
+        self.addAction(self.goto_action)
+
+    def focus_goto(self) -> None:
+        self.goto_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.goto_box.selectAll()
+
+    def go_to_reference(self) -> str | None:
+        """Open the complaint typed in the box (TS-20260310-0007, 20260310-7, or today's 7)."""
+        text = self.goto_box.text().strip()
+        if not text:
+            return None
+        ref = find_reference(self.ctx.db, text)
+        if ref is None:
+            self.goto_box.setStyleSheet("QLineEdit { border: 2px solid #c62828; }")
+            self.statusBar().showMessage(
+                _("No complaint with reference {reference}", reference=text), 6000)
+            return None
+        self.goto_box.clear()
+        self.statusBar().clearMessage()
+        self.ctx.signals.open_complaint.emit(ref)
+        return ref
+
+    # ---- language -----------------------------------------------------------------------------
+    def _add_language_menu(self) -> None:
+        self.language_menu = self.menuBar().addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for lang in LANGUAGES:
+            action = QAction(LANGUAGE_NAMES[lang], self)
+            action.setCheckable(True)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _checked=False, code=lang: self.set_language(code))
+            self.language_menu.addAction(action)
+            self.language_actions[lang] = action
+
+    def set_language(self, lang: str) -> None:
+        """Switch every view to `lang` now; this PC remembers it."""
+        set_language(lang)
+        self.settings.setValue("ui/language", get_language())
+        self.ctx.signals.language_changed.emit(get_language())
+
+    # ---- views --------------------------------------------------------------------------------
+    def view(self, key: str) -> QWidget:
+        """The view's widget, created on first use (its module imported then)."""
+        if key not in self.views:
+            spec = VIEW_BY_KEY[key]
+            module_name, class_name = spec.target.split(":")
+            try:
+                cls = getattr(importlib.import_module(module_name), class_name)
+            except (ImportError, AttributeError):
+                widget: QWidget = Placeholder(spec)
+            else:
+                widget = cls(self.ctx, self)
+            self.views[key] = widget
+            self.stack.addWidget(widget)
+        return self.views[key]
+
+    def _show_complaint(self, ref: str, part: str) -> None:
+        # A panel created now was not connected when the signal went out: hand it the complaint.
+        created = "complaint" not in self.views
+        panel = self.view("complaint")
+        created = created and hasattr(panel, "open_at")  # not the placeholder
+        if created and part:
+            panel.open_at(ref, part)  # type: ignore[attr-defined]
+        elif created:
+            panel.open(ref)  # type: ignore[attr-defined]
+        self.show_view("complaint")
+
+    def show_view(self, key: str) -> None:
+        widget = self.view(key)
+        self.stack.setCurrentWidget(widget)
+        for k, action in self.actions_by_view.items():
+            action.setChecked(k == key)
+        self.settings.setValue("window/view", key)
+        widget.setFocus()
+
+    def current_view_key(self) -> str:
+        for key, widget in self.views.items():
+            if widget is self.stack.currentWidget():
+                return key
+        return ""
+
+    def retranslate(self) -> None:
+        self.info = desk_info(self.ctx.db)
+        set_currency_symbol(self.info.currency_symbol)  # before the views show amounts
+        title = _("Complaint Desk")
+        if self.info.business_name:
+            title = f"{self.info.business_name} — {title}"
+        if self.info.is_demo:
+            title += " — " + _("demo data")
+        self.setWindowTitle(f"{title} {__version__}")
+        self.view_menu.setTitle(_("&View"))
+        self.language_menu.setTitle(_("&Language"))
+        for lang, action in self.language_actions.items():
+            action.setChecked(lang == get_language())
+        for spec in VIEWS:
+            action = self.actions_by_view[spec.key]
+            action.setText(f"{_(spec.title)}  {spec.shortcut}")
+            action.setToolTip(f"{_(spec.title)} ({spec.shortcut})")
+        self.goto_box.setPlaceholderText(
+            _("Go to reference ({key})", key=GOTO_SHORTCUT))
+        self.goto_box.setToolTip(_("Type a reference such as TS-20260310-0007, or just 7 for "
+                                   "today's number 7, then Enter"))
+        self.demo_label.setText(_("Demo data"))
+        self.demo_label.setVisible(self.info.is_demo)
+        self.db_label.setText(_("Database: {db}", db=self.ctx.db.paths.describe()))
+        self.user_label.setText(_("Signed in: {name} ({role})", name=self.ctx.actor.name,
+                                  role=label("role", self.ctx.actor.role)))
+        for widget in self.views.values():
+            retranslate = getattr(widget, "retranslate", None)
+            if callable(retranslate):
+                retranslate()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        for widget in self.views.values():
+            flush = getattr(widget, "flush", None)
+            if callable(flush):
+                flush()  # drafts reach the disk before the window goes
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        super().closeEvent(event)

@@ -1,0 +1,27 @@
+"""The main window's views: one keystroke each. A view is a QWidget class taking
+(ctx, parent) and offering `retranslate()`; modules load when the view is first shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.i18n import N_
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    key: str
+    title: str  # msgid
+    shortcut: str
+    target: str  # "module:Class"
+
+
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("intake", N_("New complaint"), "F2", "ui.intake.intake_form:IntakeForm"),
+    ViewSpec("board", N_("Queue"), "F3", "ui.kanban.board_view:BoardView"),
+    ViewSpec("complaint", N_("Complaint"), "F4", "ui.complaint.panel:ComplaintPanel"),
+    ViewSpec("revisits", N_("Revisits due"), "F5", "ui.revisits.revisit_list:RevisitList"),
+    ViewSpec("dashboard", N_("Dashboard"), "F6", "ui.dashboard.dashboard_view:DashboardView"),
+    ViewSpec("reports", N_("Reports"), "F7", "ui.reports.reports_view:ReportsView"),
+)
+VIEW_BY_KEY = {v.key: v for v in VIEWS}
