@@ -31,3 +31,11 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+# A .venv made while PySide6 6.12 was used holds PySide6-Pdf, whose files overlap PySide6-Addons:
+# remove it and put Addons' own QtPdf back.
+if .venv/bin/python -m pip show -q PySide6-Pdf >/dev/null 2>&1; then
+  .venv/bin/python -m pip uninstall -y -q PySide6-Pdf
+  .venv/bin/python -m pip install -q --force-reinstall --no-deps \
+    "PySide6-Essentials==$(.venv/bin/python -c 'from importlib.metadata import version as v; print(v("PySide6-Essentials"))')" \
+    "PySide6-Addons==$(.venv/bin/python -c 'from importlib.metadata import version as v; print(v("PySide6-Addons"))')"
+fi

@@ -1,1 +1,0 @@
-from ui import pyside_refcounts  # noqa: F401 - must run before any Qt signal reaches Python
