@@ -204,6 +204,11 @@ def label(kind: str, code: str | None) -> str:
     return _(msgid) if msgid else code
 
 
+def msgids(kind: str) -> dict[str, str]:
+    """code -> untranslated label of one fixed list (seeds the editable solution types)."""
+    return dict(_LABELS[kind])
+
+
 def choices(kind: str) -> list[tuple[str, str]]:
     """(code, label) pairs in their defined order, for pick lists."""
     return [(code, _(msgid)) for code, msgid in _LABELS[kind].items()]

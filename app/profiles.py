@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.codes import msgids
+from app.i18n import translate
 from app.models import ListValue
 
 Row = tuple[str, str, str, str]  # code, 简体, 繁體, English
@@ -88,6 +90,13 @@ ROOT_CAUSES: list[Row] = [
 ]
 
 
+def solution_type_rows() -> list[Row]:
+    """The built-in solution types, labelled from the program's catalogs (app/codes.py); a
+    supervisor renames, adds and retires them like any other list (issue 12)."""
+    return [(code, translate(msgid, "zh-Hans"), translate(msgid, "zh-Hant"),
+             translate(msgid, "en")) for code, msgid in msgids("solution_type").items()]
+
+
 def apply_profile(session: Session, profile: str) -> None:
     """Add the profile's lists (codes already present are left as they are)."""
     wanted: dict[str, list[Row]] = {
@@ -95,6 +104,7 @@ def apply_profile(session: Session, profile: str) -> None:
         "category": CATEGORIES[profile],
         "department": DEPARTMENTS[profile],
         "root_cause": ROOT_CAUSES,
+        "solution_type": solution_type_rows(),
     }
     for kind, rows in wanted.items():
         existing = set(session.scalars(select(ListValue.code).where(ListValue.kind == kind)))

@@ -147,7 +147,8 @@ def describe(kind: str, data: dict[str, Any],
         elif key == "root_cause" and isinstance(value, str):
             values[key] = lists.get(("root_cause", value), value)
         elif key == "types" and isinstance(value, list):
-            values[key] = join_list(label("solution_type", v) for v in value)
+            values[key] = join_list(lists.get(("solution_type", v), label("solution_type", v))
+                                     for v in value)
         else:
             values[key] = "" if value is None else value
     template = _(_template(kind, values, data))

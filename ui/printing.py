@@ -178,8 +178,9 @@ def render_pdf(document: QPdfDocument, printer: QPrinter) -> int:
                             points.height() * scale)
             dpi = min(printer.resolution(), MAX_PRINT_DPI)
             image = document.render(i, QSize(round(points.width() * dpi / 72),
-                                             round(points.height() * dpi / 72)),
-                                    fillColor=Qt.GlobalColor.white)
+                                             round(points.height() * dpi / 72)))
+            # The rendered page is transparent where the PDF draws nothing: paper white.
+            painter.fillRect(target, Qt.GlobalColor.white)
             painter.drawImage(target, image)
         return pages
     finally:

@@ -77,8 +77,8 @@ def key_figures(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flow
     return out
 
 
-def _type_label(tx: ReportTexts, code: str) -> str:
-    return tx._("Other") if code == "other" else tx.label("solution_type", code)
+def _type_label(data: MonthReportData, tx: ReportTexts, code: str) -> str:
+    return tx._("Other") if code == "other" else data.list_label("solution_type", code)
 
 
 def _compensation(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:
@@ -89,7 +89,7 @@ def _compensation(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Fl
         return []
     rows: list[list[Any]] = [[tx._("Compensation by solution type"), tx.month(data.month),
                               tx.month(data.stats["previous_month"]["month"])]]
-    rows += [[_type_label(tx, c), tx.money(now.get(c, 0)), tx.money(before.get(c, 0))]
+    rows += [[_type_label(data, tx, c), tx.money(now.get(c, 0)), tx.money(before.get(c, 0))]
              for c in codes]
     table = Table(rows, colWidths=[203, 96, 96], hAlign="LEFT")
     table.setStyle(grid(st.font, len(rows)))

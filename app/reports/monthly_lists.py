@@ -105,7 +105,7 @@ def _short(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def outcome(c: SeriousComplaint, tx: ReportTexts) -> str:
+def outcome(c: SeriousComplaint, tx: ReportTexts, data: MonthReportData) -> str:
     """What became of a complaint, as of the report's date (Paragraph markup, one line each)."""
     if c.withdrawn:
         parts = [tx._("Withdrawn {date}", date=tx.day(c.closed_at))]
@@ -119,7 +119,7 @@ def outcome(c: SeriousComplaint, tx: ReportTexts) -> str:
             parts.append(tx._("overdue"))
     if c.solution_types:
         solution = "、".join if tx.chinese else ", ".join
-        text = solution(tx.label("solution_type", t) for t in c.solution_types)
+        text = solution(data.list_label("solution_type", t) for t in c.solution_types)
         if c.amount:
             text += f" {tx.money(c.amount)}"
         parts.append(text)
@@ -149,7 +149,7 @@ def serious(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable
                                        data.list_label("department", c.department)) if x)
         rows.append([c.reference, tx.minute_in(c.received_at, int(data.month[:4])), tx.label("severity", c.severity),
                      text_cell(where, st), text_cell(_short(c.description), st),
-                     Paragraph(outcome(c, tx), st.cell)])
+                     Paragraph(outcome(c, tx, data), st.cell)])
         if c.severity == "urgent":
             urgent_rows.append(i)
     widths = [80, 52, 44, 80, 115, FULL_WIDTH - 371]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from app.i18n import N_
+from app.i18n import N_, get_language
 from app.models import Complaint, Investigation, ListValue, Revisit, Solution, User
 from app.workflow import SUPERVISOR_ROLES, Facts
 
@@ -80,6 +80,19 @@ def list_value(session: Session, kind: str, code: str | None, field: str) -> Lis
         raise ValidationError(field, N_("has an unknown value \"{value}\""),
                               value=code[:40].encode("utf-8", "replace").decode("utf-8"))
     return value
+
+
+def list_codes(session: Session, kind: str, codes: list[str], field: str,
+               keep: tuple[str, ...] = ()) -> list[str]:
+    """Codes of one editable list, each once and in use; a retired value is accepted only
+    where the record already holds it (`keep`), so re-saving an old complaint works."""
+    chosen = [c for c in dict.fromkeys(codes) if c]
+    for code in chosen:
+        value = list_value(session, kind, code, field)
+        if value is not None and not value.active and code not in keep:
+            raise ValidationError(field, N_("\"{value}\" is no longer in use"),
+                                  value=value.label(get_language()))
+    return chosen
 
 
 def user_by_id(session: Session, user_id: int | None, field: str = "owner") -> User | None:

@@ -155,7 +155,7 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
         # Events name list values (category, root cause ...) by code; label them here.
         list_labels = {(v.kind, v.code): v.label(lang) for v in session.scalars(
             select(ListValue).where(ListValue.kind.in_(
-                ("subject", "category", "department", "root_cause"))))}
+                ("subject", "category", "department", "root_cause", "solution_type"))))}
         events = session.scalars(select(ComplaintEvent).where(
             ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))
         contacts = session.scalars(select(Contact).where(Contact.complaint_id == c.id)

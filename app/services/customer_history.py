@@ -37,9 +37,10 @@ class HistoryRow:
     outcome: str  # one of OUTCOMES
     satisfaction: int | None
     reopen_count: int
-    solution_types: list[str]
+    solution_types: list[str]  # codes
     amount_cents: int
     closed_at: datetime | None
+    solution_labels: list[str] = field(default_factory=list)  # in the current language
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,12 @@ def customer_history(db: Database, phone_or_customer_id: str | int,
             .outerjoin(Solution, Solution.complaint_id == Complaint.id)
             .where(Complaint.customer_id == cust.id)
             .order_by(Complaint.received_at.desc(), Complaint.id.desc()))
+        types_shown = {v.code: v.label(get_language()) for v in session.scalars(
+            select(ListValue).where(ListValue.kind == "solution_type"))}
         history = [
             HistoryRow(ref, received, stage, sev, cat_label or "", desc,
                        _outcome(stage, withdrawn, reason), sat, reopens, list(types or []),
-                       cents or 0, closed)
+                       cents or 0, closed, [types_shown.get(t, t) for t in types or []])
             for (ref, received, stage, sev, cat_label, desc, withdrawn, reason, sat, reopens,
                  types, cents, closed) in rows
         ]

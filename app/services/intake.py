@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock, validation
-from app.codes import CHANNELS, DEMANDS, EMOTIONS, SEVERITIES, SOLUTION_TYPES, TIERS
+from app.codes import CHANNELS, DEMANDS, EMOTIONS, SEVERITIES, TIERS
 from app.db import Database
 from app.errors import ValidationError, ValidationErrors
 from app.i18n import N_
@@ -29,7 +29,7 @@ from app.models import (
 from app.phones import normalise_phone
 from app.references import allocate
 from app.services import attachments as attachment_files
-from app.services.common import SYSTEM, Actor, list_value
+from app.services.common import SYSTEM, Actor, list_codes, list_value
 from app.settings import get as get_setting
 from app.settings import sla_policy
 from app.sla import due_times
@@ -130,11 +130,10 @@ def _clean(data: IntakeInput) -> _Clean:
     done = None
     cents = 0
     if data.on_the_spot is not None:
-        types = [t for t in data.on_the_spot.solution_types if t]
+        # Checked against the editable list with the other lists (_lookups).
+        types = [t for t in dict.fromkeys(data.on_the_spot.solution_types) if t]
         if not types:
             errors.append(ValidationError("solution_types", N_("is required")))
-        elif any(t not in SOLUTION_TYPES for t in types):
-            errors.append(ValidationError("solution_types", N_("has an unknown value")))
         done = check(validation.text, "implementation", data.on_the_spot.what_was_done,
                      TEXT_LEN, True)
         cents = check(validation.amount_cents, data.on_the_spot.amount) or 0
@@ -170,6 +169,10 @@ def _lookups(session: Session, data: IntakeInput, clean: _Clean) -> dict[str, in
             ids[kind] = value.id if value else None
         except ValidationError as e:
             errors.append(e)
+    try:
+        list_codes(session, "solution_type", clean.solution_types, "solution_types")
+    except ValidationError as e:
+        errors.append(e)
     if clean.solution_types and ids.get("category") is None and not errors:
         errors.append(ValidationError("category", N_("is required to resolve on the spot")))
     if errors:

@@ -6,6 +6,8 @@ on complaints that use it, so `keep` lets a form still show the complaint's curr
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import or_, select
 
 from app.db import Database
@@ -13,12 +15,24 @@ from app.i18n import get_language
 from app.models import ListValue
 
 
-def list_choices(db: Database, kind: str, keep: str | None = None) -> list[tuple[str, str]]:
-    """Active values of one list, in their order, labelled in the current language."""
+def list_choices(db: Database, kind: str,
+                 keep: str | Collection[str] | None = None) -> list[tuple[str, str]]:
+    """Active values of one list, in their order, labelled in the current language; `keep`
+    (one code, or several for a multi-choice field) stays offered though retired."""
     lang = get_language()
+    kept = [keep] if isinstance(keep, str) else [k for k in keep or () if k]
     q = (select(ListValue).where(ListValue.kind == kind)
          .order_by(ListValue.position, ListValue.id))
-    q = q.where(or_(ListValue.active.is_(True), ListValue.code == keep) if keep
+    q = q.where(or_(ListValue.active.is_(True), ListValue.code.in_(kept)) if kept
                 else ListValue.active.is_(True))
     with db.read() as session:
         return [(v.code, v.label(lang)) for v in session.scalars(q)]
+
+
+def list_labels(db: Database, kind: str) -> dict[str, str]:
+    """code -> label in the current language of every value of one list, retired ones too
+    (to show what old complaints hold)."""
+    lang = get_language()
+    with db.read() as session:
+        return {v.code: v.label(lang)
+                for v in session.scalars(select(ListValue).where(ListValue.kind == kind))}

@@ -1,4 +1,5 @@
-"""Editing the pick lists: categories, subjects, departments/shops, root causes.
+"""Editing the pick lists: categories, subjects, departments/shops, root causes, solution
+types.
 
 A value is named by a code that never changes (complaints, events and files refer to it) and
 labelled in the three languages. A value that any complaint uses is never deleted: it is
@@ -9,6 +10,7 @@ deactivated, so forms stop offering it while old complaints still show it. Profi
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,16 +22,14 @@ from app.codes import PROFILES
 from app.db import Database
 from app.errors import NotFound, ValidationError
 from app.i18n import N_
-from app.models import Complaint, Investigation, ListValue
+from app.models import Complaint, Investigation, ListValue, Solution
 from app.permissions import EDIT_LISTS, require
 from app.profiles import CATEGORIES, DEPARTMENTS, apply_profile
 from app.services.common import Actor
 from app.settings import put as put_setting
 from app.sla import PROFILE_HOURS
 
-# Solution types stay fixed codes (app/codes.py): the approval rule, the reports and the CSV
-# export rely on them, and their labels are program texts translated in the catalogs.
-LIST_KINDS = ("category", "subject", "department", "root_cause")
+LIST_KINDS = ("category", "subject", "department", "root_cause", "solution_type")
 LABEL_LEN = 60  # a label is a pick-list entry, not a sentence
 CODE_LEN = 40
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -75,6 +75,14 @@ def _uses(session: Session, kind: str, values: Sequence[ListValue]) -> dict[int,
         by_id = session.execute(select(column, func.count()).where(column.is_not(None))
                                 .group_by(column)).all()
         return {int(i or 0): int(n) for i, n in by_id}
+    if kind == "solution_type":
+        # A solution holds its types as a list of codes: counted here, not in SQL, so that the
+        # same code serves SQLite's and PostgreSQL's JSON (one short list per solution).
+        counts: dict[str, int] = defaultdict(int)
+        for types in session.scalars(select(Solution.types)):
+            for code in set(types or ()):
+                counts[code] += 1
+        return {v.id: counts.get(v.code, 0) for v in values}
     # Root causes are stored on the investigation by code.
     by_cause = session.execute(select(Investigation.root_cause, func.count())
                                .where(Investigation.root_cause.is_not(None))

@@ -111,7 +111,7 @@ def _rows(db: Database, month: str, tx: ReportTexts,
                     tx.label("stage", r[14]), r[15] or "", r[16],
                     yes if is_overdue(r[14], r[16], now, r[17]) else "", r[18], r[19],
                     tx.label("responsibility", r[20]), listed("root_cause", r[21]),
-                    "、".join(tx.label("solution_type", t) for t in (r[22] or [])),
+                    "、".join(listed("solution_type", t) for t in (r[22] or [])),
                     round((r[23] or 0) / 100, 2) if r[22] else None, r[24],
                     r[25] or None,
                 ])

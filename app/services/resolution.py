@@ -16,7 +16,6 @@ from app.codes import (
     CONTACT_METHODS,
     RESPONSIBILITIES,
     SEVERITIES,
-    SOLUTION_TYPES,
     VERIFICATIONS,
 )
 from app.db import Database
@@ -28,6 +27,7 @@ from app.services.common import (
     SYSTEM,
     Actor,
     Saved,
+    list_codes,
     list_value,
     load_complaint,
     require_supervisor,
@@ -124,11 +124,8 @@ def propose_solution(db: Database, reference: str, *, types: list[str], amount: 
                      description: str = "", actor: Actor = SYSTEM,
                      expected_version: int | None = None) -> Saved:
     """Record (or revise) the proposed solution; over the threshold it waits for approval."""
-    chosen = [t for t in dict.fromkeys(types) if t]
-    if not chosen:
+    if not any(types):
         raise ValidationError("solution_types", N_("is required"))
-    for t in chosen:
-        validation.code("solution_types", t, SOLUTION_TYPES)
     cents = validation.amount_cents(amount)
     desc = validation.text("solution_description", description, TEXT_LEN)
 
@@ -137,6 +134,9 @@ def propose_solution(db: Database, reference: str, *, types: list[str], amount: 
             raise MoveRefused(N_("A solution can be proposed while investigating."), PART_SOLUTION)
         threshold = int(get_setting(session, "approval_threshold"))
         sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
+        # The editable list (issue 12); a type retired since stays valid on this solution.
+        chosen = list_codes(session, "solution_type", types, "solution_types",
+                            keep=tuple(sol.types or ()) if sol else ())
         if sol is None:
             sol = Solution(complaint_id=c.id)
             session.add(sol)

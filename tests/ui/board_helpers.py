@@ -93,10 +93,11 @@ def drop_on(board: BoardView, ref: str, to_stage: str) -> None:
     pos = QPointF(viewport.rect().center())
     action = Qt.DropAction.MoveAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(pos, action, mime, buttons, mods)
+    # Qt's drag enter/move events take a QPoint, the drop event a QPointF.
+    enter = QDragEnterEvent(pos.toPoint(), action, mime, buttons, mods)
     QApplication.sendEvent(viewport, enter)
     assert enter.isAccepted()
-    move = QDragMoveEvent(pos, action, mime, buttons, mods)
+    move = QDragMoveEvent(pos.toPoint(), action, mime, buttons, mods)
     QApplication.sendEvent(viewport, move)
     assert move.isAccepted()
     QApplication.sendEvent(viewport, QDropEvent(pos, action, mime, buttons, mods))

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -255,7 +255,7 @@ def test_dropping_a_file_adds_an_attachment_saved_with_its_sha256(form, db, tmp_
     receipt.write_bytes(b"\xff\xd8\xff fake jpeg " * 100)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(receipt))])
-    enter = QDragEnterEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(form, enter)
     assert enter.isAccepted()

@@ -6,11 +6,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.codes import label
 from app.formatting import format_money, join_list
 from app.i18n import N_, _
 from app.services import resolution
 from app.services.approvals import PendingApproval, pending_approvals
+from app.services.list_choices import list_labels
 from ui.complaint.clock_text import short_datetime
 from ui.complaint.header import make_table
 from ui.complaint.rows_model import Row, RowsModel
@@ -44,10 +44,11 @@ class ApprovalsTab(QWidget):
 
     def reload(self) -> None:
         self.items = pending_approvals(self.panel.ctx.db)
+        types = list_labels(self.panel.ctx.db, "solution_type")
         self.model.set_rows([
             Row(p.reference, [p.reference, p.customer_name, format_money(p.amount_cents),
                               short_datetime(p.proposed_at), p.proposed_by,
-                              join_list(label("solution_type", t) for t in p.solution_types)],
+                              join_list(types.get(t, t) for t in p.solution_types)],
                 tooltip=p.description)
             for p in self.items])
         self.table.resizeRowsToContents()

@@ -27,7 +27,7 @@ OUTCOME_LABELS = {
 def history_rows(history: CustomerHistory, current: str | None) -> list[Row]:
     rows = []
     for r in history.complaints:
-        solution = join_list(label("solution_type", t) for t in r.solution_types)
+        solution = join_list(r.solution_labels)
         if r.amount_cents:
             solution += f" ({format_money(r.amount_cents)})"
         outcome = _(OUTCOME_LABELS.get(r.outcome, r.outcome))

@@ -15,6 +15,7 @@ from app.i18n import N_, _, field_label
 from app.money import format_money
 from app.services import resolution, revisits
 from app.services.complaints import ComplaintDetail
+from app.services.list_choices import list_choices
 from app.workflow import PART_AGREEMENT, PART_IMPLEMENTATION, PART_REVISIT, PART_SOLUTION
 from ui.complaint import dialogs
 from ui.complaint.clock_text import short_date, short_datetime
@@ -115,8 +116,13 @@ class SolutionSection(Section):
                 expected_version=version)):
             self.approval_comment.clear()
 
+    def fill(self, d: ComplaintDetail) -> None:
+        # The editable list; types retired since stay shown on this complaint.
+        self.types.set_choices(list_choices(self.panel.ctx.db, "solution_type",
+                                            keep=d.solution_types))
+        super().fill(d)
+
     def retranslate_own(self) -> None:
-        self.types.set_choices(choices("solution_type"))
         self.save_button.setText(_("Save solution"))
         self.approval_comment.setPlaceholderText(_("Comment (needed to reject)"))
         self.approve_button.setText(_("Approve"))

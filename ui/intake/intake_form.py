@@ -166,6 +166,7 @@ class IntakeForm(QWidget):
     def retranslate(self) -> None:
         self.fields.retranslate()
         self.spot.retranslate()
+        self.spot.reload_lists(self.ctx.db)
         self.banner.retranslate()
         self.save_button.setText(f"{_('Save')} (Ctrl+S)")
         self.print_button.setText(f"{_('Save and print slip')} (Ctrl+P)")
@@ -176,7 +177,9 @@ class IntakeForm(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        self.fields.reload_lists()  # lists may have been edited in the settings meanwhile
+        # The lists may have been edited in the settings meanwhile.
+        self.fields.reload_lists()
+        self.spot.reload_lists(self.ctx.db)
 
     # ---- changes, validation --------------------------------------------------------------------
     def _changed(self) -> None:

@@ -9,9 +9,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from app.codes import choices
+from app.db import Database
 from app.i18n import _
 from app.services.intake import OnTheSpot
+from app.services.list_choices import list_choices
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.field_grid import FieldGrid
 
@@ -50,10 +51,13 @@ class SpotPanel(QFrame):
     def retranslate(self) -> None:
         self.title.setText(_("Resolved on the spot (Ctrl+R to cancel): what was done for the "
                              "customer"))
-        self.types.set_choices(choices("solution_type"))
         self.amount.setPlaceholderText(_("Amount, e.g. 50.00 (optional)"))
         self.done.setPlaceholderText(_("What was done at the counter"))
         self.grid.retranslate()
+
+    def reload_lists(self, db: Database) -> None:
+        """The solution types as the supervisor keeps them (active ones, current language)."""
+        self.types.set_choices(list_choices(db, "solution_type"))
 
     def value(self) -> OnTheSpot:
         return OnTheSpot(self.types.codes(), self.done.toPlainText(), self.amount.text())

@@ -33,7 +33,8 @@ from ui.settings.edit_dialogs import LabelsDialog, refusal_text
 from ui.settings.list_models import ID_ROLE, ListModel
 
 KIND_TITLES = {"category": N_("Categories"), "subject": N_("Subjects"),
-               "department": N_("Departments and shops"), "root_cause": N_("Root causes")}
+               "department": N_("Departments and shops"), "root_cause": N_("Root causes"),
+               "solution_type": N_("Solution types")}
 
 
 class ListsPage(QWidget):
