@@ -128,16 +128,18 @@ def revisit_date(resolved_at: datetime, severity: str, policy: SlaPolicy) -> dat
 def is_overdue(
     stage: str, due_at: datetime | None, now: datetime, paused_since: datetime | None = None
 ) -> bool:
-    """Due time passed while the desk has the next step.
+    """Due time passed while the desk has the next step (DESIGN.md §2).
 
-    Not overdue once resolved (follow-up, closed), nor while the clock is paused waiting on the
-    customer: the pause is shown instead, and its length is added to the due time when the
-    clock runs again (app/services/moves.py). The queue's SQL (app/services/queue.py) and the
-    statistics (app/services/stats.py) apply the same rule.
+    Not overdue once resolved (follow-up, closed). While the clock is paused waiting on the
+    customer it stands still at the pause: overdue only if the due time had passed before the
+    pause (a pause never hides a missed time; its length is added to the due time when the
+    clock runs again, app/services/moves.py). The queue's SQL (app/services/queue.py) and the
+    statistics (app/services/stats.py) apply the same rule; the board's card clock
+    (ui/kanban/card_text.py) shows it.
     """
-    if due_at is None or stage in ("follow_up", "closed") or paused_since is not None:
+    if due_at is None or stage in ("follow_up", "closed"):
         return False
-    return now > due_at
+    return (paused_since or now) > due_at
 
 
 def time_left(due_at: datetime, now: datetime) -> timedelta:

@@ -233,3 +233,9 @@ def _isolation() -> Iterator[None]:
     yield
     set_language("en")
     clock.reset_clock()
+    # Once a window test ran background work, the cycle collector runs only from the GUI
+    # thread's timer (ui/gui_gc.py), which turns only while a test waits on Qt: collect here.
+    from ui import gui_gc
+
+    if gui_gc.installed():
+        gui_gc.collect_if_due()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.i18n import get_language, normalise_language, set_language
 from app.services.common import SYSTEM, Actor
+from ui import gui_gc
 from ui.context import DeskContext
 from ui.fonts import install_font
 from ui.qt_translations import apply_qt_language
@@ -31,6 +32,7 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     install_font(app)
+    gui_gc.install()  # Qt objects are freed on the GUI thread only (ui/gui_gc.py)
     return app
 
 

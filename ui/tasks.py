@@ -1,5 +1,6 @@
 """One helper for background work: run a function on the thread pool, get the result on the
-GUI thread. Database writes go one at a time through a single-thread pool."""
+GUI thread. Database writes go one at a time through a single-thread pool. Python's cycle
+collector then runs on the GUI thread only (ui/gui_gc.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from ui import gui_gc
 
 
 class _Relay(QObject):
@@ -36,6 +39,7 @@ _live: set[_Relay] = set()
 def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
              on_error: Callable[[BaseException], None], write: bool = False) -> None:
     """Run `fn` off the GUI thread; `on_done(result)` or `on_error(exc)` run on the GUI thread."""
+    gui_gc.install()  # before any worker thread could run the collector
     relay = _Relay()
     _live.add(relay)
 

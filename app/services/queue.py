@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app import clock
@@ -69,6 +69,13 @@ class Card:
     closed_at: datetime | None = None
 
 
+def overdue_sql(now: datetime) -> ColumnElement[bool]:
+    """app.sla.is_overdue in SQL, for a complaint in an open stage: its due time passed, by
+    now or, while its clock is paused, by the pause."""
+    return or_(and_(Complaint.paused_since.is_(None), Complaint.due_at < now),
+               Complaint.due_at < Complaint.paused_since)
+
+
 def _label_attr(lang: str) -> str:
     return {"zh-Hans": "label_zh_hans", "zh-Hant": "label_zh_hant"}.get(lang, "label_en")
 
@@ -84,8 +91,7 @@ def build_query(f: QueueFilter, now: datetime, lang: str, *, dialect: str = "sql
     dept = aliased(ListValue)
     severity_rank = case(SEVERITY_RANK, value=Complaint.severity, else_=9)
     tier_rank = case(TIER_RANK, value=Customer.tier, else_=9)
-    overdue_rank = case((and_(Complaint.due_at < now, Complaint.paused_since.is_(None)), 0),
-                        else_=1)
+    overdue_rank = case((overdue_sql(now), 0), else_=1)
     label = getattr(cat, _label_attr(lang))
     dept_label = getattr(dept, _label_attr(lang))
     q = (
@@ -126,8 +132,7 @@ def build_query(f: QueueFilter, now: datetime, lang: str, *, dialect: str = "sql
     if f.channel:
         q = q.where(Complaint.channel == f.channel)
     if f.overdue_only:
-        q = q.where(Complaint.due_at < now, Complaint.paused_since.is_(None),
-                    Complaint.stage.not_in(("follow_up", "closed")))
+        q = q.where(overdue_sql(now), Complaint.stage.not_in(("follow_up", "closed")))
     if f.received_from:
         q = q.where(Complaint.received_at >= datetime.combine(f.received_from, datetime.min.time()))
     if f.received_to:

@@ -88,9 +88,11 @@ def _at_cut(session: Connection, cut: datetime) -> tuple[dict[str, int], int, in
         .scalar_subquery()
     )
     stage = func.coalesce(ComplaintEvent.to_stage, "new")
-    # Same rule as app.sla.is_overdue: waiting on the customer (proposed) pauses the clock.
+    # Same rule as app.sla.is_overdue: waiting on the customer (proposed) pauses the clock at
+    # the move into that stage (the last stage event before the cut).
     overdue = case((and_(Complaint.due_at < cut, stage.in_(UNRESOLVED),
-                         stage != "proposed"), 1), else_=0)
+                         or_(stage != "proposed", Complaint.due_at < ComplaintEvent.at)), 1),
+                   else_=0)
     q = (select(stage, func.count(), func.sum(overdue))
          .select_from(Complaint)
          .outerjoin(ComplaintEvent, ComplaintEvent.id == last_event)

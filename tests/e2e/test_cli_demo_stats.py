@@ -72,11 +72,13 @@ def recount(path: Path, month: str, now: datetime) -> dict[str, Any]:
             c[key] = t(c[key])
     # The stage of every complaint at the cut, from its own timeline.
     stage_at: dict[int, str] = {}
+    stage_since: dict[int, datetime] = {}
     for complaint_id, to_stage, at in conn.execute(
             "SELECT complaint_id, to_stage, at FROM complaint_events "
             "WHERE to_stage IS NOT NULL ORDER BY complaint_id, at, id"):
         if t(at) < cut:  # type: ignore[operator]
             stage_at[complaint_id] = to_stage
+            stage_since[complaint_id] = t(at)  # type: ignore[assignment]
     visits = [(t(done), score) for done, score in conn.execute(
         "SELECT done_at, satisfaction FROM revisits WHERE done_at IS NOT NULL")]
     reopen_times = [t(at) for (at,) in conn.execute(
@@ -104,9 +106,10 @@ def recount(path: Path, month: str, now: datetime) -> dict[str, Any]:
         "closed_in_month": sum(1 for c in complaints if in_month(c["closed_at"])),
         "open_at_month_end": len(open_at_cut),
         "overdue_at_month_end": sum(1 for i, s in open_at_cut.items()
-                                    # waiting on the customer pauses the SLA clock
-                                    if s in OPEN and s != "proposed" and due[i] is not None
-                                    and due[i] < cut),
+                                    # waiting on the customer stops the SLA clock at
+                                    # the move into "proposed"
+                                    if s in OPEN and due[i] is not None and due[i] < cut
+                                    and (s != "proposed" or due[i] < stage_since[i])),
         "by_category": dict(Counter(c["category_code"] or "none" for c in received)),
         "by_channel": dict(Counter(c["channel"] for c in received)),
         "by_severity": dict(Counter(c["severity"] for c in received)),

@@ -244,8 +244,11 @@ def test_clock_words_for_every_state(db: Database, ctx: DeskContext, clerk: Acto
     paused = replace(card, paused_since=now - timedelta(hours=1),
                      due_at=now + timedelta(days=1, hours=5))
     assert sla_clock(paused, now).text == "Paused, 1d left"  # stopped at the pause
-    late_pause = replace(card, paused_since=now, due_at=now - timedelta(minutes=30))
-    assert sla_clock(late_pause, now).state == "overdue"
+    # Paused after the due time: still overdue (as app.sla.is_overdue), and says it is paused.
+    late_pause = replace(card, paused_since=now - timedelta(hours=2),
+                         due_at=now - timedelta(hours=2, minutes=30))
+    assert (sla_clock(late_pause, now).text, sla_clock(late_pause, now).state) == (
+        "Overdue 30m, paused", "overdue")
     assert sla_clock(replace(card, stage="follow_up"), now).text == "Resolved"
     assert sla_clock(replace(card, stage="closed", closed_at=now), now).text == "Closed 10 Mar"
     assert sla_clock(replace(card, due_at=None), now).state == "none"

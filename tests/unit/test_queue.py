@@ -246,3 +246,25 @@ def test_received_between_and_overdue_filters(db: Database, clerk: Actor,
     f = QueueFilter(received_from=(fixed_clock.now - timedelta(days=1)).date())
     assert [c.reference for c in queue_cards(db, f)] == [today]
     assert [c.reference for c in queue_cards(db, QueueFilter(overdue_only=True))] == [early]
+
+
+def test_a_pause_stops_the_clock_but_never_hides_a_missed_due_time(
+        db: Database, clerk: Actor, supervisor: Actor, fixed_clock: ControlledClock) -> None:
+    """Overdue is one rule (app.sla.is_overdue) for the cards, the "overdue only" filter, the
+    board's count and the dashboard: a clock paused before its due time is not overdue however
+    long the customer takes; one paused after it stays overdue."""
+    from app.services.dashboard import dashboard_figures
+    from tests.complaint_factory import advance
+
+    in_time = log(db, clerk, "及时等客户答复", phone="13700000040", severity="urgent")
+    late = log(db, clerk, "超时后才等客户答复", phone="13700000041", severity="urgent")
+    advance(db, in_time, "proposed", clerk, supervisor, severity="urgent")  # paused in time
+    advance(db, late, "investigating", clerk, supervisor, severity="urgent")
+    fixed_clock.advance(days=10)  # well past the urgent due time, in opening hours too
+    advance(db, late, "proposed", clerk, supervisor, severity="urgent")  # paused too late
+    fixed_clock.advance(days=10)
+    cards = {c.reference: c for c in queue_cards(db)}
+    assert cards[in_time].paused_since is not None and not cards[in_time].overdue
+    assert cards[late].paused_since is not None and cards[late].overdue
+    assert [c.reference for c in queue_cards(db, QueueFilter(overdue_only=True))] == [late]
+    assert dashboard_figures(db).overdue == 1

@@ -70,8 +70,12 @@ def test_overdue_rules() -> None:
     assert not is_overdue("follow_up", due, after)
     assert not is_overdue("closed", due, after)
     assert not is_overdue("new", None, after)
-    # Waiting on the customer: the clock is paused, not overdue.
+    # Waiting on the customer: the clock stands still at the pause, so a pause before the
+    # due time is not overdue however long it lasts ...
     assert not is_overdue("proposed", due, after, paused_since=datetime(2026, 3, 10, 11, 0))
+    assert not is_overdue("proposed", due, datetime(2026, 4, 1), paused_since=due)
+    # ... but a pause after it does not hide the missed time.
+    assert is_overdue("proposed", due, after, paused_since=datetime(2026, 3, 10, 12, 0, 30))
 
 
 def test_revisit_date_by_severity() -> None:

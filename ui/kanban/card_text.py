@@ -10,6 +10,7 @@ from app.formatting import compact_date, compact_datetime, short_date
 from app.i18n import N_, _
 from app.services.board import CLOSED_DAYS
 from app.services.queue import Card
+from app.sla import is_overdue
 
 # Why a card sits where it does: the queue service orders each column this way.
 ORDER_EXPLAINED = N_(
@@ -65,10 +66,12 @@ def sla_clock(card: Card, now: datetime) -> SlaClock:
         return SlaClock(_("Resolved"), "done")
     if card.due_at is None:
         return SlaClock(_("No due time"), "none")
-    reference = card.paused_since or now
-    left = card.due_at - reference
-    if left.total_seconds() < 0:
-        return SlaClock(_("Overdue {time}", time=compact_duration(-left)), "overdue")
+    left = card.due_at - (card.paused_since or now)  # a paused clock stands at the pause
+    if is_overdue(card.stage, card.due_at, now, card.paused_since):
+        late = compact_duration(-left)
+        if card.paused_since is not None:
+            return SlaClock(_("Overdue {time}, paused", time=late), "overdue")
+        return SlaClock(_("Overdue {time}", time=late), "overdue")
     if card.paused_since is not None:
         # A stopped clock needs no minutes, and the longer sentence needs the room.
         return SlaClock(_("Paused, {time} left", time=compact_duration(left, coarse=True)),
