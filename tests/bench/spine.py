@@ -88,7 +88,8 @@ ORDER BY c.stage,
                   WHEN 'minor' THEN 3 ELSE 9 END,
   CASE cu.tier WHEN 'core' THEN 0 WHEN 'key' THEN 1 WHEN 'ordinary' THEN 2
                WHEN 'potential' THEN 3 ELSE 9 END,
-  CASE WHEN c.due_at < ? AND c.paused_since IS NULL THEN 0 ELSE 1 END,
+  CASE WHEN (c.due_at < ? AND c.paused_since IS NULL) OR c.due_at < c.paused_since
+       THEN 0 ELSE 1 END,
   c.due_at, c.id
 {limit}
 """
@@ -171,8 +172,9 @@ def raw_figures(conn: sqlite3.Connection, year: int, month: int, now: datetime) 
 
     stage_rows = q(
         "SELECT coalesce(ev.to_stage, 'new'), count(*), sum(CASE WHEN c.due_at < ? "
-        "AND coalesce(ev.to_stage, 'new') IN ('new', 'assessed', 'investigating', "
-        "'in_progress') THEN 1 ELSE 0 END) FROM complaints c LEFT OUTER JOIN complaint_events "
+        "AND (coalesce(ev.to_stage, 'new') IN ('new', 'assessed', 'investigating', "
+        "'in_progress') OR (ev.to_stage = 'proposed' AND c.due_at < ev.at)) "
+        "THEN 1 ELSE 0 END) FROM complaints c LEFT OUTER JOIN complaint_events "
         "ev ON ev.id = (SELECT max(x.id) FROM complaint_events x WHERE x.complaint_id = c.id "
         "AND x.to_stage IS NOT NULL AND x.at < ?) "
         f"WHERE {open_at_end} GROUP BY 1", (c, c, c, c)).fetchall()
