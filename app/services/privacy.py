@@ -179,3 +179,20 @@ def apply_retention(db: Database, actor: Actor = SYSTEM) -> int:
         session.flush()
         _rebuild_search(session)
     return len(due)
+
+
+def reveal_phone(db: Database, reference: str, actor: Actor) -> str:
+    """The customer's whole phone number, for the call a clerk is about to make (a revisit):
+    where numbers are masked for clerks, each number shown is an event in the audit trail.
+    "" when the customer left none (or was anonymised); NotFound for an unknown reference."""
+    with db.write() as session:
+        row = session.execute(
+            select(Customer.phone).select_from(Complaint)
+            .outerjoin(Customer, Customer.id == Complaint.customer_id)
+            .where(Complaint.reference == reference)).first()
+        if row is None:
+            raise NotFound(N_("No complaint with reference {reference}"), reference=reference)
+        phone = row[0] or ""
+        if phone:
+            audit.record(session, actor, "phone_revealed", reference)
+        return phone

@@ -87,3 +87,42 @@ def test_list_view_groups_opens_and_reschedules(
     assert m.references("today") == [] and m.references("upcoming") == [four["soon"],
                                                                         four["today"]]
     assert view.selected() == four["today"]  # the selection follows the row
+
+
+def test_a_clerk_reveals_the_number_to_call_and_the_audit_trail_records_it(
+        qtbot: QtBot, ctx: DeskContext, db: Database, four: dict[str, str],
+        supervisor: Actor) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from sqlalchemy import select
+
+    from app.models import AuditEvent
+    from ui.context import DeskContext as Context
+
+    def revealed() -> list[tuple[str, str]]:
+        with db.read() as session:
+            return [(e.actor_name, e.target) for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "phone_revealed"))]
+
+    view = RevisitList(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    phone = view.model.item(1, 0).child(0, 3)
+    assert phone.text() == "138****0002"
+    assert not view.phone_button.isEnabled()  # nothing selected yet
+    view.select(four["today"])
+    assert view.phone_button.isEnabled()
+    view.phone_button.click()
+    assert phone.text() == "13800000002"
+    assert QGuiApplication.clipboard().text() == "13800000002"
+    assert revealed() == [(ctx.actor.name, four["today"])]
+    assert not view.phone_button.isEnabled()  # shown already
+
+    # A supervisor sees whole numbers anyway: nothing to reveal, nothing recorded.
+    boss = RevisitList(Context(db=db, actor=supervisor))
+    qtbot.addWidget(boss)
+    boss.show()
+    boss.select(four["today"])
+    assert boss.model.item(1, 0).child(0, 3).text() == "13800000002"
+    assert not boss.phone_button.isEnabled()
+    assert len(revealed()) == 1

@@ -115,3 +115,29 @@ def test_retention_anonymises_only_customers_long_closed(db: Database, march: li
     assert month_stats(db, "2026-03") == stats
     assert apply_retention(db) == 0  # done once
     assert check_chain(db) == []
+
+
+def test_revealing_a_number_is_audited_and_needs_one(db: Database, clerk: Actor,
+                                                    supervisor: Actor) -> None:
+    from sqlalchemy import func, select
+
+    from app.errors import NotFound
+    from app.models import AuditEvent
+    from app.services.privacy import reveal_phone
+
+    def revealed() -> int:
+        with db.read() as session:
+            return int(session.scalar(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.action == "phone_revealed")) or 0)
+
+    ref = new_complaint(db, clerk, phone="13912345678")
+    assert reveal_phone(db, ref, clerk) == "13912345678"
+    assert revealed() == 1
+    with pytest.raises(NotFound):
+        reveal_phone(db, "TS-20990101-0001", clerk)
+    customer = customer_of(db, ref)
+    assert customer is not None
+    anonymise_customer(db, customer, supervisor, reason="顾客要求删除个人信息")
+    assert reveal_phone(db, ref, clerk) == ""  # nothing left to show, nothing recorded
+    assert revealed() == 1
+    assert check_chain(db) == []

@@ -1,11 +1,12 @@
 """Revisits due (F5): the clerk's call list, overdue first, then today, then upcoming.
-Enter or double-click opens the complaint at its revisit section."""
+Enter or double-click opens the complaint at its revisit section. Where phone numbers are
+masked for clerks, "Show number" reveals the one about to be called (audited)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QGuiApplication, QShowEvent, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,13 +20,14 @@ from PySide6.QtWidgets import (
 from app.errors import DeskError
 from app.i18n import _
 from app.services import revisits
+from app.services.privacy import reveal_phone
 from app.services.revisit_calls import revisit_groups
 from app.workflow import PART_REVISIT
 from ui import messages
 from ui.change_poller import ChangePoller
 from ui.complaint import dialogs
 from ui.context import DeskContext
-from ui.revisits.revisit_model import DATE_ROLE, REF_ROLE, RevisitModel
+from ui.revisits.revisit_model import DATE_ROLE, PHONE_COLUMN, REF_ROLE, RevisitModel
 
 
 class RevisitList(QWidget):
@@ -49,9 +51,13 @@ class RevisitList(QWidget):
         self.date_button.clicked.connect(self.reschedule)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.reload)
+        self.phone_button = QPushButton()
+        self.phone_button.clicked.connect(self.show_phone)
+        self.view.selectionModel().currentChanged.connect(lambda *_a: self._enable())
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.phone_button)
         buttons.addWidget(self.date_button)
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
@@ -77,6 +83,34 @@ class RevisitList(QWidget):
                                upcoming=len(g.upcoming)))
         if current:
             self.select(current)
+        self._enable()
+
+    def _phone_item(self) -> QStandardItem | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or not index.data(REF_ROLE):
+            return None
+        return self.model.itemFromIndex(index.siblingAtColumn(PHONE_COLUMN))
+
+    def _enable(self) -> None:
+        item = self._phone_item()
+        self.phone_button.setEnabled(item is not None and "*" in item.text())
+
+    def show_phone(self) -> None:
+        """The whole number of the selected customer, for the call: shown in the list and
+        copied for the phone; the audit trail records who saw it."""
+        ref, item = self.selected(), self._phone_item()
+        if not ref or item is None:
+            return
+        try:
+            phone = reveal_phone(self.ctx.db, ref, self.ctx.actor)
+        except DeskError as e:
+            messages.warn(self, e.message())
+            return
+        item.setText(phone)
+        QGuiApplication.clipboard().setText(phone)
+        self.summary.setText(_("{reference}: number shown and copied (recorded in the audit "
+                               "trail)", reference=ref))
+        self._enable()
 
     def select(self, reference: str) -> None:
         for group in range(self.model.rowCount()):
@@ -120,4 +154,7 @@ class RevisitList(QWidget):
         self.open_button.setText(_("Open complaint"))
         self.date_button.setText(_("Change date…"))
         self.refresh_button.setText(_("Refresh"))
+        self.phone_button.setText(_("Show number"))
+        self.phone_button.setToolTip(_("The whole phone number of the selected customer, for "
+                                       "the call; each number shown is recorded"))
         self.reload()

@@ -16,6 +16,7 @@ REF_ROLE = Qt.ItemDataRole.UserRole + 1
 DATE_ROLE = Qt.ItemDataRole.UserRole + 3  # the revisit date, ISO (the cell shows it localised)
 COLUMNS = (N_("Revisit date"), N_("Reference"), N_("Customer"), N_("Phone"), N_("Severity"),
            N_("When"))
+PHONE_COLUMN = COLUMNS.index(N_("Phone"))
 GROUP_TITLES = {"overdue": N_("Overdue ({count})"), "today": N_("Due today ({count})"),
                 "upcoming": N_("Upcoming ({count})")}
 GROUP_COLOURS = {"overdue": "#b3261e", "today": "#0b57d0", "upcoming": "#444444"}
