@@ -17,6 +17,7 @@ from app.errors import NotFound
 from app.i18n import N_, get_language
 from app.models import Complaint, Customer, ListValue, Solution
 from app.phones import mask_phone, normalise_phone
+from app.services.list_choices import labels_of
 from app.settings import get as get_setting
 from app.workflow import SUPERVISOR_ROLES
 
@@ -95,8 +96,7 @@ def customer_history(db: Database, phone_or_customer_id: str | int,
             .outerjoin(Solution, Solution.complaint_id == Complaint.id)
             .where(Complaint.customer_id == cust.id)
             .order_by(Complaint.received_at.desc(), Complaint.id.desc()))
-        types_shown = {v.code: v.label(get_language()) for v in session.scalars(
-            select(ListValue).where(ListValue.kind == "solution_type"))}
+        types_shown = labels_of(session, "solution_type")
         history = [
             HistoryRow(ref, received, stage, sev, cat_label or "", desc,
                        _outcome(stage, withdrawn, reason), sat, reopens, list(types or []),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.i18n import get_language
@@ -29,10 +30,15 @@ def list_choices(db: Database, kind: str,
         return [(v.code, v.label(lang)) for v in session.scalars(q)]
 
 
-def list_labels(db: Database, kind: str) -> dict[str, str]:
+def labels_of(session: Session, kind: str) -> dict[str, str]:
     """code -> label in the current language of every value of one list, retired ones too
     (to show what old complaints hold)."""
     lang = get_language()
+    return {v.code: v.label(lang)
+            for v in session.scalars(select(ListValue).where(ListValue.kind == kind))}
+
+
+def list_labels(db: Database, kind: str) -> dict[str, str]:
+    """labels_of() in a session of its own."""
     with db.read() as session:
-        return {v.code: v.label(lang)
-                for v in session.scalars(select(ListValue).where(ListValue.kind == kind))}
+        return labels_of(session, kind)

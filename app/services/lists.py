@@ -10,11 +10,10 @@ deactivated, so forms stop offering it while old complaints still show it. Profi
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from app import audit, validation
@@ -26,6 +25,7 @@ from app.models import Complaint, Investigation, ListValue, Solution
 from app.permissions import EDIT_LISTS, require
 from app.profiles import CATEGORIES, DEPARTMENTS, apply_profile
 from app.services.common import Actor
+from app.services.search_index import like_pattern
 from app.settings import put as put_setting
 from app.sla import PROFILE_HOURS
 
@@ -76,13 +76,15 @@ def _uses(session: Session, kind: str, values: Sequence[ListValue]) -> dict[int,
                                 .group_by(column)).all()
         return {int(i or 0): int(n) for i, n in by_id}
     if kind == "solution_type":
-        # A solution holds its types as a list of codes: counted here, not in SQL, so that the
-        # same code serves SQLite's and PostgreSQL's JSON (one short list per solution).
-        counts: dict[str, int] = defaultdict(int)
-        for types in session.scalars(select(Solution.types)):
-            for code in set(types or ()):
-                counts[code] += 1
-        return {v.id: counts.get(v.code, 0) for v in values}
+        # A solution holds its types as a JSON list of codes: each value is counted where its
+        # quoted code appears in that text (the same on SQLite and PostgreSQL), all values in
+        # one pass over the solutions.
+        listed = cast(Solution.types, String)
+        counts = session.execute(select(*(
+            func.coalesce(func.sum(case((listed.like(like_pattern(f'"{v.code}"'), escape="\\"),
+                                         1), else_=0)), 0)
+            for v in values))).one() if values else ()
+        return {v.id: int(n) for v, n in zip(values, counts, strict=True)}
     # Root causes are stored on the investigation by code.
     by_cause = session.execute(select(Investigation.root_cause, func.count())
                                .where(Investigation.root_cause.is_not(None))

@@ -34,7 +34,8 @@ def revisit_groups(db: Database, role: str = "clerk", until: date | None = None)
         masked = role not in SUPERVISOR_ROLES and bool(get_setting(session, "mask_personal_data"))
     items = revisits_due(db, until)
     if masked:
-        items = [replace(r, phone=mask_phone(r.phone)) for r in items]
+        items = [replace(r, phone=mask_phone(r.phone), phone_masked=bool(r.phone))
+                 for r in items]
     return RevisitGroups(overdue=[r for r in items if r.overdue_days > 0],
                          today=[r for r in items if r.overdue_days == 0],
                          upcoming=[r for r in items if r.overdue_days < 0])

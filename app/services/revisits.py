@@ -87,6 +87,7 @@ class RevisitDue:
     scheduled_for: date
     severity: str
     overdue_days: int  # > 0 overdue, 0 today, < 0 upcoming
+    phone_masked: bool = False  # the whole number needs privacy.reveal_phone (audited)
 
 
 def revisits_due(db: Database, until: date | None = None) -> list[RevisitDue]:

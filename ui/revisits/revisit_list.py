@@ -27,7 +27,13 @@ from ui import messages
 from ui.change_poller import ChangePoller
 from ui.complaint import dialogs
 from ui.context import DeskContext
-from ui.revisits.revisit_model import DATE_ROLE, PHONE_COLUMN, REF_ROLE, RevisitModel
+from ui.revisits.revisit_model import (
+    DATE_ROLE,
+    MASKED_ROLE,
+    PHONE_COLUMN,
+    REF_ROLE,
+    RevisitModel,
+)
 
 
 class RevisitList(QWidget):
@@ -93,7 +99,7 @@ class RevisitList(QWidget):
 
     def _enable(self) -> None:
         item = self._phone_item()
-        self.phone_button.setEnabled(item is not None and "*" in item.text())
+        self.phone_button.setEnabled(item is not None and bool(item.data(MASKED_ROLE)))
 
     def show_phone(self) -> None:
         """The whole number of the selected customer, for the call: shown in the list and
@@ -107,6 +113,7 @@ class RevisitList(QWidget):
             messages.warn(self, e.message())
             return
         item.setText(phone)
+        item.setData(False, MASKED_ROLE)
         QGuiApplication.clipboard().setText(phone)
         self.summary.setText(_("{reference}: number shown and copied (recorded in the audit "
                                "trail)", reference=ref))

@@ -14,6 +14,7 @@ from app.services.revisits import RevisitDue
 
 REF_ROLE = Qt.ItemDataRole.UserRole + 1
 DATE_ROLE = Qt.ItemDataRole.UserRole + 3  # the revisit date, ISO (the cell shows it localised)
+MASKED_ROLE = Qt.ItemDataRole.UserRole + 4  # on the phone cell: the number is masked
 COLUMNS = (N_("Revisit date"), N_("Reference"), N_("Customer"), N_("Phone"), N_("Severity"),
            N_("When"))
 PHONE_COLUMN = COLUMNS.index(N_("Phone"))
@@ -54,6 +55,7 @@ class RevisitModel(QStandardItemModel):
                          r.phone or "", label("severity", r.severity), when_text(r)]
                 row = [QStandardItem(text) for text in cells]
                 row[0].setData(r.scheduled_for.isoformat(), DATE_ROLE)
+                row[PHONE_COLUMN].setData(r.phone_masked, MASKED_ROLE)
                 for item in row:
                     item.setEditable(False)
                     item.setData(r.reference, REF_ROLE)

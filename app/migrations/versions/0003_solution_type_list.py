@@ -43,13 +43,15 @@ def upgrade() -> None:
     conn = op.get_bind()
     if not conn.scalar(sa.select(sa.func.count()).select_from(list_values)):
         return  # not set up yet: the profile chosen at first start brings them
-    have = set(conn.scalars(sa.select(list_values.c.code)
-                            .where(list_values.c.kind == "solution_type")))
+    mine = list_values.c.kind == "solution_type"
+    have = set(conn.scalars(sa.select(list_values.c.code).where(mine)))
+    last = conn.scalar(sa.select(sa.func.coalesce(sa.func.max(list_values.c.position), 0))
+                       .where(mine))
     rows = [r for r in ROWS if r[0] not in have]
     op.bulk_insert(list_values, [
         {"kind": "solution_type", "code": code, "label_zh_hans": hans, "label_zh_hant": hant,
          "label_en": en, "position": position, "active": True}
-        for position, (code, hans, hant, en) in enumerate(rows, start=len(have) + 1)])
+        for position, (code, hans, hant, en) in enumerate(rows, start=last + 1)])
 
 
 def downgrade() -> None:
