@@ -1,9 +1,9 @@
 """Drafts of half-typed forms, kept in the data folder so a crash or power cut loses nothing.
 
 A draft is a small JSON file written atomically: the text goes to a temporary file in the same
-folder, is flushed to the disk (fsync), then renamed over the old draft (`os.replace` is atomic
-on one file system) and the folder entry is synced too. A reader therefore sees either the old
-draft or the new one, never a half-written file.
+folder, is flushed to the disk (fsync), then renamed over the old draft and the folder entry is
+synced too (app/atomic_files.py). A reader therefore sees either the old draft or the new one,
+never a half-written file.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from app.atomic_files import PART_SUFFIX, write_bytes
 
 FORMAT = 1
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -33,17 +34,6 @@ def draft_file(folder: Path, name: str) -> Path:
     return Path(folder) / f"{_SAFE.sub('_', name) or 'draft'}.json"
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; not possible on Windows (directories cannot be opened).
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def save_draft(folder: Path, name: str, fields: dict[str, Any], saved_at: datetime) -> Path:
     """Write the draft atomically and durably; returns its path."""
     folder = Path(folder)
@@ -51,20 +41,11 @@ def save_draft(folder: Path, name: str, fields: dict[str, Any], saved_at: dateti
     target = draft_file(folder, name)
     payload = json.dumps({"format": FORMAT, "saved_at": saved_at.isoformat(), "fields": fields},
                          ensure_ascii=False, indent=1)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(folder)
-    # A crash between mkstemp and os.replace leaves a temporary file: tidy those up.
-    for stale in folder.glob(f".{target.stem}-*.tmp"):
+    write_bytes(target, payload.encode("utf-8"), private=True)
+    # A crash between creating the temporary file and the rename leaves it behind: tidy
+    # those up (and those of versions before app/atomic_files.py).
+    for stale in [*folder.glob(f".{target.name}.*{PART_SUFFIX}"),
+                  *folder.glob(f".{target.stem}-*.tmp")]:
         with contextlib.suppress(OSError):
             stale.unlink()
     return target

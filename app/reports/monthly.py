@@ -7,8 +7,6 @@ cancellation between sections and after every page); the file appears only when 
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from app.atomic_files import atomic_path
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_, _
@@ -235,15 +234,9 @@ def write_monthly_report(db: Database, month: str, out: str | Path, lang: str = 
                              actor=actor)
     t1 = time.perf_counter()
     steps(55, _("Laying out the pages"))
-    fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=target.parent)
-    os.close(fd)
-    try:
-        pages = build_pdf(data, Path(tmp_name), lang, steps)
+    with atomic_path(target) as part:
+        pages = build_pdf(data, part, lang, steps)
         steps(99, _("Saving"))
-        os.replace(tmp_name, target)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
     t2 = time.perf_counter()
     if progress is not None:
         progress(100, _("Done"))

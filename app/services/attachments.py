@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from app.atomic_files import atomic_path
 from app.errors import ValidationError
 from app.i18n import N_
 from app.models import Attachment, Complaint
@@ -63,8 +64,11 @@ def attach(session: Session, paths: Paths, complaint: Complaint, source: Path, a
     target = paths.attachments / stored
     target.parent.mkdir(parents=True, exist_ok=True)
     existed = target.exists()
-    shutil.copyfile(source, target)
-    _sync(target)
+    # Synced before the save that refers to it commits: the row survives a power cut
+    # (synchronous=FULL), so must the file.
+    if not existed or sha256_of(target) != digest:  # the same file attached again: keep it
+        with atomic_path(target) as part:
+            shutil.copyfile(source, part)
     if not existed:
         _remove_on_rollback(session, target)
     row = Attachment(complaint_id=complaint.id, original_name=shown[:255],
@@ -94,13 +98,6 @@ def display_name(source: Path) -> str:
         except UnicodeDecodeError:
             continue
     return raw.decode("utf-8", "replace")
-
-
-def _sync(path: Path) -> None:
-    """The copy reaches the disk before the save that refers to it commits (synchronous=FULL
-    keeps the row after a power cut; the file must survive it too)."""
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
 
 
 def _remove_on_rollback(session: Session, target: Path) -> None:

@@ -16,7 +16,6 @@ Only SQLite databases are backed up here; a server database is backed up on its 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import tempfile
 import zipfile
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__, backup_rotation, clock
+from app.atomic_files import atomic_path
 from app.audit_check import audit_head_of_file
 from app.db import BUSY_TIMEOUT_S, Database
 from app.errors import DeskError
@@ -208,17 +208,6 @@ def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)
 
 
-def _fsync(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-    if os.name == "posix":  # the rename itself must survive a power cut too
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def create_backup(db: Database, kind: str = backup_rotation.KIND_MANUAL, out: Path | None = None,
                   actor: Actor = SYSTEM, progress: ProgressFn = _noop,
                   cancelled: CancelFn = lambda: False,
@@ -257,27 +246,22 @@ def create_backup(db: Database, kind: str = backup_rotation.KIND_MANUAL, out: Pa
                 progress(done[0] / total, _("Copying the database…")
                          if done[0] <= copy.stat().st_size else _("Copying attachments…"))
 
-        partial = target.with_name(target.name + ".part")
-        try:
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
-                _copy_into_zip(zf, copy, DB_MEMBER, cancelled, advance)
-                listed, missing = _add_attachments(zf, db.paths.attachments, rows, cancelled,
-                                                   advance)
-                manifest = {
-                    "format": FORMAT, "app": APP_ID, "version": __version__,
-                    "schema_revision": revision, "made_at": now.isoformat(timespec="seconds"),
-                    "kind": kind, "source": str(live), "complaints": complaints,
-                    "attachments_included": include_attachments, "attachments": listed,
-                    "missing_attachments": missing,
-                    # The newest audit event in the copy: `check` finds a rewritten trail.
-                    "audit_head": audit_head_of_file(copy),
-                }
-                zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-            _fsync(partial)
-            os.replace(partial, target)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        # Customers' data: the file is the user's alone (app/atomic_files.py).
+        with atomic_path(target, private=True) as partial, \
+                zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            _copy_into_zip(zf, copy, DB_MEMBER, cancelled, advance)
+            listed, missing = _add_attachments(zf, db.paths.attachments, rows, cancelled,
+                                               advance)
+            manifest = {
+                "format": FORMAT, "app": APP_ID, "version": __version__,
+                "schema_revision": revision, "made_at": now.isoformat(timespec="seconds"),
+                "kind": kind, "source": str(live), "complaints": complaints,
+                "attachments_included": include_attachments, "attachments": listed,
+                "missing_attachments": missing,
+                # The newest audit event in the copy: `check` finds a rewritten trail.
+                "audit_head": audit_head_of_file(copy),
+            }
+            zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     if out is None:
         _remember_folder(db.paths, target.parent)
         rotate(db, target.parent)

@@ -11,9 +11,8 @@ Rows are streamed from one Core query in chunks: 100,000 complaints never become
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
+import io
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app import audit
+from app.atomic_files import FileInUse, atomic_write
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_
@@ -92,29 +92,25 @@ def export_csv(db: Database, out: str | Path, date_from: str | date | None = Non
         query = query.where(c.received_at < datetime.combine(end + timedelta(days=1),
                                                             datetime.min.time()))
     target = Path(out)
-    partial = target.with_name(target.name + ".part")
     count = 0
     try:
-        with partial.open("w", encoding="utf-8-sig", newline="") as fh, db.read() as session:
+        with atomic_write(target) as raw, db.read() as session:
+            fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             writer = csv.writer(fh)
             writer.writerow(HEADER)
             result = session.execute(query.execution_options(yield_per=FETCH))
             for chunk in result.partitions():
                 writer.writerows([_cell(v) for v in row] for row in chunk)
                 count += len(chunk)
-        os.replace(partial, target)
+            fh.flush()
+            fh.detach()  # the raw handle is synced and closed by atomic_write
+    except FileInUse:
+        raise
     except OSError as e:
-        _discard(partial)
         raise DeskError(N_("Cannot write {file}: {reason}"), file=target.name,
                         reason=e.strerror or str(e)) from None
-    except BaseException:
-        _discard(partial)
-        raise
     audit.log(db, actor, "export_csv", target.name, complaints=count,
               date_from=str(start or ""), date_to=str(end or ""))
     return count
 
 
-def _discard(partial: Path) -> None:
-    with contextlib.suppress(OSError):
-        partial.unlink(missing_ok=True)

@@ -8,8 +8,6 @@ their investigation and solution, and one sheet of the month's key figures from
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app import audit
+from app.atomic_files import atomic_path
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_
@@ -163,14 +162,8 @@ def export_month_xlsx(db: Database, month: str, out: str | Path, lang: str,
     target = Path(out)
     if not target.parent.is_dir():
         raise DeskError(N_("The folder {folder} does not exist"), folder=str(target.parent))
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(target) as part:
+        book.save(part)
     # Customers' contact details left the program: say who took them (as export csv does).
     audit.log(db, actor, "export_xlsx", target.name, complaints=len(rows), month=month)
     return len(rows)

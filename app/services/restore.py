@@ -23,7 +23,6 @@ steps). A restore is a deliberate administrator's act; do it while no counter is
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import backup_rotation, damage
+from app.atomic_files import atomic_write, replace, sync_file
 from app.db import BUSY_TIMEOUT_S, Database
 from app.errors import DeskError
 from app.i18n import N_, _
@@ -49,7 +49,6 @@ from app.services.backup_info import (
 )
 from app.services.backups import (
     ProgressFn,
-    _fsync,
     _noop,
     create_backup,
     remembered_folders,
@@ -135,24 +134,20 @@ def _restore_attachments(source: Path, entries: list[Entry], root: Path,
             if target.is_file() and _sha256(target) == sha:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".part")
             digest = hashlib.sha256()
-            try:
-                with zf.open(ATTACHMENTS_DIR + name) as src, partial.open("wb") as dst:
+            try:  # the file appears only once its checksum matched (app/atomic_files.py)
+                with zf.open(ATTACHMENTS_DIR + name) as src, atomic_write(target) as dst:
                     while block := src.read(1 << 20):
                         digest.update(block)
                         dst.write(block)
+                    if digest.hexdigest() != sha:
+                        raise NotABackup(N_("The backup {file} is damaged: {reason}"),
+                                         file=source.name,
+                                         reason=_("attachment {name} does not match its "
+                                                  "checksum", name=name))
             except (KeyError, zipfile.BadZipFile) as e:
-                partial.unlink(missing_ok=True)
                 raise NotABackup(N_("The backup {file} is damaged: {reason}"),
                                  file=source.name, reason=str(e)) from None
-            if digest.hexdigest() != sha:
-                partial.unlink(missing_ok=True)
-                raise NotABackup(N_("The backup {file} is damaged: {reason}"), file=source.name,
-                                 reason=_("attachment {name} does not match its checksum",
-                                          name=name))
-            _fsync(partial)
-            os.replace(partial, target)
             added += 1
             progress(0.4 + 0.3 * (i + 1) / len(entries), _("Restoring attachments…"))
     return added
@@ -234,8 +229,8 @@ def restore_backup(paths: Paths, source: Path, actor: Actor = SYSTEM,
             if live.exists():
                 kept = damage.move_aside(live)
             progress(0.8, _("Replacing the database…"))
-            _fsync(candidate)
-            os.replace(candidate, live)
+            sync_file(candidate)
+            replace(candidate, live)
     progress(0.9, _("Bringing the database up to date…"))
     from app.migrate import current_revision, upgrade
 

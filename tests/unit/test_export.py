@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from sqlalchemy import select
@@ -182,7 +183,10 @@ def test_unwritable_target_leaves_no_partial_file(db: Database, tmp_path: Path) 
         export_csv(db, tmp_path / "no-such-dir" / "x.csv")
     existing = tmp_path / "keep.csv"
     existing.write_text("old", encoding="utf-8")
-    (tmp_path / "keep.csv.part").mkdir()  # the temporary file cannot be created
-    with pytest.raises(DeskError):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder", encoding="utf-8")
+    # the temporary file beside the target cannot be created
+    with mock.patch("app.atomic_files.part_name", lambda target: blocked / "x.part"), \
+            pytest.raises(DeskError):
         export_csv(db, existing)
     assert existing.read_text(encoding="utf-8") == "old"
