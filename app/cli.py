@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from app.console_text import json_ascii_only, make_output_safe
 from app.errors import DeskError
 from app.i18n import LANGUAGES, N_, _, set_language, system_language
 
@@ -98,7 +99,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     db = _open(args)
     figures = month_stats(db, args.month)
     if args.json:
-        print(json.dumps(figures, ensure_ascii=False, sort_keys=True))
+        print(json.dumps(figures, ensure_ascii=json_ascii_only(), sort_keys=True))
     else:
         for key, value in figures.items():
             if key != "previous_month":
@@ -241,6 +242,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    make_output_safe()  # a redirect in a Windows code page must not fail a finished command
     args = build_parser().parse_args(argv)
     set_language(args.lang or os.environ.get("COMPLAINT_DESK_LANG") or system_language())
     if args.command is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
+from app.atomic_files import replace
 from app.errors import DeskError
 from app.i18n import N_, _
 
@@ -172,9 +172,9 @@ def aside_name(path: Path) -> Path:
 def move_aside(path: Path) -> Path:
     """Rename the damaged file (and its -wal/-shm, kept beside it as `<new name>-wal`)."""
     target = aside_name(path)
-    os.replace(path, target)
+    replace(path, target)  # retried while Windows' indexer or antivirus holds it
     for suffix in SIDE_FILES:
         side = Path(f"{path}{suffix}")
         if side.exists():
-            os.replace(side, Path(f"{target}{suffix}"))
+            replace(side, Path(f"{target}{suffix}"))
     return target

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.atomic_files import PART_SUFFIX, write_bytes
+from app.atomic_files import PART_SUFFIX, FileInUse, remove, replace, write_bytes
 
 FORMAT = 1
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -66,14 +65,13 @@ def load_draft(folder: Path, name: str) -> Draft | None:
         if not isinstance(fields, dict) or data.get("format") != FORMAT:
             raise ValueError("unexpected draft format")
     except (ValueError, KeyError, TypeError):
-        with contextlib.suppress(OSError):
-            os.replace(path, path.with_suffix(".bad"))
+        with contextlib.suppress(OSError, FileInUse):
+            replace(path, path.with_suffix(".bad"))
         return None
     return Draft(fields=fields, saved_at=saved_at)
 
 
 def discard_draft(folder: Path, name: str) -> None:
     """Remove the draft (after the form was saved or cleared on purpose)."""
-    with contextlib.suppress(FileNotFoundError):
-        draft_file(folder, name).unlink()
+    remove(draft_file(folder, name))  # retried while the indexer or antivirus reads it
 

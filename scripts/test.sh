@@ -4,6 +4,10 @@
 # 127.0.0.1:5433; COMPLAINT_DESK_TEST_DB points the suite at it, tests/conftest.py).
 # The PostgreSQL run leaves out the `slow` tests: they measure the SQLite file (crash kills)
 # and the single PC (window start-up, 100,000-row import speed), not the shared database.
+# The SQLite run is also the Windows run: tests/windows_sim/sitecustomize.py makes this Python
+# and every process it starts refuse what Windows refuses (os.fsync on a read-only handle,
+# replacing or deleting a file held open) and the CLI tests redirect their output in Windows
+# code pages (tests/cli_process.py); tests/unit/test_windows_simulation.py fails without it.
 # Arguments go to both pytest runs. TEST_BACKENDS="sqlite" (or "postgresql") runs one only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +19,10 @@ for backend in $BACKENDS; do
   started=$SECONDS
   case $backend in
     sqlite)
-      echo "=== tests on SQLite"
-      env -u COMPLAINT_DESK_TEST_DB .venv/bin/python -m pytest "$@" || status=$?
+      echo "=== tests on SQLite, as on Windows (tests/windows_sim)"
+      env -u COMPLAINT_DESK_TEST_DB DESK_WINDOWS_SIM=1 \
+        PYTHONPATH="$PWD/tests/windows_sim${PYTHONPATH:+:$PYTHONPATH}" \
+        .venv/bin/python -m pytest "$@" || status=$?
       ;;
     postgresql)
       url=$(bash scripts/pg_test_server.sh) # fails loudly when PostgreSQL cannot run

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.atomic_files import atomic_path
+from app.atomic_files import FileInUse, atomic_path, remove
 from app.errors import ValidationError
 from app.i18n import N_
 from app.models import Attachment, Complaint
@@ -108,7 +108,8 @@ def _remove_on_rollback(session: Session, target: Path) -> None:
     def on_rollback(_session: Session, transaction: SessionTransaction) -> None:
         if armed[0] and transaction.parent is None:
             armed[0] = False
-            target.unlink(missing_ok=True)
+            with contextlib.suppress(OSError, FileInUse):  # `check` reports a file left over
+                remove(target)
             with contextlib.suppress(OSError):
                 target.parent.rmdir()  # the complaint's folder, if nothing else is in it
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__, backup_rotation, clock
-from app.atomic_files import atomic_path
+from app.atomic_files import FileInUse, atomic_path, remove
 from app.audit_check import audit_head_of_file
 from app.db import BUSY_TIMEOUT_S, Database
 from app.errors import DeskError
@@ -278,10 +278,14 @@ def rotate(db: Database, folder: Path) -> list[Path]:
     """Delete this database's backups that the rotation settings no longer keep."""
     keep = [int(_raw_setting(db, f"backup_keep_{k}")) for k in ("daily", "weekly", "monthly")]
     stem = _live_file(db.paths).stem
-    doomed = backup_rotation.to_delete(backup_rotation.scan(folder, stem), *keep)
-    for path in doomed:
-        path.unlink(missing_ok=True)
-    return doomed
+    deleted = []
+    for path in backup_rotation.to_delete(backup_rotation.scan(folder, stem), *keep):
+        try:
+            remove(path)
+        except FileInUse:  # open in an archive viewer (Windows): deleted at the next rotation
+            continue
+        deleted.append(path)
+    return deleted
 
 
 def auto_backup_if_due(db: Database, progress: ProgressFn = _noop,

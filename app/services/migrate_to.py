@@ -32,6 +32,7 @@ from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from app.atomic_files import atomic_path, remove
 from app.audit import fingerprint
 from app.audit_check import walk_chain
 from app.db import WRITE_LOCK_KEY, Database
@@ -189,7 +190,8 @@ def _copy_files(names: list[str], source_dir: Path, target_dir: Path) -> list[Pa
                                 folder=str(target_dir))
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dst)
+        with atomic_path(dst) as part:  # a killed copy leaves no half file to refuse later
+            shutil.copy2(src, part)
         copied.append(dst)
     return copied
 
@@ -266,4 +268,4 @@ def _verify_audit(src: Connection, conn: Connection) -> tuple[int, str]:
 
 def _remove(paths: list[Path]) -> None:
     for p in paths:
-        p.unlink(missing_ok=True)
+        remove(p)

@@ -4,15 +4,14 @@ messages on stdout/stderr, and the database untouched when the input is refused.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from app.db import Database
 from app.paths import resolve
+from tests.cli_process import run_main
 from tests.db_inspect import count as table_count
 from tests.db_inspect import fingerprint
 from tests.unit.csv_support import MAPPING, good_row, write_csv
@@ -39,9 +38,7 @@ def db_fingerprint(path: Path) -> str:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINT_DESK")}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=60)
+    return run_main(args, timeout=60)
 
 
 def _files(tmp_path: Path, rows: list[list[str]], encoding: str = "utf-8") -> tuple[str, str]:

@@ -9,11 +9,9 @@ time; "at month end" figures rebuild each complaint's stage at that moment from 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import statistics
 import subprocess
-import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -21,16 +19,15 @@ from typing import Any
 
 import pytest
 
+from tests.cli_process import clean_env, run_main
+
 ROOT = Path(__file__).resolve().parents[2]
 OPEN = ("new", "assessed", "investigating", "proposed", "in_progress")  # overdue-able stages
 
 
 def cli(*args: str, user: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINT_DESK")}
-    if user:
-        env.update(COMPLAINT_DESK_USER=user, COMPLAINT_DESK_PASSWORD="demo")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "en", *args],
-                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    env = clean_env(COMPLAINT_DESK_USER=user, COMPLAINT_DESK_PASSWORD="demo") if user else None
+    return run_main(["--lang", "en", *args], env, timeout=120)
 
 
 @pytest.fixture(scope="module")

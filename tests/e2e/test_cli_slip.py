@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +13,15 @@ from app.db import Database
 from app.phones import mask_phone
 from app.services.common import Actor
 from app.services.intake import IntakeInput, log_complaint
+from tests.cli_process import clean_env, run_main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINT_DESK")}
     # The database has staff accounts: act as a clerk (DESIGN.md §5, app/cli_user.py).
-    env.update(COMPLAINT_DESK_USER="clerk1", COMPLAINT_DESK_PASSWORD="demo1234")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=60)
+    env = clean_env(COMPLAINT_DESK_USER="clerk1", COMPLAINT_DESK_PASSWORD="demo1234")
+    return run_main(args, env, timeout=60)
 
 
 def test_slip_command_writes_the_pdf(db: Database, db_arg: str, clerk: Actor,

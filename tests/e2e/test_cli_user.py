@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from sqlalchemy import text
 
 from app.db import Database
 from app.migrate import open_database
+from tests.cli_process import clean_env, run_main
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo1234"  # the test template's accounts
@@ -23,14 +22,12 @@ PASSWORD = "demo1234"  # the test template's accounts
 
 def cli(*args: str, password: str | None = None, user: str | None = None,
         stdin: int | None = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINT_DESK")}
+    env = clean_env()
     if password is not None:
         env["COMPLAINT_DESK_PASSWORD"] = password
     if user is not None:
         env["COMPLAINT_DESK_USER"] = user
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "en", *args],
-                          capture_output=True, text=True, cwd=ROOT, env=env, stdin=stdin,
-                          timeout=60)
+    return run_main(["--lang", "en", *args], env, stdin=stdin, timeout=60)
 
 
 def one_line(done: subprocess.CompletedProcess[str]) -> str:
@@ -115,21 +112,30 @@ def test_clerk_may_print_a_slip_and_check(db_arg: str, tmp_path: Path) -> None:
 
 
 def test_the_password_is_asked_on_the_terminal(db_arg: str) -> None:
+    # A terminal that is not stdin/stdout: POSIX only (Windows' getpass reads the console).
+    pty = pytest.importorskip("pty", reason="no pseudo-terminals on this system")
     main, child = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINT_DESK")}
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "--lang", "en", "--db", db_arg, "--user",
          "supervisor", "stats", "--month", "2026-03", "--json"], stdin=child,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=clean_env(),
         start_new_session=True)  # no controlling terminal: getpass uses the pty on stdin
     os.close(child)
     assert proc.stderr is not None and proc.stdout is not None
-    prompt = b""
-    deadline = time.monotonic() + 60
-    while b"Password for supervisor" not in prompt and time.monotonic() < deadline:
-        ready, _w, _x = select.select([proc.stderr], [], [], 1)
-        if ready:
-            prompt += os.read(proc.stderr.fileno(), 200)
+    # The prompt arrives on stderr; a thread reads it (select() on pipes is POSIX-only).
+    prompt = bytearray()
+    prompted = threading.Event()
+
+    def read_prompt() -> None:
+        while not prompted.is_set() and (chunk := os.read(proc.stderr.fileno(), 200)):
+            prompt.extend(chunk)
+            if b"Password for supervisor" in prompt:
+                prompted.set()
+
+    reader = threading.Thread(target=read_prompt, daemon=True)
+    reader.start()
+    assert prompted.wait(60), bytes(prompt)
+    reader.join(60)
     # The prompt is written once echo is off, so the typed password is not echoed.
     os.write(main, PASSWORD.encode() + b"\n")
     out, err = proc.communicate(timeout=60)

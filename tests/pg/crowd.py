@@ -19,7 +19,6 @@ acknowledgements:
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -34,6 +33,7 @@ from sqlalchemy import func, select
 from app.audit_check import check_chain
 from app.db import Database
 from app.models import Complaint, ComplaintEvent, Contact
+from tests.cli_process import python_env
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTER = Path(__file__).with_name("counter.py")
@@ -43,7 +43,7 @@ CHANGES = ("contact", "note", "edit", "move", "assess", "investigate", "propose"
 
 class CounterProcess:
     def __init__(self, db_arg: str, tag: str, mix: str, *options: str) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+        env = python_env(PYTHONUNBUFFERED="1")
         self.tag = tag
         self.proc = subprocess.Popen(
             [sys.executable, str(COUNTER), db_arg, tag, mix, *options], cwd=ROOT, env=env,

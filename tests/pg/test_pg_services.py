@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from app.services.common import Actor
 from app.services.connection_test import EMPTY, FAILED, NEWER, READY, probe
 from app.services.intake import IntakeInput, log_complaint
 from app.services.users import create_user, list_staff
+from tests.cli_process import run_main
 from tests.db_inspect import table_counts
 from tests.pg.server import Admin
 
@@ -219,9 +219,8 @@ def sqlite_desk(tmp_path: Path) -> tuple[Database, list[str]]:
 def migrate(source: Path, url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, COMPLAINT_DESK_USER="admin",
                COMPLAINT_DESK_PASSWORD="demo1234", XDG_DATA_HOME=str(tmp_path / "xdg"))
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "en", "--db",
-                           str(source), "migrate-to", url], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+    return run_main(["--lang", "en", "--db", str(source), "migrate-to", url], env,
+                    timeout=120)
 
 
 @pytest.fixture

@@ -3,15 +3,15 @@ collected by a reader thread, and plain-sqlite3 views of a database file."""
 
 from __future__ import annotations
 
-import os
 import queue
-import signal
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from tests.cli_process import python_env
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = Path(__file__).with_name("writer.py")
@@ -21,7 +21,7 @@ class Writer:
     """`python writer.py DB COUNT TAG ATTACH_EVERY` with its output read line by line."""
 
     def __init__(self, db_file: Path, count: int = 0, tag: str = "W", attach_every: int = 0):
-        env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+        env = python_env(PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
             [sys.executable, str(WRITER), str(db_file), str(count), tag, str(attach_every)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
@@ -65,8 +65,9 @@ class Writer:
                 continue
 
     def kill(self) -> list[str]:
-        """SIGKILL, then every reference acknowledged before the kill."""
-        self.proc.send_signal(signal.SIGKILL)
+        """Killed outright (SIGKILL; TerminateProcess on Windows), then every reference
+        acknowledged before the kill."""
+        self.proc.kill()
         self.proc.wait(10)
         self._drain()
         return list(self.acked)

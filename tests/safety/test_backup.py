@@ -8,7 +8,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,8 +32,9 @@ from app.services.backups import (
 from app.services.common import Actor
 from app.services.intake import IntakeInput, log_complaint
 from app.services.restore import latest_good_backup, restore_backup
+from tests.cli_process import run_main
 from tests.conftest import ControlledClock
-from tests.safety.helpers import ROOT, Writer, integrity, references, table_counts
+from tests.safety.helpers import Writer, integrity, references, table_counts
 
 ADMIN = Actor(None, "admin", "admin")
 
@@ -276,9 +276,7 @@ def test_roles_cancel_and_folder_choice(db: Database, clerk: Actor, tmp_path: Pa
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The command line as the administrator (backup and restore are theirs)."""
     env = dict(os.environ, COMPLAINT_DESK_PASSWORD="demo1234")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "en", "--user",
-                           "admin", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60, env=env)
+    return run_main(["--lang", "en", "--user", "admin", *args], env, timeout=60)
 
 
 def test_cli_backup_and_restore(db_path: Path, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ import os
 import random
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +21,8 @@ from app.services.backups import auto_backup_if_due
 from app.services.common import Actor
 from app.services.intake import IntakeInput, log_complaint
 from app.services.restore import restore_backup
-from tests.safety.helpers import ROOT, references
+from tests.cli_process import run_main
+from tests.safety.helpers import references
 
 ADMIN = Actor(None, "admin", "admin")
 PAGE = 4096
@@ -96,9 +96,8 @@ def damaged_setup(db_path: Path) -> tuple[Path, set[str], Path]:
 
 
 def _cli(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "en", "--db",
-                           str(db_path), *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
+    return run_main(["--lang", "en", "--db", str(db_path), *args], dict(os.environ),
+                    timeout=60)
 
 
 @pytest.mark.parametrize("kind", list(CORRUPTIONS))
@@ -174,9 +173,8 @@ def test_check_reports_what_it_found(db_path: Path, tmp_path: Path) -> None:
     assert "1 file(s) in the attachments folder belong to no complaint" in text
     assert "Audit trail" in text and "BAD" in text
     env = dict(os.environ, COMPLAINT_DESK_PASSWORD="demo1234")  # the fixture's accounts
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "en", "--user",
-                           "clerk1", "--db", str(db_path), "check"], capture_output=True,
-                          text=True, cwd=ROOT, timeout=60, env=env)
+    done = run_main(["--lang", "en", "--user", "clerk1", "--db", str(db_path), "check"], env,
+                    timeout=60)
     assert done.returncode == 1 and "BAD" in done.stdout
 
 

@@ -4,7 +4,6 @@ the damaged-file dialog, and backup/restore with a progress bar off the UI threa
 from __future__ import annotations
 
 import hashlib
-import os
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from app.paths import resolve
 from app.services.backups import auto_backup_if_due
 from app.services.common import Actor
 from app.services.intake import IntakeInput, log_complaint
+from tests.cli_process import python_env
 from tests.safety.helpers import ROOT, references
 from ui.context import DeskContext
 from ui.single_instance import SingleInstance
@@ -38,7 +38,7 @@ sys.exit(0 if notify_running(sys.argv[1]) else 3)
 
 
 def _second_start(name: str) -> subprocess.Popen[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    env = python_env(QT_QPA_PLATFORM="offscreen")
     return subprocess.Popen([sys.executable, "-c", CLIENT, name], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

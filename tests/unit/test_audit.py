@@ -21,6 +21,7 @@ from app.services.common import Actor
 from app.services.exporting import export_csv
 from app.services.settings_service import set_setting
 from app.services.users import sign_in
+from tests.cli_process import run_main, simulation_env
 from tests.complaint_factory import advance, new_complaint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,10 +168,8 @@ def test_check_command_names_the_broken_event(db: Database, db_path: Path, worke
     db.dispose()
     raw(db_path, "UPDATE audit_events SET at = '2020-01-01 00:00:00' WHERE id = ?", victim)
     env = {"PATH": "/usr/bin:/bin", "COMPLAINT_DESK_USER": "clerk1",
-           "COMPLAINT_DESK_PASSWORD": "demo1234"}
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "en", "--db",
-                           str(db_path), "check"], capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=60)
+           "COMPLAINT_DESK_PASSWORD": "demo1234", **simulation_env()}
+    done = run_main(["--lang", "en", "--db", str(db_path), "check"], env, timeout=60)
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"BAD  Audit trail: The audit event #{victim} (2020-01-01" in done.stdout
 

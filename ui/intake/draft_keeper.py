@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app import clock
+from app.atomic_files import FileInUse
 from app.drafts import Draft, discard_draft, load_draft, save_draft
 
 WRITE_AFTER_MS = 1000
@@ -54,7 +55,7 @@ class DraftKeeper(QObject):
             else:
                 save_draft(self.folder, self.name, data, clock.now())
                 self.writes += 1
-        except OSError as e:
+        except (OSError, FileInUse) as e:  # FileInUse: held open for long (Windows)
             if not self._failing:  # say it once, not on every key press
                 self.failed.emit(str(e))
             self._failing = True
@@ -66,4 +67,7 @@ class DraftKeeper(QObject):
 
     def discard(self) -> None:
         self._timer.stop()
-        discard_draft(self.folder, self.name)
+        try:
+            discard_draft(self.folder, self.name)
+        except (OSError, FileInUse) as e:  # the form was saved all the same: say why it stays
+            self.failed.emit(str(e))

@@ -4,11 +4,10 @@ export the month's complaints as CSV or Excel."""
 from __future__ import annotations
 
 import itertools
-import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.atomic_files import FileInUse, write_bytes
 from app.errors import DeskError
 from app.i18n import _
 from app.permissions import SEE_REPORTS, can
@@ -99,6 +99,7 @@ class ReportsView(QWidget):
         side.addStretch(1)
 
         self.document = QPdfDocument(self)
+        self._pdf_bytes: QBuffer | None = None
         self.preview = QPdfView()
         self.preview.setDocument(self.document)
         self.preview.setPageMode(QPdfView.PageMode.MultiPage)
@@ -149,11 +150,21 @@ class ReportsView(QWidget):
     def _built(self, report: MonthlyReport) -> None:
         self._set_busy(False)
         self.report = report
-        self.document.close()
-        self.document.load(str(report.path))
+        self._show(report.path)
         self.stack.setCurrentWidget(self.preview)
         self._describe()
         self._set_busy(False)
+
+    def _show(self, pdf: Path) -> None:
+        """Preview from memory: QPdfDocument keeps a file it loaded open until it loads
+        another, and Windows cannot delete an open file (the folder of previews)."""
+        self.document.close()
+        previous, self._pdf_bytes = self._pdf_bytes, QBuffer(self)
+        self._pdf_bytes.setData(QByteArray(pdf.read_bytes()))
+        self._pdf_bytes.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._pdf_bytes)
+        if previous is not None:
+            previous.deleteLater()
 
     def _failed(self, error: BaseException) -> None:
         self._set_busy(False)
@@ -219,8 +230,11 @@ class ReportsView(QWidget):
         if not name:
             return
         target = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
-        try:
-            shutil.copyfile(self.report.path, target)
+        try:  # temporary file beside it, then renamed (app/atomic_files.py)
+            write_bytes(target, self.report.path.read_bytes())
+        except FileInUse as e:  # the old copy is open in a PDF viewer (Windows)
+            messages.warn(self, e.message())
+            return
         except OSError as e:
             messages.warn(self, _("Cannot write {file}: {reason}", file=target.name,
                                   reason=e.strerror or str(e)))
