@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import drafts
+from app import atomic_files
 from app.drafts import discard_draft, draft_file, load_draft, save_draft
 
 WHEN = datetime(2026, 3, 10, 10, 30, 5)
@@ -43,7 +43,7 @@ def test_a_failed_write_leaves_the_old_draft_whole(tmp_path: Path, monkeypatch) 
     def power_cut(src: str, dst: str) -> None:
         raise OSError("power cut")
 
-    monkeypatch.setattr(drafts.os, "replace", power_cut)
+    monkeypatch.setattr(atomic_files.os, "replace", power_cut)
     with pytest.raises(OSError):
         save_draft(tmp_path, "intake", {"description": "new"}, WHEN)
     monkeypatch.undo()
@@ -61,7 +61,7 @@ def test_temporary_files_left_by_a_crash_are_tidied(tmp_path: Path) -> None:
 def test_the_write_is_flushed_to_disk(tmp_path: Path, monkeypatch) -> None:
     synced: list[int] = []
     real = os.fsync
-    monkeypatch.setattr(drafts.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    monkeypatch.setattr(atomic_files.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
     save_draft(tmp_path, "intake", {"x": 1}, WHEN)
     assert len(synced) >= (1 if os.name == "nt" else 2)  # the file, then its folder
 
