@@ -42,6 +42,7 @@ from app.audit import (
 from app.db import Database
 from app.i18n import _
 from app.models import AuditEvent, AuditHead, AuditSeal
+from app.network_drive import read_only_uri
 
 MAX_LISTED = 20
 FETCH = 2000
@@ -254,7 +255,7 @@ def check_chain(db: Database) -> list[str]:
 
 def audit_head_of_file(path: Path) -> list[Any] | None:
     """[id, hash] of the newest audit event in a SQLite file (for a backup's manifest)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         row = conn.execute("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"
                            ).fetchone()

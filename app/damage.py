@@ -21,6 +21,7 @@ from app import clock
 from app.atomic_files import replace
 from app.errors import DeskError
 from app.i18n import N_, _
+from app.network_drive import read_only_uri
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm")
@@ -95,7 +96,7 @@ def diagnose(path: Path, thorough: bool = False, scan: bool = True) -> Diagnosis
         return Diagnosis(R_TOO_SHORT, {})
     rows = ["ok"]
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=30)
         try:
             if scan or thorough:
                 pragma = "integrity_check" if thorough else "quick_check"

@@ -97,9 +97,11 @@ def check_file(paths: Paths) -> None:
     """Raise DamagedDatabase (naming the latest good backup) before anything touches a file
     that is not a sound Complaint Desk database; the file itself is left as it is."""
     from app.damage import DamagedDatabase, diagnose, unchanged_since_close
+    from app.network_drive import require_local_disk
 
     if paths.db_file is None:
         return
+    require_local_disk(paths.db_file)  # before it would be called damaged (app/network_drive)
     problem = diagnose(paths.db_file,
                        scan=not unchanged_since_close(paths.db_file, paths.data_dir))
     if problem is not None:

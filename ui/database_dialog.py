@@ -38,6 +38,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from app.i18n import _
+from app.network_drive import NetworkDatabase, require_local_disk
 from app.paths import ENV_DB, is_url, resolve
 from app.services.connection_test import ProbeResult, probe
 from ui import messages
@@ -300,18 +301,29 @@ def open_database_dialog(parent: QWidget | None = None,
     return True
 
 
+def _problem_at_start(value: str, check: Callable[[str], ProbeResult]) -> str | None:
+    if is_url(value) and not value.startswith("sqlite"):
+        result = check(value)
+        return None if result.ok else result.message()
+    file = resolve(value).db_file
+    try:
+        if file is not None:
+            require_local_disk(file)
+    except NetworkDatabase as e:
+        return e.message()
+    return None
+
+
 def location_at_start(db_arg: str | None,
                       check: Callable[[str], ProbeResult] = probe) -> tuple[bool, str | None]:
     """The database to open at start: (False, None) when the user gave up.
 
-    A server that cannot be used opens the dialog with the reason, as many times as needed;
-    files are left to the start-up checks (app/damage.py's recovery dialog)."""
+    A server that cannot be used, or a file on a network drive, opens the dialog with the
+    reason, as many times as needed; a file's damage is left to the start-up checks
+    (app/damage.py's recovery dialog)."""
     value = chosen_location(db_arg)
-    while value and is_url(value) and not value.startswith("sqlite"):
-        result = check(value)
-        if result.ok:
-            break
-        dialog = DatabaseDialog(value, None, problem=result.message())
+    while value and (problem := _problem_at_start(value, check)) is not None:
+        dialog = DatabaseDialog(value, None, problem=problem)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False, None
         value = dialog.location()

@@ -15,6 +15,7 @@ from typing import Any
 from app import backup_rotation, damage
 from app.errors import DeskError
 from app.i18n import N_
+from app.network_drive import read_only_uri
 
 APP_ID = "complaint-desk"
 MANIFEST = "manifest.json"
@@ -52,7 +53,7 @@ def human_size(n: int) -> str:
 
 
 def _sqlite_facts(path: Path) -> tuple[str | None, int]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         complaints = conn.execute("SELECT count(*) FROM complaints").fetchone()[0]

@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from app.db import pg_connect_args
 from app.i18n import _
 from app.models import Complaint
+from app.network_drive import NetworkDatabase, read_only_uri, require_local_disk
 from app.paths import is_url
 
 # What the database is, for this program (states, not texts: the dialog shows `message()`).
@@ -150,12 +151,16 @@ def _probe_file(file: Path) -> ProbeResult:
         if not file.parent.is_dir():
             return ProbeResult(FAILED, target, error=_("the folder does not exist"))
         return ProbeResult(EMPTY, target, server, exists=False)
+    try:
+        require_local_disk(file.resolve())
+    except NetworkDatabase as e:
+        return ProbeResult(FAILED, target, server, error=e.message())
     started = time.perf_counter()
     problem = diagnose(file)
     if problem is not None:
         return ProbeResult(FAILED, target, server, error=problem.text())
     try:
-        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(read_only_uri(file), uri=True, timeout=5)
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             count = conn.execute("SELECT count(*) FROM complaints").fetchone()[0]

@@ -35,6 +35,7 @@ from app.atomic_files import atomic_write, replace, sync_file
 from app.db import BUSY_TIMEOUT_S, Database
 from app.errors import DeskError
 from app.i18n import N_, _
+from app.network_drive import read_only_uri, require_local_disk
 from app.paths import Paths
 from app.permissions import RESTORE, require
 from app.services.backup_info import (
@@ -164,7 +165,7 @@ def _keep_references_unique(candidate: Path, live: Path) -> None:
     database continues each day's numbering after the highest number the replaced one gave,
     so no number is ever given to a second complaint."""
     try:
-        conn = sqlite3.connect(f"{live.resolve().as_uri()}?mode=ro", uri=True,
+        conn = sqlite3.connect(read_only_uri(live), uri=True,
                                timeout=BUSY_TIMEOUT_S)
         try:
             counters = conn.execute("SELECT day, last FROM reference_counters").fetchall()
@@ -204,6 +205,7 @@ def restore_backup(paths: Paths, source: Path, actor: Actor = SYSTEM,
         raise DeskError(N_("Backups of a server database are made on the server "
                            "(for example with pg_dump)."))
     live = paths.db_file
+    require_local_disk(live)
     source = Path(source).expanduser().resolve()
     info = inspect_backup(source)
     progress(0.05, _("Checking the backup…"))
