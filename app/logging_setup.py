@@ -1,7 +1,13 @@
 """The program's log: a rotating file in the data folder (`<data>/logs/complaint-desk.log`).
 
 Rotation keeps the last few megabytes (5 files of 1 MB), so a counter PC running for years
-never fills its disk with logs. Texts in the log are English (for whoever supports the desk);
+never fills its disk with logs. Several processes write the same file (the window, a scheduled
+`backup`, a command beside it), so the handler is concurrent-log-handler's: a lock file
+(`.__complaint-desk.lock`) orders their writes and rotations, and on Windows, which cannot
+rename a file another process holds open, the file is closed after each write and a rotation
+that still meets an open file is put off rather than failing or losing records. The standard
+RotatingFileHandler renames under the other processes' feet: on POSIX they go on writing into
+the renamed file, on Windows the rename fails at every record. Texts in the log are English (for whoever supports the desk);
 the error dialog tells the user where the file is. Personal data is not logged on purpose:
 services log what they did, not what was typed.
 """
@@ -9,8 +15,9 @@ services log what they did, not what was typed.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from pathlib import Path
+
+from concurrent_log_handler import ConcurrentRotatingFileHandler
 
 from app import __version__
 from app.paths import Paths
@@ -40,8 +47,8 @@ def install_logging(paths: Paths, level: int = logging.INFO) -> Path | None:
             handler.close()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            target, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True)
+        handler = ConcurrentRotatingFileHandler(
+            str(target), maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
