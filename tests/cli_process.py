@@ -54,9 +54,13 @@ def simulation_env() -> dict[str, str]:
     return {k: os.environ[k] for k in ("PYTHONPATH", WINDOWS_SIM) if k in os.environ}
 
 
+KEPT = {"COMPLAINT_DESK_SETTINGS_DIR"}  # each test's own settings folder (tests/conftest.py)
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without the program's own variables (a test sets those)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINT_DESK")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("COMPLAINT_DESK") or k in KEPT}
     env.update(extra)
     return env
 

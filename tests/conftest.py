@@ -55,6 +55,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(postgres_only)
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This PC's settings (QSettings) in the test's folder, for this process and the program's
+    processes it starts: never the user's file, never Windows' registry (ui/settings_file.py)."""
+    folder = tmp_path / "qsettings"
+    monkeypatch.setenv("COMPLAINT_DESK_SETTINGS_DIR", str(folder))
+    try:
+        from PySide6.QtCore import QSettings
+    except ImportError:  # not installed: nothing reads settings
+        yield
+        return
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+    yield
+
+
 def _seed(db: Database) -> None:
     """What every test database holds: the mall lists and three accounts."""
     with db.write() as session:

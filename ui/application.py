@@ -17,6 +17,7 @@ from ui import gui_gc
 from ui.context import DeskContext
 from ui.fonts import install_font
 from ui.qt_translations import apply_qt_language
+from ui.settings_file import configure_settings
 
 ORG, APP = "ComplaintDesk", "ComplaintDesk"
 # Set to 1 (benchmarks, smoke tests): print SHOWN_MARKER once the window is shown, then quit.
@@ -31,6 +32,7 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv or sys.argv[:1])
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
+    configure_settings()  # an INI file, not Windows' registry (ui/settings_file.py)
     install_font(app)
     gui_gc.install()  # Qt objects are freed on the GUI thread only (ui/gui_gc.py)
     return app

@@ -1,12 +1,10 @@
-"""UI test fixtures: QSettings in tmp_path, the shipped font, a DeskContext on a fresh db."""
+"""UI test fixtures: the application's names, the shipped font, a DeskContext on a fresh db."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from app.db import Database
@@ -16,10 +14,9 @@ from ui.fonts import install_font
 
 
 @pytest.fixture(autouse=True)
-def isolated_qsettings(tmp_path: Path, qapp: QApplication) -> Iterator[None]:
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "qsettings"))
+def qt_names_and_font(qapp: QApplication) -> Iterator[None]:
+    """The application's names (QSettings' file name; its folder is the test's own, set by
+    tests/conftest.py) and the shipped font."""
     qapp.setOrganizationName("ComplaintDeskTest")
     qapp.setApplicationName("ComplaintDeskTest")
     install_font(qapp)
