@@ -1,7 +1,16 @@
-; Inno Setup 6 script for Complaint Desk (Windows installer).
+; Inno Setup script for Complaint Desk (Windows installer). Needs Inno Setup 6.3 or later:
+; `x64compatible` (6.3) and this file's UTF-8 without a byte-order mark (the Chinese texts
+; below; Inno Setup reads a BOM-less script as UTF-8 since 6.3, older ones as ANSI).
 ; Build the bundle first on Windows: `python packaging\build.py` (makes dist\complaint-desk\),
 ; then: `iscc /DAppVersion=0.1.0 packaging\windows\complaint-desk.iss`
 ; Output: dist\ComplaintDesk-<version>-setup.exe
+;
+; Code signing (README, "Windows installer"): with a code-signing certificate, define a sign
+; tool named "desk" and pass its name, e.g.
+;   iscc "/Sdesk=signtool.exe sign /fd sha256 /tr http://timestamp.digicert.com /td sha256
+;         /f C:\keys\desk.pfx /p $qPASSWORD$q $f" /DSignTool=desk complaint-desk.iss
+; The two programs, the installer and the uninstaller are then signed; without /DSignTool
+; nothing is signed (SmartScreen says "unknown publisher").
 ;
 ; The user's data (database, attachments, backups) lives in %LOCALAPPDATA%\ComplaintDesk, never
 ; in the install folder: the uninstaller removes only what it installed and keeps that data.
@@ -9,11 +18,20 @@
 ; releases; with an older one, put the translation files from the Inno Setup translations page
 ; into the compiler's Languages folder.
 
+#if Ver < EncodeVer(6, 3, 0)
+  #error Inno Setup 6.3 or later is needed (x64compatible, UTF-8 script without BOM)
+#endif
 #ifndef AppVersion
   #define AppVersion "0.1.0"
 #endif
 #define AppName "Complaint Desk"
 #define AppExe "complaint-desk.exe"
+#define CliExe "complaint-desk-cli.exe"
+#ifdef SignTool
+  #define SignFlag " signonce"
+#else
+  #define SignFlag ""
+#endif
 
 [Setup]
 AppId={{6E0B3D7A-2C1F-4B8E-9A57-0C7E1D4B9F21}
@@ -41,6 +59,10 @@ WizardStyle=modern
 ShowLanguageDialog=auto
 ; Close a running copy before replacing its files.
 CloseApplications=yes
+#ifdef SignTool
+SignTool={#SignTool}
+SignedUninstaller=yes
+#endif
 
 [Languages]
 Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
@@ -54,16 +76,33 @@ english.DesktopIconTask=Create a desktop shortcut
 chinesesimplified.LaunchApp=启动投诉服务台
 chinesetraditional.LaunchApp=啟動投訴服務台
 english.LaunchApp=Start Complaint Desk
+chinesesimplified.AutostartTask=开机时启动投诉服务台
+chinesetraditional.AutostartTask=開機時啟動投訴服務台
+english.AutostartTask=Start Complaint Desk with Windows
+chinesesimplified.StartGroup=启动：
+chinesetraditional.StartGroup=啟動：
+english.StartGroup=Start:
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:DesktopIconTask}"; GroupDescription: "{cm:AdditionalIcons}"
+; Off unless chosen: a counter PC that opens the desk when it starts.
+Name: "autostart"; Description: "{cm:AutostartTask}"; GroupDescription: "{cm:StartGroup}"; Flags: unchecked
+
+[InstallDelete]
+; An upgrade replaces the whole bundle: PyInstaller's _internal folder of an older version
+; would otherwise keep libraries this version no longer ships (and may load by mistake).
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
-Source: "..\..\dist\complaint-desk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "..\..\dist\complaint-desk\{#AppExe}"; DestDir: "{app}"; Flags: ignoreversion{#SignFlag}
+Source: "..\..\dist\complaint-desk\{#CliExe}"; DestDir: "{app}"; Flags: ignoreversion{#SignFlag}
+Source: "..\..\dist\complaint-desk\*"; Excludes: "\{#AppExe},\{#CliExe}"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
+; The Startup folder of this user (or of all users, for an all-users install).
+Name: "{autostartup}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: autostart
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchApp}"; Flags: nowait postinstall skipifsilent
