@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.atomic_files import replace
+from app.atomic_files import FileInUse, replace, write_bytes
 from app.errors import DeskError
 from app.i18n import N_, _
 from app.network_drive import read_only_uri
@@ -143,9 +143,8 @@ def remember_clean_close(path: Path, folder: Path) -> None:
     try:
         if path.exists() and not _wal_in_use(path):
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / CLEAN_CLOSE_FILE).write_text(json.dumps(_fingerprint(path)),
-                                                   encoding="utf-8")
-    except OSError:
+            write_bytes(folder / CLEAN_CLOSE_FILE, json.dumps(_fingerprint(path)).encode())
+    except (OSError, FileInUse):
         pass  # only costs a full scan at the next start
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__, backup_rotation, clock
-from app.atomic_files import FileInUse, atomic_path, remove
+from app.atomic_files import FileInUse, atomic_path, remove, write_bytes
 from app.audit_check import audit_head_of_file
 from app.db import BUSY_TIMEOUT_S, Database
 from app.errors import DeskError
@@ -106,8 +106,8 @@ def _remember_folder(paths: Paths, folder: Path) -> None:
         folders.insert(0, str(folder))
     try:
         paths.data_dir.mkdir(parents=True, exist_ok=True)
-        (paths.data_dir / FOLDERS_FILE).write_text(json.dumps(folders[:5]), encoding="utf-8")
-    except OSError:
+        write_bytes(paths.data_dir / FOLDERS_FILE, json.dumps(folders[:5]).encode("utf-8"))
+    except (OSError, FileInUse):
         pass
 
 
