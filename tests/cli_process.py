@@ -51,7 +51,8 @@ def python_env(**extra: str) -> dict[str, str]:
 
 def simulation_env() -> dict[str, str]:
     """What a child started with a minimal environment needs to stay in the simulation."""
-    return {k: os.environ[k] for k in ("PYTHONPATH", WINDOWS_SIM) if k in os.environ}
+    return {k: os.environ[k] for k in ("PYTHONPATH", WINDOWS_SIM, WINDOWS_SIM + "_PIDS")
+            if k in os.environ}
 
 
 KEPT = {"COMPLAINT_DESK_SETTINGS_DIR"}  # each test's own settings folder (tests/conftest.py)

@@ -120,3 +120,22 @@ def test_an_output_open_elsewhere_is_named_and_left_whole(
     assert atomic_files.stale_parts(tmp_path) == []
     write_bytes(export, b"new rows")  # closed in Excel: the next try works
     assert export.read_bytes() == b"new rows"
+
+
+@simulated
+def test_another_process_of_the_run_holding_a_file_counts_too(tmp_path: Path) -> None:
+    """The window holding the database while a command restores it, Excel holding an export."""
+    held = tmp_path / "desk.db"
+    held.write_bytes(b"db")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; f = open(sys.argv[1], 'rb'); print('open', "
+         "flush=True); sys.stdin.read()", str(held)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=clean_env())
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(PermissionError) as caught:
+            held.unlink()
+        _refused(caught)
+    finally:
+        holder.communicate("", timeout=30)  # it closes the file and ends
+    held.unlink()

@@ -14,21 +14,28 @@ What differs on Windows, and what this makes Linux do:
   `open` nor SQLite nor Qt share files for deletion): `os.replace`, `os.rename`,
   `os.unlink`, `os.remove` (and pathlib's, shutil's, which call them) fail with
   `PermissionError [WinError 32]`, `winerror` set as on Windows (app/atomic_files.in_use).
-  What the process holds open is read from /proc/self/fd, so Python's opens, SQLite's
-  database, `-wal` and `-shm` files and Qt's files all count. Other processes' handles are not
-  looked at (Windows would refuse those too): tests that need that say so themselves.
+  What is held open is read from /proc/<pid>/fd of this process and of every other process
+  of the run (each registers its PID in the folder named by DESK_WINDOWS_SIM_PIDS, which the
+  first one makes and its children inherit): Python's opens, SQLite's database, `-wal` and
+  `-shm` files and Qt's files all count, as Windows counts every process's handles. So the
+  test process holding an export open stands for Excel holding it while a command replaces it,
+  and the window's open database for a restore from the command line.
 Not simulated here: `pty`, `fcntl`, `termios` missing (tests/unit/test_portability.py collects
 the suite without them), code pages (the CLI tests set PYTHONIOENCODING, tests/cli_process.py).
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import errno
 import os
 import stat
 import sys
+import time
 
 ENV = "DESK_WINDOWS_SIM"  # not COMPLAINT_DESK_*: tests strip those from a child's environment
+PIDS = "DESK_WINDOWS_SIM_PIDS"  # the folder where the processes of a run register
 SHARING_VIOLATION = 32  # ERROR_SHARING_VIOLATION
 MARK = "_complaint_desk_windows_sim"
 
@@ -38,7 +45,26 @@ def _install() -> None:
 
     real_fsync, real_stat, real_fstat = os.fsync, os.stat, os.fstat
     real_replace, real_rename, real_unlink = os.replace, os.rename, os.unlink
-    fd_folder = "/proc/self/fd"
+    registry = os.environ.get(PIDS)
+    if not registry:  # the first process of the run: its children inherit the variable
+        registry = f"/tmp/desk-windows-sim-{os.getpid()}-{time.time_ns()}"
+        os.mkdir(registry)
+        os.environ[PIDS] = registry
+    mine = os.path.join(registry, str(os.getpid()))
+    os.close(os.open(mine, os.O_WRONLY | os.O_CREAT, 0o644))
+    atexit.register(lambda: os.path.exists(mine) and real_unlink(mine))
+
+    def processes() -> list[str]:
+        """This process first, then the run's other live processes."""
+        pids = ["self"]
+        for name in os.listdir(registry):
+            if name != str(os.getpid()):
+                if os.path.isdir(f"/proc/{name}"):
+                    pids.append(name)
+                else:  # ended: forget it
+                    with contextlib.suppress(OSError):
+                        real_unlink(os.path.join(registry, name))
+        return pids
 
     def fsync(fd: object) -> None:
         number = fd if isinstance(fd, int) else fd.fileno()  # type: ignore[attr-defined]
@@ -55,13 +81,19 @@ def _install() -> None:
             return False
         if not stat.S_ISREG(st.st_mode):
             return False
-        for name in os.listdir(fd_folder):
+        for pid in processes():
+            folder = f"/proc/{pid}/fd"
             try:
-                other = real_fstat(int(name))
-            except (OSError, ValueError):
+                names = os.listdir(folder)
+            except OSError:  # it just ended
                 continue
-            if other.st_ino == st.st_ino and other.st_dev == st.st_dev:
-                return True
+            for name in names:
+                try:
+                    other = real_stat(f"{folder}/{name}")  # the file the handle is open on
+                except OSError:
+                    continue
+                if other.st_ino == st.st_ino and other.st_dev == st.st_dev:
+                    return True
         return False
 
     def refuse(path: object) -> PermissionError:
