@@ -46,13 +46,21 @@ def _install() -> None:
     real_fsync, real_stat, real_fstat = os.fsync, os.stat, os.fstat
     real_replace, real_rename, real_unlink = os.replace, os.rename, os.unlink
     registry = os.environ.get(PIDS)
+    first = not registry
     if not registry:  # the first process of the run: its children inherit the variable
         registry = f"/tmp/desk-windows-sim-{os.getpid()}-{time.time_ns()}"
         os.mkdir(registry)
         os.environ[PIDS] = registry
     mine = os.path.join(registry, str(os.getpid()))
     os.close(os.open(mine, os.O_WRONLY | os.O_CREAT, 0o644))
-    atexit.register(lambda: os.path.exists(mine) and real_unlink(mine))
+
+    def leave() -> None:
+        with contextlib.suppress(OSError):
+            real_unlink(mine)
+            if first:
+                os.rmdir(registry)  # left behind while a child still runs: harmless
+
+    atexit.register(leave)
 
     def processes() -> list[str]:
         """This process first, then the run's other live processes."""
