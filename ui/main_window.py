@@ -2,11 +2,17 @@
 
 Views are created on first use (their modules imported then), so start-up loads the intake
 form only. Geometry, toolbar state and the last view are remembered in QSettings.
+
+A view that cannot be loaded (a module missing from the installed program, an error in its
+constructor) is a fault, never quietly hidden: it goes to the unexpected-error path (the log
+and the error dialog; in tests, a failure), the window shows what failed in its place, and
+`failed_views` lists it for `selftest`. The plain placeholder is only for a view the signed-in
+role may not open (ViewSpec.needs).
 """
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -24,6 +30,7 @@ from app import __version__
 from app.codes import label
 from app.formatting import set_currency_symbol
 from app.i18n import LANGUAGES, _, get_language, set_language
+from app.permissions import can, required_role
 from app.services.desk_setup import desk_info
 from app.services.goto import find_reference
 from ui.context import DeskContext
@@ -35,6 +42,8 @@ GOTO_SHORTCUT = "Ctrl+G"
 
 
 class Placeholder(QLabel):
+    """In place of a view the signed-in role may not open."""
+
     def __init__(self, spec: ViewSpec) -> None:
         super().__init__()
         self.spec = spec
@@ -42,7 +51,26 @@ class Placeholder(QLabel):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setText(_("{view}: not yet available", view=_(self.spec.title)))
+        self.setText(_("{view} needs the role: {role}", view=_(self.spec.title),
+                       role=label("role", required_role(self.spec.needs or ""))))
+
+
+class BrokenView(QLabel):
+    """In place of a view that could not be loaded: says so (the error dialog says more)."""
+
+    def __init__(self, spec: ViewSpec, reason: str) -> None:
+        super().__init__()
+        self.spec = spec
+        self.reason = reason
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet("QLabel { color: #b3261e; }")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setText(_("{view} could not be loaded: {reason}. The details are in the log "
+                       "file; please tell whoever looks after this computer.",
+                       view=_(self.spec.title), reason=self.reason))
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +83,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.views: dict[str, QWidget] = {}
+        self.failed_views: dict[str, str] = {}  # view key -> why it could not be loaded
         self.actions_by_view: dict[str, QAction] = {}
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("views")
@@ -87,7 +116,7 @@ class MainWindow(QMainWindow):
         ctx.signals.open_complaint.connect(lambda ref: self._show_complaint(ref, ""))
         ctx.signals.open_complaint_at.connect(self._show_complaint)
         ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
-        ctx.signals.actor_changed.connect(self.retranslate)
+        ctx.signals.actor_changed.connect(self._actor_changed)
         self.retranslate()
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
@@ -161,23 +190,43 @@ class MainWindow(QMainWindow):
     def view(self, key: str) -> QWidget:
         """The view's widget, created on first use (its module imported then)."""
         if key not in self.views:
-            spec = VIEW_BY_KEY[key]
-            module_name, class_name = spec.target.split(":")
-            try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-            except (ImportError, AttributeError):
-                widget: QWidget = Placeholder(spec)
-            else:
-                widget = cls(self.ctx, self)
+            widget = self._make_view(VIEW_BY_KEY[key])
             self.views[key] = widget
             self.stack.addWidget(widget)
         return self.views[key]
+
+    def _make_view(self, spec: ViewSpec) -> QWidget:
+        if spec.needs is not None and not can(self.ctx.actor, spec.needs):
+            return Placeholder(spec)
+        try:
+            widget: QWidget = spec.load()(self.ctx, self)
+            return widget
+        except Exception as error:  # noqa: BLE001 - any failure to load is reported below
+            self.failed_views[spec.key] = f"{type(error).__name__}: {error}"
+            # The unexpected-error path: the log and the error dialog in the program
+            # (ui/error_dialog.py), a failure under pytest-qt, a traceback on stderr otherwise.
+            sys.excepthook(type(error), error, error.__traceback__)
+            return BrokenView(spec, self.failed_views[spec.key])
+
+    def _actor_changed(self) -> None:
+        """Another person signed in: views their role may (no longer) open are made again."""
+        current = self.current_view_key()
+        for key, widget in list(self.views.items()):
+            spec = VIEW_BY_KEY[key]
+            allowed = spec.needs is None or can(self.ctx.actor, spec.needs)
+            if isinstance(widget, Placeholder) == allowed:
+                self.stack.removeWidget(widget)
+                widget.deleteLater()
+                del self.views[key]
+        self.retranslate()
+        if current and current not in self.views:
+            self.show_view(current)
 
     def _show_complaint(self, ref: str, part: str) -> None:
         # A panel created now was not connected when the signal went out: hand it the complaint.
         created = "complaint" not in self.views
         panel = self.view("complaint")
-        created = created and hasattr(panel, "open_at")  # not the placeholder
+        created = created and hasattr(panel, "open_at")  # not a placeholder
         if created and part:
             panel.open_at(ref, part)  # type: ignore[attr-defined]
         elif created:
