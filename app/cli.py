@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="check the database")
     migrate_to = sub.add_parser("migrate-to", help="copy this database into a PostgreSQL one")
     migrate_to.add_argument("url", help="postgresql+psycopg://user@server/database")
+    selftest = sub.add_parser("selftest", help="check this installation on a temporary demo "
+                              "desk: every view, a slip, a report, an Excel file")
+    selftest.add_argument("--keep", metavar="FOLDER",
+                          help="leave the desk, documents and screenshots in FOLDER")
     return p
 
 
@@ -241,7 +245,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def run(argv: Sequence[str] | None = None) -> int:
+# Commands that need Qt (`selftest`): given by the entry (main.py), as app/ never imports Qt.
+Command = Callable[[argparse.Namespace], int]
+
+
+def run(argv: Sequence[str] | None = None, qt_commands: dict[str, Command] | None = None) -> int:
     make_output_safe()  # a redirect in a Windows code page must not fail a finished command
     args = build_parser().parse_args(argv)
     set_language(args.lang or os.environ.get("COMPLAINT_DESK_LANG") or system_language())
@@ -249,6 +257,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         from ui.application import run_gui
 
         return run_gui(args)
+    if args.command in (qt_commands or {}):
+        # Its own temporary desk: no --db, no signing in to this PC's database.
+        return (qt_commands or {})[args.command](args)
+    if args.command not in COMMANDS:
+        print(_("Not available in this program: {command}", command=args.command),
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         from app.cli_user import command_actor
 

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication
 
 from app.i18n import get_language, normalise_language, set_language
 from app.services.common import SYSTEM, Actor
-from ui import gui_gc
+from ui import gui_gc, housekeeping, safety_start
 from ui.context import DeskContext
 from ui.fonts import install_font
+from ui.main_window import MainWindow
 from ui.qt_translations import apply_qt_language
 from ui.settings_file import configure_settings
 
@@ -51,9 +52,7 @@ def default_actor(ctx_db) -> Actor:  # type: ignore[no-untyped-def]
 
 def run_gui(args: argparse.Namespace) -> int:
     from app.paths import resolve
-    from ui import housekeeping, safety_start
-    from ui.database_dialog import install_action, location_at_start
-    from ui.main_window import MainWindow
+    from ui.database_dialog import location_at_start
 
     app = make_qapp()
     if args.lang:
@@ -82,6 +81,19 @@ def run_gui(args: argparse.Namespace) -> int:
     if actor is None:
         return 0
     ctx = DeskContext(db=db, actor=actor)
+    open_window(app, ctx, safe)
+    if os.environ.get(ENV_EXIT_AFTER_SHOW) == "1":
+        QTimer.singleShot(0, lambda: _report_shown(app))
+    return app.exec()
+
+
+def open_window(app: QApplication, ctx: DeskContext,
+                safe: safety_start.SafeStart) -> MainWindow:
+    """The main window with everything the program attaches to it, shown. `selftest` opens
+    the window through here too, so it checks what a counter gets."""
+    from ui import sign_in
+    from ui.database_dialog import install_action
+
     apply_qt_language(app, get_language())
     ctx.signals.language_changed.connect(lambda lang: apply_qt_language(app, lang))
     window = MainWindow(ctx, QSettings())
@@ -90,9 +102,7 @@ def run_gui(args: argparse.Namespace) -> int:
     install_action(window, ctx.signals.language_changed)
     housekeeping.attach(window, ctx)
     sign_in.attach(window, ctx)  # Account menu, switch user, idle sign-out, retention
-    if os.environ.get(ENV_EXIT_AFTER_SHOW) == "1":
-        QTimer.singleShot(0, lambda: _report_shown(app))
-    return app.exec()
+    return window
 
 
 def choose_language(args: argparse.Namespace, db) -> None:  # type: ignore[no-untyped-def]

@@ -54,3 +54,10 @@ def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
     relay.done.connect(finish_ok)
     relay.failed.connect(finish_err)
     (_writes if write else QThreadPool.globalInstance()).start(_Task(fn, relay))
+
+
+def wait_for_tasks(msecs: int = 30_000) -> bool:
+    """Block until every background task has finished (at exit, and for selftest's temporary
+    desk); False when some were still running after `msecs`."""
+    reads = QThreadPool.globalInstance().waitForDone(msecs)
+    return _writes.waitForDone(msecs) and reads

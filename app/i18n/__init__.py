@@ -37,14 +37,23 @@ def _load(lang: str) -> dict[str, str]:
         import polib
 
         entries: dict[str, str] = {}
-        folder = catalog_dir_for(lang)
-        if lang != "en" and folder.is_dir():
-            for po_file in sorted(folder.glob("*.po")):
-                for entry in polib.pofile(str(po_file)):
-                    if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
-                        entries[entry.msgid] = entry.msgstr
+        for po_file in catalog_files(lang):
+            for entry in polib.pofile(str(po_file)):
+                if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
+                    entries[entry.msgid] = entry.msgstr
         _catalogs[lang] = entries
     return _catalogs[lang]
+
+
+def catalog_files(lang: str) -> list[Path]:
+    """The catalog files of `lang` (none for English, which needs none)."""
+    folder = catalog_dir_for(lang)
+    return sorted(folder.glob("*.po")) if lang != "en" and folder.is_dir() else []
+
+
+def catalog_size(lang: str) -> int:
+    """How many texts `lang` has translated (0 for English)."""
+    return len(_load(lang))
 
 
 def normalise_language(value: str | None) -> str:
