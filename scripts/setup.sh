@@ -26,11 +26,13 @@ fi
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-if [ "${1:-}" = "--test" ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
-else
-  .venv/bin/python -m pip install -q -e .
-fi
+# Exact versions, each file checked against its SHA-256 (uv.lock, exported by scripts/lock.sh):
+# every machine, CI and the bundle get the same packages. The program itself is then
+# installed without letting pip choose any dependency of its own.
+LOCK=requirements/runtime.txt
+[ "${1:-}" = "--test" ] && LOCK=requirements/test.txt
+.venv/bin/python -m pip install -q --require-hashes -r "$LOCK"
+.venv/bin/python -m pip install -q --no-deps -e .
 # A .venv made while PySide6 6.12 was used holds PySide6-Pdf, whose files overlap PySide6-Addons:
 # remove it and put Addons' own QtPdf back.
 if .venv/bin/python -m pip show -q PySide6-Pdf >/dev/null 2>&1; then

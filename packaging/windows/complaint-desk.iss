@@ -2,7 +2,8 @@
 ; `x64compatible` (6.3) and this file's UTF-8 without a byte-order mark (the Chinese texts
 ; below; Inno Setup reads a BOM-less script as UTF-8 since 6.3, older ones as ANSI).
 ; Build the bundle first on Windows: `python packaging\build.py` (makes dist\complaint-desk\),
-; then: `iscc /DAppVersion=0.1.0 packaging\windows\complaint-desk.iss`
+; version.iss beside this file comes from the program's own version (app.__version__),
+; written by build.py; then: `iscc packaging\windows\complaint-desk.iss`
 ; Output: dist\ComplaintDesk-<version>-setup.exe
 ;
 ; Code signing (README, "Windows installer"): with a code-signing certificate, define a sign
@@ -21,9 +22,8 @@
 #if Ver < EncodeVer(6, 3, 0)
   #error Inno Setup 6.3 or later is needed (x64compatible, UTF-8 script without BOM)
 #endif
-#ifndef AppVersion
-  #define AppVersion "0.1.0"
-#endif
+; AppVersion: written by packaging/build.py from app.__version__ (never typed here).
+#include "version.iss"
 #define AppName "Complaint Desk"
 #define AppExe "complaint-desk.exe"
 #define CliExe "complaint-desk-cli.exe"
