@@ -69,8 +69,10 @@ def describe_event(row: Any) -> str:
 
 
 def _events(conn: Connection) -> Iterator[Any]:
-    result = conn.execution_options(yield_per=FETCH).execute(
-        select(AuditEvent.__table__).order_by(AuditEvent.id))
+    # For this statement only: Connection.execution_options() would change the connection,
+    # turning every later statement on it into a server-side cursor (migrate-to's INSERTs).
+    result = conn.execute(select(AuditEvent.__table__).order_by(AuditEvent.id),
+                          execution_options={"yield_per": FETCH})
     yield from result
 
 

@@ -220,6 +220,11 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
             target=result.target))
     print(_("Audit trail: {events} events, chain intact, newest hash {hash}",
             events=result.audit_events, hash=result.audit_head[:16]))
+    print(_("Attachments: {count} now held by the server database.",
+            count=result.attachments))
+    if result.attachments_not_copied:
+        print(_("Not copied (missing or changed at the source; see `check`): {files}",
+                files=", ".join(result.attachments_not_copied)), file=sys.stderr)
     if result.replaced:
         print(_("Replaced the server's set-up data: {tables}",
                 tables=", ".join(f"{k} {v}" for k, v in result.replaced.items())))

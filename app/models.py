@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -270,6 +271,29 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(DateTime)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AttachmentBlob(Base):
+    """The content of attachment files on a server database (several counters), one row per
+    distinct content: the same photo attached twice is stored once. Attachments of a SQLite
+    database stay files in its data folder (app/services/attachments.py). Not sealed by the
+    audit trail: `attachments.sha256` (sealed) names the content, and `check` verifies it."""
+
+    __tablename__ = "attachment_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SchemaInfo(Base):
+    """Which program version brought the database to each schema revision (app/schema_versions
+    .py): a counter with an older program reads it to say which version to update to."""
+
+    __tablename__ = "schema_info"
+    revision: Mapped[str] = mapped_column(String(64), primary_key=True)
+    program_version: Mapped[str] = mapped_column(String(40))
+    migrated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 improvement_action_complaints = Table(

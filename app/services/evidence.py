@@ -6,10 +6,7 @@ from pathlib import Path
 
 from app import clock
 from app.db import Database
-from app.errors import NotFound
-from app.i18n import N_
-from app.models import Attachment
-from app.services.attachments import attach
+from app.services.attachments import attach, local_copy
 from app.services.common import SYSTEM, Actor, Saved, load_complaint, touch
 
 
@@ -29,9 +26,6 @@ def add_attachment(db: Database, reference: str, source: Path | str,
 
 
 def attachment_path(db: Database, attachment_id: int) -> Path:
-    """Where the stored copy of an attachment is (to open it)."""
-    with db.read() as session:
-        row = session.get(Attachment, attachment_id)
-        if row is None:
-            raise NotFound(N_("No attachment number {number}"), number=attachment_id)
-        return db.paths.attachments / row.stored_name
+    """A file to open for the attachment: the stored file, or on a server database a checked
+    copy of its content in this PC's cache (app/services/attachments.local_copy)."""
+    return local_copy(db, attachment_id)

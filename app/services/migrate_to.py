@@ -12,13 +12,14 @@ server database exactly as it was (PostgreSQL's DDL is transactional too):
    read back from the server (the audit fingerprint of each row, summed), and the audit chain
    walked on the server, ending at the file's newest hash.
 The source is read in one read transaction: a consistent snapshot even while a counter saves.
-Attachment files are copied into the server database's data folder before the commit (and
-removed again when it fails).
+Attachment files become contents held by the server database (`attachment_blobs`, once per
+SHA-256) in the same transaction, so every counter can open them; a file missing at the source
+or no longer matching its checksum is not copied and is named in the result.
 """
 
 from __future__ import annotations
 
-import shutil
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,17 +30,18 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from app.atomic_files import atomic_path, remove
+from app import clock
 from app.audit import fingerprint
 from app.audit_check import walk_chain
 from app.db import WRITE_LOCK_KEY, Database
 from app.errors import DeskError
 from app.i18n import N_
 from app.migrate import MIGRATIONS
-from app.models import Attachment, AuditHead, Base, Complaint
+from app.models import Attachment, AttachmentBlob, AuditHead, Base, Complaint
 from app.paths import resolve
 
 BATCH = 1000
@@ -62,7 +64,8 @@ class MigrationResult:
     replaced: dict[str, int] = field(default_factory=dict)  # set-up rows the copy replaced
     audit_events: int = 0
     audit_head: str = ""
-    attachments: int = 0
+    attachments: int = 0  # contents now held by the server
+    attachments_not_copied: list[str] = field(default_factory=list)  # missing or changed
 
     @property
     def total_rows(self) -> int:
@@ -78,8 +81,10 @@ def _key_order(table: Table) -> list[Any]:
 
 
 def _rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
-    result = conn.execution_options(yield_per=BATCH).execute(
-        select(table).order_by(*_key_order(table)))
+    # yield_per for this statement only: set on the connection it would stay, and turn every
+    # later statement there into a server-side cursor (an INSERT cannot be one).
+    result = conn.execute(select(table).order_by(*_key_order(table)),
+                          execution_options={"yield_per": BATCH})
     for row in result.mappings():
         yield dict(row)
 
@@ -172,28 +177,27 @@ def _reset_sequences(target: Connection) -> None:
                        {"s": seq, "v": top or 1, "called": top is not None})
 
 
-def _attachment_names(conn: Connection) -> list[str]:
-    return list(conn.execute(select(Attachment.stored_name).order_by(Attachment.id)).scalars())
-
-
-def _copy_files(names: list[str], source_dir: Path, target_dir: Path) -> list[Path]:
-    """Copy attachment files the target lacks; returns those copied (to undo on failure)."""
-    copied: list[Path] = []
-    for name in names:
-        src, dst = source_dir / name, target_dir / name
-        if not src.is_file():
-            continue  # a file already missing at the source: `check` reports it there
-        if dst.exists():
-            if dst.stat().st_size != src.stat().st_size:
-                raise DeskError(N_("Attachment {name} already exists in {folder} with other "
-                                   "content; nothing was copied."), name=name,
-                                folder=str(target_dir))
+def _store_contents(src: Connection, conn: Connection, folder: Path,
+                    result: MigrationResult) -> None:
+    """Each attachment file of the source becomes a content held by the server (one row per
+    distinct SHA-256), read one file at a time; what cannot be copied is listed."""
+    rows = src.execute(select(Attachment.stored_name, Attachment.sha256)
+                       .order_by(Attachment.id)).all()
+    now = clock.now()
+    stored: set[str] = set()
+    for name, digest in rows:
+        if digest in stored:
             continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(dst) as part:  # a killed copy leaves no half file to refuse later
-            shutil.copy2(src, part)
-        copied.append(dst)
-    return copied
+        path = folder / name
+        data = path.read_bytes() if path.is_file() else None
+        if data is None or hashlib.sha256(data).hexdigest() != digest:
+            result.attachments_not_copied.append(name)  # `check` names it at the source too
+            continue
+        conn.execute(pg_insert(AttachmentBlob).values(
+            sha256=digest, size=len(data), data=data, added_at=now
+        ).on_conflict_do_nothing(index_elements=["sha256"]))
+        stored.add(digest)
+    result.attachments = len(rows) - len(result.attachments_not_copied)
 
 
 def migrate_to(source: Database, url: str, progress: Progress | None = None) -> MigrationResult:
@@ -206,7 +210,6 @@ def migrate_to(source: Database, url: str, progress: Progress | None = None) -> 
         raise DeskError(N_("The source and the target are the same database."))
     target = Database(resolve(url))
     result = MigrationResult(target=target.paths.describe())
-    copied: list[Path] = []
     try:
         with source.read() as src_session, target.engine.connect() as conn:
             src = src_session.connection()
@@ -221,14 +224,11 @@ def migrate_to(source: Database, url: str, progress: Progress | None = None) -> 
                 _reset_sequences(conn)
                 result.tables = _verify(src, conn)
                 result.audit_events, result.audit_head = _verify_audit(src, conn)
-                names = _attachment_names(src)
-                copied = _copy_files(names, source.paths.attachments, target.paths.attachments)
-                result.attachments = len(names)
+                # After the verification: the source holds no contents (they are files).
+                _store_contents(src, conn, source.paths.attachments, result)
     except DeskError:
-        _remove(copied)
         raise
     except (SQLAlchemyError, OSError) as e:
-        _remove(copied)
         reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
         raise DeskError(N_("Could not migrate to {target}: {reason}. Nothing was copied."),
                         target=result.target, reason=reason) from e
@@ -264,8 +264,3 @@ def _verify_audit(src: Connection, conn: Connection) -> tuple[int, str]:
         raise DeskError(N_("The audit trail on the server does not end at the file's newest "
                            "event; nothing was copied."))
     return trail.count, trail.last_hash
-
-
-def _remove(paths: list[Path]) -> None:
-    for p in paths:
-        remove(p)
