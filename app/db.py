@@ -13,6 +13,16 @@ committed before it); read sessions run at REPEATABLE READ, READ ONLY: one consi
 per read, as a SQLite read transaction has, and a service that writes in a read session fails
 loudly instead of having its change silently dropped.
 
+Several counters (app/schema_versions.py): each connection names the program, its version and
+the PC (application_name), so the server knows who is connected; once the schema is checked
+(app/migrate.py sets `schema_guard`), every write transaction first reads the schema revision
+and refuses to write into a schema this program does not know.
+
+A counter that loses the network while saving gets ConnectionLost (its input stays on screen and
+in its draft), within seconds when the connection is cut and within about half a minute when the
+line goes silent (TCP keepalives and tcp_user_timeout, below); the server ends a transaction the
+lost counter left open after PG_IDLE_IN_TRANSACTION_S, which releases the write lock it held.
+
 Optimistic locking: a complaint's `version` column (models.py) is checked by load_complaint
 (app/services/common.py) against the version the window showed; should an UPDATE still find
 the row changed underneath (SQLAlchemy's StaleDataError), write() reports it as the same
@@ -21,19 +31,21 @@ Conflict, in this one place.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import Conflict, DeskError
 from app.i18n import N_
 from app.paths import Paths
+from app.schema_versions import application_name, check_writable
 
 BUSY_TIMEOUT_S = 30
 # PostgreSQL: one advisory lock key per database serialises writers ("CDsk" as a number).
@@ -44,6 +56,11 @@ PG_CONNECT_TIMEOUT_S = 5  # an unreachable server is reported at once, not after
 PG_IDLE_IN_TRANSACTION_S = 120
 BUSY = N_("The database is busy with another counter's work (an import or a backup, for "
           "example); nothing was saved. Try again in a moment.")
+# A server that stops answering (cable pulled, Wi-Fi gone): the connection is given up after
+# about KEEPALIVE_IDLE + KEEPALIVE_INTERVAL * KEEPALIVE_COUNT seconds of silence, and data sent
+# but not acknowledged for TCP_USER_TIMEOUT_MS fails the call (Linux; Windows uses keepalives).
+KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 10, 5, 3
+TCP_USER_TIMEOUT_MS = 25_000
 PG_POOL = {"pool_size": 3, "max_overflow": 4, "pool_timeout": BUSY_TIMEOUT_S,
            "pool_recycle": 1800, "pool_pre_ping": True}
 
@@ -70,22 +87,61 @@ def pg_connect_args(url: str) -> dict[str, Any]:
     given = set(make_url(url).query)
     wanted: dict[str, Any] = {
         "connect_timeout": PG_CONNECT_TIMEOUT_S,
-        "application_name": "complaint-desk",
+        # Who is connected, for the other counters (app/schema_versions.py).
+        "application_name": application_name(),
         # Waiting for the write lock as long as SQLite waits for its file lock, then an error.
         "options": f"-c lock_timeout={BUSY_TIMEOUT_S}s "
                    f"-c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_S}s",
-        # A server gone (cable, reboot) is noticed within about a minute, not hours.
-        "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
-        "keepalives_count": 3,
+        # A server gone (cable, reboot) is noticed within about half a minute, not hours.
+        "keepalives": 1, "keepalives_idle": KEEPALIVE_IDLE_S,
+        "keepalives_interval": KEEPALIVE_INTERVAL_S, "keepalives_count": KEEPALIVE_COUNT,
+        "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
     }
     return {k: v for k, v in wanted.items() if k not in given}
 
 
-def _postgresql_setup(engine: Engine) -> None:
+class ConnectionLost(DeskError):
+    """The connection to the database server broke during a save (network, server restart, a
+    transaction the server ended). `maybe_saved`: it broke while the commit was on its way, so
+    the server may have kept the save; otherwise nothing of it was kept."""
+
+    def __init__(self, maybe_saved: bool) -> None:
+        if maybe_saved:
+            super().__init__(N_("The connection to the database server was lost just as this "
+                                "was being saved: it may or may not have been saved. What you "
+                                "entered is kept; once the network is back, look for it in the "
+                                "queue before saving it again."))
+        else:
+            super().__init__(N_("The connection to the database server was lost, so this was "
+                                "not saved. What you entered is kept: save it again once the "
+                                "network is back."))
+        self.maybe_saved = maybe_saved
+
+
+# SQLSTATEs of a connection that is gone: class 08 (connection exception), the server shutting
+# down or ending the session (57P01-57P03), and idle_in_transaction_session_timeout (25P03).
+_GONE_STATES = ("57P01", "57P02", "57P03", "25P03")
+
+
+def connection_lost(error: DBAPIError) -> bool:
+    state = getattr(error.orig, "sqlstate", None) or ""
+    return bool(error.connection_invalidated) or state.startswith("08") or state in _GONE_STATES
+
+
+_commit = threading.local()  # per thread: has the COMMIT of the current write been sent?
+
+
+def _postgresql_setup(engine: Engine, database: Database) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
         if conn.get_execution_options().get("write", False):
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)", {"key": WRITE_LOCK_KEY})
+            if database.schema_guard is not None:
+                check_writable(conn, *database.schema_guard)
+
+    @event.listens_for(engine, "commit")
+    def on_commit(_conn: Any) -> None:
+        _commit.sent = True
 
 
 def _note_changed_complaints(session: Session, _context: Any, _instances: Any) -> None:
@@ -115,6 +171,8 @@ class Database:
         self.url = paths.db_url
         self.is_sqlite = self.url.startswith("sqlite")
         self.is_postgresql = self.url.startswith("postgresql")
+        # (head revision, every known revision): set once the schema was checked (migrate.py)
+        self.schema_guard: tuple[str, frozenset[str]] | None = None
         read_options: dict[str, Any] = {}
         write_options: dict[str, Any] = {"write": True}
         if self.is_sqlite:
@@ -127,7 +185,7 @@ class Database:
         elif self.is_postgresql:
             self.engine = create_engine(self.url, echo=echo,
                                         connect_args=pg_connect_args(self.url), **PG_POOL)
-            _postgresql_setup(self.engine)
+            _postgresql_setup(self.engine, self)
             read_options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
             write_options["isolation_level"] = "READ COMMITTED"
         else:
@@ -156,19 +214,24 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A session whose work is committed at the end of the block, or not at all.
 
-        Raises Conflict when a complaint changed elsewhere between reading and writing it, and
-        DeskError(BUSY) when the write lock could not be had within BUSY_TIMEOUT_S.
+        Raises Conflict when a complaint changed elsewhere between reading and writing it,
+        DeskError(BUSY) when the write lock could not be had within BUSY_TIMEOUT_S, and
+        ConnectionLost when the server connection broke meanwhile (commit included).
         """
-        with self._write() as session, session.begin():
-            try:
-                yield session
-                session.flush()  # a stale UPDATE fails here, where its complaint is known
-            except StaleDataError as e:
-                raise Conflict(_stale_reference(session)) from e
-            except OperationalError as e:
-                if _busy(e):  # waited BUSY_TIMEOUT_S for another counter's long work
-                    raise DeskError(BUSY) from e
-                raise
+        _commit.sent = False
+        try:
+            with self._write() as session, session.begin():
+                try:
+                    yield session
+                    session.flush()  # a stale UPDATE fails here, where its complaint is known
+                except StaleDataError as e:
+                    raise Conflict(_stale_reference(session)) from e
+        except DBAPIError as e:
+            if isinstance(e, OperationalError) and _busy(e):
+                raise DeskError(BUSY) from e  # waited BUSY_TIMEOUT_S for another counter
+            if self.is_postgresql and connection_lost(e):
+                raise ConnectionLost(maybe_saved=bool(getattr(_commit, "sent", False))) from e
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -9,22 +9,19 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from app import clock
 from app.db import WRITE_LOCK_KEY, Database
-from app.errors import DeskError
-from app.i18n import N_
 from app.paths import Paths
+from app.schema_versions import (
+    NewerDatabase,
+    OtherCountersConnected,
+    needed_version,
+    other_counters,
+    record_version,
+)
 
+__all__ = ["NewerDatabase", "OtherCountersConnected", "open_database", "upgrade"]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-class NewerDatabase(DeskError):
-    """The database was written by a newer version of the program."""
-
-    def __init__(self, revision: str) -> None:
-        super().__init__(N_("This database was written by a newer version of the program "
-                            "(schema {revision}); update the program to open it."),
-                         revision=revision)
-        self.revision = revision
 
 
 def _config() -> Config:
@@ -58,27 +55,53 @@ def backup_copy(db: Database, label: str) -> Path | None:
     return create_backup(db, KIND_BEFORE_MIGRATION).path
 
 
+def known_revisions() -> frozenset[str]:
+    return frozenset(r.revision for r in ScriptDirectory.from_config(_config()).walk_revisions())
+
+
+def guard_writes(db: Database) -> None:
+    """From now on every write on this server database first checks that the schema is still
+    the one this program knows (app/schema_versions.check_writable)."""
+    if db.is_postgresql:
+        db.schema_guard = (head_revision(), known_revisions())
+
+
 def upgrade(db: Database) -> Path | None:
-    """Upgrade to head if needed; returns the backup made before migrating, if any."""
+    """Upgrade to head if needed; returns the backup made before migrating, if any.
+
+    NewerDatabase when a newer program wrote the database; on a server database that other
+    counters still use, OtherCountersConnected (nothing changed: they must close first)."""
     current = current_revision(db)
     script = ScriptDirectory.from_config(_config())
     head = script.get_current_head()
+    assert head is not None
     if current == head:
+        guard_writes(db)
         return None
-    if current is not None and script.get_revision(current) is None:
-        raise NewerDatabase(current)
+    if current is not None and current not in known_revisions():
+        with db.engine.connect() as conn:
+            raise NewerDatabase(current, needed_version(conn, current))
     backup = backup_copy(db, f"before-{head}") if current is not None else None
     cfg = _config()
     with db.engine.begin() as conn:
         if db.is_postgresql:
             # Two counters starting a new version at once: one migrates, the other waits for
-            # the write lock (app/db.py) and then finds the work done.
+            # the write lock (app/db.py) and then finds the work done. Counters starting
+            # meanwhile wait for the lock as well before they write.
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)",
                                  {"key": WRITE_LOCK_KEY})
-            if MigrationContext.configure(conn).get_current_revision() == head:
+            now_at = MigrationContext.configure(conn).get_current_revision()
+            if now_at == head:
+                guard_writes(db)
                 return backup
+            if now_at is not None:  # an existing desk: only once every other counter closed
+                others = other_counters(conn)
+                if others:
+                    raise OtherCountersConnected(others)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        record_version(conn, head, clock.now())
+    guard_writes(db)
     return backup
 
 

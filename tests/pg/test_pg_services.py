@@ -18,11 +18,13 @@ from app.migrate import head_revision, open_database, upgrade
 from app.models import Attachment, AuditEvent, Base, Complaint, Customer
 from app.paths import Paths
 from app.profiles import apply_profile
+from app.schema_versions import application_name
 from app.services import resolution
 from app.services.changes import change_marker
 from app.services.checks import run_checks
 from app.services.common import Actor
 from app.services.connection_test import EMPTY, FAILED, NEWER, READY, probe
+from app.services.evidence import attachment_path
 from app.services.intake import IntakeInput, log_complaint
 from app.services.users import create_user, list_staff
 from tests.cli_process import run_main
@@ -123,7 +125,8 @@ def test_connection_settings(db: Database) -> None:
         conn = s.connection()
         assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
         assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "30s"
-        assert conn.exec_driver_sql("SHOW application_name").scalar() == "complaint-desk"
+        name = conn.exec_driver_sql("SHOW application_name").scalar()
+        assert name == application_name() and name.startswith("complaint-desk 0.")
 
 
 def test_other_counters_changes_move_the_marker(db: Database, clerk: Actor,
@@ -243,10 +246,16 @@ def test_migrate_to_copies_everything_and_the_chain_holds(
     assert "row counts and checksums verified" in done.stdout
     assert f"{chain[0]} events, chain intact" in done.stdout
 
-    target = Database(Paths(tmp_path / "xdg" / "ComplaintDesk", url, None))
-    assert table_counts(target) == counts
+    target = Database(Paths(tmp_path / "other-pc", url, None))
+    # Every row copied, and the attachment file's content now held by the server database.
+    assert table_counts(target) == {**counts, "attachment_blobs": 1}
+    assert "Attachments: 1 now held by the server database." in done.stdout
     assert chain_summary(target) == chain and check_chain(target) == []
-    assert run_checks(target).ok  # the attachment file came along to the target's folder
+    assert run_checks(target).ok  # its checksum verified on the server
+    with target.read() as s:
+        attachment_id = s.scalar(select(Attachment.id))
+    assert attachment_path(target, attachment_id).read_text(encoding="utf-8") == "小票 ¥128"
+    assert not (tmp_path / "xdg").exists()  # nothing written to this PC's data folder
     # Ids go on from the copied ones: the server's sequences were moved past them.
     staff = {m.username: m.as_actor() for m in list_staff(target)}
     new = log_complaint(target, IntakeInput(description="迁移后第一件", customer_name="新顾客",
@@ -292,7 +301,6 @@ def test_a_failed_migration_leaves_the_server_as_it_was(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
         )).scalar()
     assert tables == 0  # not even the schema: it was one transaction
-    assert not list((tmp_path / "xdg").rglob("attachments/*"))  # copied files removed again
     target.dispose()
 
 
