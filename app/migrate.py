@@ -13,6 +13,7 @@ from app import clock
 from app.db import WRITE_LOCK_KEY, Database
 from app.paths import Paths
 from app.schema_versions import (
+    Counter,
     NewerDatabase,
     OtherCountersConnected,
     needed_version,
@@ -103,6 +104,19 @@ def upgrade(db: Database) -> Path | None:
         record_version(conn, head, clock.now())
     guard_writes(db)
     return backup
+
+
+def counters_still_connected(db_arg: str | None) -> list[Counter]:
+    """The other counters connected to the server database named by `db_arg` (what the
+    window waits for before a newer program may change the layout)."""
+    from app.paths import resolve
+
+    db = Database(resolve(db_arg))
+    try:
+        with db.engine.connect() as conn:
+            return other_counters(conn)
+    finally:
+        db.dispose()
 
 
 def open_database(db_arg: str | None = None) -> Database:

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3)
 if [ "${1:-}" = "--test" ]; then
   # postgresql: the suite runs a second time on a real server (scripts/test.sh).
-  SYSTEM_PACKAGES+=(poppler-utils poppler-data zbar-tools postgresql)
+  # gnome-keyring: a real Secret Service for the server-password test (tests/unit/test_credentials.py).
+  SYSTEM_PACKAGES+=(poppler-utils poppler-data zbar-tools postgresql gnome-keyring dbus)
 fi
 if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
   missing=()

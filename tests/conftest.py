@@ -256,3 +256,17 @@ def _isolation() -> Iterator[None]:
 
     if gui_gc.installed():
         gui_gc.collect_if_due()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_credential_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Server passwords a test keeps go to its own folder, never to the PC's keyring or its
+    data folder (app/credentials.py); tests of a credential store install their own."""
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setenv("COMPLAINT_DESK_SECRETS_DIR", str(tmp_path / "secrets"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)

@@ -6,8 +6,11 @@ app/services/connection_test.probe off the UI thread, so a server that does not 
 freezes the window. At start, a remembered server that cannot be reached opens this dialog
 with the reason, instead of a crash (`location_at_start`).
 
-The password of a server account is kept with the address in this user's QSettings, as a
-desktop database client does; the desk's own accounts and passwords live in the database.
+The server account's password is not kept in QSettings: it goes to the system's credential
+store (Windows Credential Manager, the Secret Service) or, where there is none, to a file only
+this user can read (app/credentials.py); the dialog says which. QSettings keeps the address
+without it; a value remembered by an older version with its password in it is moved to the
+store at the next start. The desk's own accounts and passwords live in the database.
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from app.credentials import (
+    Stored,
+    save_password,
+    where_it_would_go,
+    with_password,
+    without_password,
+)
 from app.i18n import _
 from app.network_drive import NetworkDatabase, require_local_disk
 from app.paths import ENV_DB, is_url, resolve
@@ -50,23 +60,44 @@ DRIVER = "postgresql+psycopg"
 OK_COLOUR, BAD_COLOUR = "#1b7f3b", "#b3261e"
 
 
+def _is_server(value: str) -> bool:
+    return is_url(value) and not value.startswith("sqlite")
+
+
 def remembered_location() -> str | None:
+    """This PC's choice, without the password (moved out of QSettings if an older version
+    left it there)."""
     value = QSettings().value(SETTINGS_KEY)
-    return str(value) if value else None
+    if not value:
+        return None
+    text = str(value)
+    if _is_server(text) and without_password(text)[1] is not None:
+        remember_location(text)
+        return without_password(text)[0]
+    return text
 
 
-def remember_location(value: str | None) -> None:
+def remember_location(value: str | None) -> Stored | None:
+    """Remember the choice for the next start; a server password goes to the credential store
+    (returns where), never into QSettings."""
     settings = QSettings()
+    stored = None
     if value:
-        settings.setValue(SETTINGS_KEY, value)
+        address, password = without_password(value) if _is_server(value) else (value, None)
+        if password is not None:
+            stored = save_password(address, password)
+        settings.setValue(SETTINGS_KEY, address)
     else:
         settings.remove(SETTINGS_KEY)
     settings.sync()
+    return stored
 
 
 def chosen_location(db_arg: str | None) -> str | None:
-    """--db, else $COMPLAINT_DESK_DB, else this PC's remembered choice, else None (default)."""
-    return db_arg or os.environ.get(ENV_DB) or remembered_location()
+    """--db, else $COMPLAINT_DESK_DB, else this PC's remembered choice, else None (default);
+    a server address gets its kept password back."""
+    value = db_arg or os.environ.get(ENV_DB) or remembered_location()
+    return with_password(value) if value and _is_server(value) else value
 
 
 class DatabaseDialog(QDialog):
@@ -75,6 +106,7 @@ class DatabaseDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("database_dialog")
         self.last_result: ProbeResult | None = None
+        self.stored: Stored | None = None  # where the password went (accept)
         self._testing = False
         self._build()
         self.set_location(current or str(resolve(None).db_file or ""))
@@ -121,6 +153,11 @@ class DatabaseDialog(QDialog):
                                                       self.password_edit), strict=True):
             label.setBuddy(widget)
             self.server_form.addRow(label, widget)
+        self.password_note = QLabel()
+        self.password_note.setObjectName("password_note")
+        self.password_note.setWordWrap(True)
+        self.password_note.setStyleSheet("color: #555;")
+        self.server_form.addRow(self.password_note)
         self.server_box = QGroupBox()
         self.server_box.setLayout(self.server_form)
 
@@ -174,6 +211,7 @@ class DatabaseDialog(QDialog):
         self.name_edit.setPlaceholderText(_("e.g. complaints"))
         self.test_button.setText(_("Test connection"))
         self.note.setText(_("The program uses the chosen database from its next start."))
+        self.password_note.setText(where_it_would_go().describe())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("OK"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         if self.last_result is not None:
@@ -284,7 +322,7 @@ class DatabaseDialog(QDialog):
         if self.last_result is not None and not self.last_result.ok and not messages.ask(
                 self, _("The last test could not use this database. Keep it anyway?")):
             return
-        remember_location(self.location())
+        self.stored = remember_location(self.location())
         super().accept()
 
 
@@ -296,8 +334,11 @@ def open_database_dialog(parent: QWidget | None = None,
         language_changed.connect(lambda _lang: dialog.retranslate())  # type: ignore[attr-defined]
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
-    messages.inform(parent, _("The program uses {database} from its next start.",
-                              database=resolve(dialog.location()).describe()))
+    text = _("The program uses {database} from its next start.",
+             database=resolve(dialog.location()).describe())
+    if dialog.stored is not None:
+        text += "\n" + dialog.stored.describe()
+    messages.inform(parent, text)
     return True
 
 

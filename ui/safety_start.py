@@ -20,6 +20,7 @@ from app.db import Database
 from app.errors import DeskError
 from app.i18n import _
 from app.paths import resolve
+from app.schema_versions import OtherCountersConnected
 from ui import messages
 from ui.context import DeskContext
 from ui.single_instance import SingleInstance, bring_to_front, claim
@@ -50,6 +51,11 @@ def start(db_arg: str | None) -> SafeStart | None:
             return SafeStart(open_database(db_arg), guard)
         except DamagedDatabase as e:
             if offer_recovery(e, paths) is None:
+                return None
+        except OtherCountersConnected as e:  # a newer program waits for the other counters
+            from ui.schema_wait import wait_for_other_counters
+
+            if not wait_for_other_counters(e, db_arg):
                 return None
         except DeskError as e:  # e.g. a database from a newer program version
             messages.warn(None, e.message())

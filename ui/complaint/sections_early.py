@@ -21,6 +21,7 @@ from app import clock
 from app.codes import CHANNELS, choices, label
 from app.i18n import N_, _, field_label
 from app.services import resolution
+from app.services.attachments import limit_text
 from app.services.complaints import ComplaintDetail, update_fields
 from app.services.evidence import add_attachment, attachment_path
 from app.services.list_choices import list_choices
@@ -273,5 +274,6 @@ class InvestigationSection(Section):
     def retranslate_own(self) -> None:
         self.responsibility.set_choices(choices("responsibility"))
         self.add_file.setText(_("Add file…"))
+        self.add_file.setToolTip(limit_text())
         self.open_button.setText(_("Open file"))
         self.save_button.setText(_("Save investigation"))

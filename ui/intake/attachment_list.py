@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import ValidationError
 from app.i18n import _
-from app.services.attachments import check_file
+from app.services.attachments import check_file, limit_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -97,6 +98,11 @@ class AttachmentBox(QWidget):
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        # The size limit per file, stated where files are added (app/services/attachments.py).
+        self.limit_label = QLabel()
+        self.limit_label.setObjectName("attachment_limit")
+        self.limit_label.setStyleSheet("color: #555;")
+        buttons.addWidget(self.limit_label)
         buttons.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,7 +114,9 @@ class AttachmentBox(QWidget):
 
     def retranslate(self) -> None:
         self.add_button.setText(_("Add file…"))
-        self.add_button.setToolTip(_("Photos, receipts, recordings; or drop files on the form"))
+        self.add_button.setToolTip(_("Photos, receipts, recordings; or drop files on the form")
+                                   + "\n" + limit_text())
+        self.limit_label.setText(limit_text())
         self.remove_button.setText(_("Remove"))
         self.remove_button.setToolTip(_("Remove the selected file (Delete)"))
         self._update()

@@ -279,6 +279,10 @@ class IntakeForm(QWidget):
             self.banner.show_message("error", _("Not saved: {problems}", problems=e.message()))
             return None
         except DeskError as e:
+            # Not saved (the network gone, the database busy or newer): the input stays on the
+            # form and reaches its draft now, so it survives even closing the program.
+            self.keeper.touch()
+            self.keeper.flush()
             self.banner.show_message("error", _("Not saved: {problems}", problems=e.message()))
             return None
         finally:

@@ -55,6 +55,21 @@ def catalogs_check() -> str:
              sizes=", ".join(f"{k} {v}" for k, v in sizes.items()), files=len(everywhere))
 
 
+def credentials_check() -> str:
+    """The credential store's library and its backends load (in the bundle too), and say
+    where a server password would be kept on this PC."""
+    import keyring
+    from keyring.backend import get_all_keyring
+
+    from app.credentials import where_it_would_go
+
+    backends = sorted({type(b).__module__.rsplit(".", 1)[-1] for b in get_all_keyring()})
+    if not backends:
+        raise CheckFailed(_("keyring {version} found no backends", version=keyring.__version__))
+    return _("{where} (backends: {backends})", where=where_it_would_go().describe(),
+             backends=", ".join(backends))
+
+
 def pdf_text(path: Path) -> tuple[int, str]:
     """Page count and the text of every page, extracted by QtPdf (PDFium)."""
     from PySide6.QtPdf import QPdfDocument

@@ -150,6 +150,7 @@ def _run_checks(checks: Checks, folder: Path, started: float,
     app = qt_checks.start_qt()
     checks.run(_("font"), qt_checks.font_check)
     checks.run(_("translations"), desk_checks.catalogs_check)
+    checks.run(_("server password store"), desk_checks.credentials_check)
     for name, check in qt_checks.plugin_checks():
         checks.run(name, check)
     desk = SelfTestDesk(folder)
