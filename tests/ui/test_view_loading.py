@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from app.db import Database
 from app.permissions import SEE_REPORTS
 from app.services.common import Actor
 from ui import main_window
@@ -73,3 +74,27 @@ def test_every_real_view_loads(qtbot: QtBot, ctx: DeskContext, tmp_path: Path) -
         window.show_view(spec.key)
     assert not window.failed_views
     assert not any(isinstance(w, Placeholder | BrokenView) for w in window.views.values())
+
+
+@pytest.mark.qt_no_exception_capture  # the program's own hook must see it, as at a counter
+def test_in_the_program_a_broken_view_is_logged_and_shown_in_the_error_dialog(
+        qtbot: QtBot, ctx: DeskContext, db: Database, tmp_path: Path, extra_views: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.logging_setup import install_logging, log_file, uninstall_logging
+    from ui import error_dialog
+
+    path = install_logging(db.paths)
+    reporter = error_dialog.install_error_reporting(path)
+    try:
+        window = make_window(qtbot, ctx, tmp_path)
+        window.show_view("broken")
+        qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+        assert reporter.dialog is not None
+        assert "ModuleNotFoundError" in reporter.dialog.summary.text()
+        logged = log_file(db.paths).read_text(encoding="utf-8")
+        assert "ui/main_window.py" in logged and "no_such_module_here" in logged
+        assert isinstance(window.views["broken"], BrokenView)
+        reporter.dialog.close()
+    finally:
+        error_dialog.uninstall_error_reporting()
+        uninstall_logging()

@@ -61,7 +61,7 @@ class SelfTestDesk:
         image = QImage(64, 48, QImage.Format.Format_RGB32)
         image.fill(QColor("#c0392b"))
         path = self.folder / "收据照片.jpg"
-        if not image.save(str(path), b"JPEG"):
+        if not image.save(str(path)):  # the format from the suffix
             raise CheckFailed(_("Qt could not write a JPEG image"))
         return path
 

@@ -4,6 +4,7 @@ them) and the Excel export (read back with openpyxl)."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -65,7 +66,8 @@ def credentials_check() -> str:
 
     backends = sorted({type(b).__module__.rsplit(".", 1)[-1] for b in get_all_keyring()})
     if not backends:
-        raise CheckFailed(_("keyring {version} found no backends", version=keyring.__version__))
+        raise CheckFailed(_("keyring {version} found no backends",
+                            version=importlib.metadata.version(keyring.__name__)))
     return _("{where} (backends: {backends})", where=where_it_would_go().describe(),
              backends=", ".join(backends))
 

@@ -116,7 +116,7 @@ def print_check() -> str:
 
 
 def image_check() -> str:
-    from PySide6.QtGui import QImageReader
+    from PySide6.QtGui import QImageReader, QImageWriter
 
     known = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
     missing = [f for f in IMAGE_FORMATS if f not in known]
@@ -128,10 +128,12 @@ def image_check() -> str:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QBuffer.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, b"JPEG"):
+    if not QImageWriter(buffer, QByteArray(b"jpeg")).write(image):
         raise CheckFailed(_("Qt cannot write a JPEG image"))
     buffer.close()
-    back = QImage.fromData(data, b"JPEG")
+    if not bytes(data.data()).startswith(b"\xff\xd8"):  # a JPEG's start of image
+        raise CheckFailed(_("Qt cannot write a JPEG image"))
+    back = QImage.fromData(data)
     if back.isNull() or back.size() != image.size():
         raise CheckFailed(_("Qt cannot read back a JPEG image"))
     return ", ".join(IMAGE_FORMATS)
