@@ -6,7 +6,7 @@ the sockets open (a line gone silent), `thaw()` lets them through again. Loopbac
 from __future__ import annotations
 
 import contextlib
-import select
+import selectors
 import socket
 import struct
 import threading
@@ -44,12 +44,17 @@ class TcpProxy:
 
     def _pump(self, client: socket.socket, server: socket.socket) -> None:
         ends = {client: server, server: client}
+        # selectors: sockets only, which Windows supports too (unlike select on pipes)
+        watch = selectors.DefaultSelector()
+        for end in ends:
+            watch.register(end, selectors.EVENT_READ)
         try:
             while not self.stopped.is_set():
                 if not self.flowing.wait(0.05):
                     continue
-                ready, _w, _x = select.select(list(ends), [], [], 0.05)
-                for sock in ready:
+                for key, _events in watch.select(0.05):
+                    sock = key.fileobj
+                    assert isinstance(sock, socket.socket)
                     if not self.flowing.is_set():
                         break  # frozen between select and recv: keep the bytes waiting
                     data = sock.recv(65536)
@@ -59,6 +64,7 @@ class TcpProxy:
         except OSError:
             return
         finally:
+            watch.close()
             for sock in (client, server):
                 with contextlib.suppress(OSError):
                     sock.close()
