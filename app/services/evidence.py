@@ -9,6 +9,7 @@ from app.db import Database
 from app.errors import NotFound
 from app.i18n import N_
 from app.models import Attachment
+from app.rules.edits import PART_ATTACHMENT, require_editable
 from app.services.attachments import attach
 from app.services.common import SYSTEM, Actor, Saved, load_complaint, touch
 
@@ -22,6 +23,7 @@ def add_attachment(db: Database, reference: str, source: Path | str,
     now = clock.now()
     with db.write() as session:
         c = load_complaint(session, reference)
+        require_editable(c.stage, PART_ATTACHMENT)
         attach(session, db.paths, c, Path(source), actor, now)
         touch(c, now)
         session.flush()

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.codes import OPEN_STAGES, STAGES
+from app.codes import STAGES
 from app.db import Database
 from app.i18n import set_language
 from app.migrate import open_database
+from app.rules.stages import OPEN_STAGES
 from app.services.queue import QueueFilter, queue_cards, search
 from app.services.search_index import FTS_TABLE, MIN_FTS_CHARS, fts_phrase, like_pattern
 from app.services.stats import month_bounds, month_stats, previous

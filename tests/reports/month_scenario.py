@@ -32,13 +32,13 @@ REPORT_TIME = datetime(2026, 4, 2, 9, 0)
 
 def _resolve(db: Database, ref: str, at: datetime, clerk: Actor, supervisor: Actor,
              clock: Any, *, responsibility: str, root_cause: str | None, types: list[str],
-             amount: str = "", investigate: bool = True) -> None:
+             amounts: dict[str, str] | None = None, investigate: bool = True) -> None:
     """Investigation (unless done), solution, approval if needed, agreement, done → follow-up."""
     clock.at(at)
     if investigate:
         resolution.record_investigation(db, ref, findings="现场核实属实", actor=clerk,
                                         responsibility=responsibility, root_cause=root_cause)
-    resolution.propose_solution(db, ref, types=types, amount=amount, description="处理方案",
+    resolution.propose_solution(db, ref, types=types, amounts=amounts, description="处理方案",
                                 actor=clerk)
     if get_detail(db, ref).approval_state == "pending":
         resolution.decide_approval(db, ref, approve=True, comment="同意", actor=supervisor)
@@ -100,11 +100,11 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     # March.
     _resolve(db, refs["P2"], datetime(2026, 3, 3, 10, 0), clerk, supervisor, clock,
              responsibility="tenant", root_cause="product_defect", types=["refund"],
-             amount="300", investigate=False)
+             amounts={"refund": "300"}, investigate=False)
     revisit("P2", datetime(2026, 3, 6, 10, 0), 2, "退款太慢，仍不满意")
     _resolve(db, refs["P2"], datetime(2026, 3, 8, 10, 0), clerk, supervisor, clock,
              responsibility="tenant", root_cause="product_defect",
-             types=["exchange", "refund"], amount="300", investigate=False)
+             types=["exchange", "refund"], amounts={"exchange": "300"}, investigate=False)
     revisit("P2", datetime(2026, 3, 9, 10, 0), 5)
 
     log("M1", datetime(2026, 3, 2, 9, 0), description="扶梯急停导致摔倒，膝盖擦伤",
@@ -114,7 +114,7 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     contact("M1", datetime(2026, 3, 2, 9, 30))
     _resolve(db, refs["M1"], datetime(2026, 3, 2, 20, 0), clerk, supervisor, clock,
              responsibility="our_staff", root_cause="training", types=["refund", "apology"],
-             amount="800")
+             amounts={"refund": "800"})
     revisit("M1", datetime(2026, 3, 3, 10, 0), 5)
 
     log("M2", datetime(2026, 3, 3, 14, 0), description="羊绒衫洗一次就起球，商户拒绝退换",
@@ -132,7 +132,7 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     refs["M3"] = log_complaint(db, IntakeInput(
         description="Parking machine took the ticket twice", customer_name="Mr Lee",
         phone="+86 139 9876 5432", channel="online", category="parking",
-        on_the_spot=OnTheSpot(["coupon"], "Refunded with a parking coupon", "50")),
+        on_the_spot=OnTheSpot(["coupon"], "Refunded with a parking coupon", {"coupon": "50"})),
         clerk).reference
     revisit("M3", datetime(2026, 3, 12, 10, 0), 3)
 

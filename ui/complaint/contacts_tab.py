@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.codes import choices, label
-from app.i18n import N_, _, field_label
+from app.codes import choices, field_label, label
+from app.i18n import N_, _
 from app.services import resolution
 from app.services.complaints import ComplaintDetail
 from ui.complaint.clock_text import short_datetime

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from app.codes import label
 from app.errors import Conflict, DeskError, MoveRefused
 from app.i18n import N_, _
+from app.permissions import APPROVE_COMPENSATION, can
 from app.services import moves
 from app.workflow import MoveKind
 from ui import messages
@@ -132,7 +133,7 @@ class PanelChanges:
                 self.reload(keep_edits=False)
             return
         self.actions.reload()
-        if self.ctx.actor.is_supervisor:
+        if can(self.ctx.actor, APPROVE_COMPENSATION):
             self.approvals.reload()
             self._tab_titles()
 

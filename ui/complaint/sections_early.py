@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.codes import CHANNELS, choices, label
-from app.i18n import N_, _, field_label
+from app.codes import CHANNELS, choices, field_label, label
+from app.i18n import N_, _
 from app.services import resolution
 from app.services.complaints import ComplaintDetail, update_fields
 from app.services.evidence import add_attachment, attachment_path

@@ -9,10 +9,11 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton, QWidget
 
-from app.codes import choices, label
+from app.codes import choices, field_label, label
 from app.formatting import format_money as money_text
-from app.i18n import N_, _, field_label
+from app.i18n import N_, _
 from app.money import format_money
+from app.permissions import APPROVE_COMPENSATION, can
 from app.services import resolution, revisits
 from app.services.complaints import ComplaintDetail
 from app.services.list_choices import list_choices
@@ -72,7 +73,8 @@ class SolutionSection(Section):
         editable = d.stage in ("assessed", "investigating", "proposed")
         self.set_editable(editable)
         enable(self.save_button, editable)
-        deciding = self.panel.ctx.actor.is_supervisor and d.approval_state == "pending"
+        deciding = (can(self.panel.ctx.actor, APPROVE_COMPENSATION)
+                    and d.approval_state == "pending")
         for w in (self.approval_comment, self.approve_button, self.reject_button):
             w.setVisible(deciding)
             w.setEnabled(deciding)

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.codes import field_label
 from app.errors import DeskError, ValidationError, ValidationErrors
 from app.formatting import short_datetime
-from app.i18n import _, field_label
+from app.i18n import _
 from app.services.intake import check_intake, log_complaint
 from ui.context import DeskContext
 from ui.intake.attachment_list import DropCatcher
