@@ -12,10 +12,12 @@ complaint may have several.
 
 Today's solutions are carried over as they are, each as the current entry of its
 complaint's current round. Their amount per type: a solution of one type has all of it; one
-of several types without an amount has 0 for each; one of several types with an amount
-keeps only its total (`amounts` stays {}: which type got how much was never recorded, and
-is not guessed). Rows whose values change are sealed again in the audit trail once the
-upgrade reaches the head (app/migrate.py).
+of several types without an amount has 0 for each; when all its types but one are built-in
+types that never carry money (an apology, an explanation, a service improvement: codes, which
+do not change when a label is edited), that one has the amount; any other mix keeps only its
+total (`amounts` stays {}: which type got how much was never recorded, and is not guessed).
+Rows whose values change are sealed again in the audit trail once the upgrade reaches the
+head (app/migrate.py).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -33,12 +35,18 @@ complaints = sa.table("complaints", sa.column("id", sa.Integer),
                       sa.column("reopen_count", sa.Integer))
 
 
+# Built-in solution types that are no payment to the customer (app/migrations 0003).
+WITHOUT_MONEY = ("apology", "explanation", "improvement")
+
+
 def carried_amounts(types: list[str], cents: int) -> dict[str, int]:
     """What an old solution's amount per type is known to be ({} when it cannot be told)."""
-    if len(types) == 1:
-        return {types[0]: cents}
     if cents == 0:
         return dict.fromkeys(types, 0)
+    paid = [t for t in types if t not in WITHOUT_MONEY]
+    if len(types) == 1 or len(paid) == 1:
+        payee = types[0] if len(types) == 1 else paid[0]
+        return {t: cents if t == payee else 0 for t in types}
     return {}
 
 
