@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import validation
-from app.errors import ValidationError
+from app.codes import label
+from app.errors import DeskError, ValidationError
 from app.i18n import N_
 
 # Amounts of entries recorded before amounts were kept per type (schema 0004) whose
@@ -28,7 +29,8 @@ def entry_amounts(types: Sequence[str], amounts: Mapping[str, int]) -> dict[str,
     for code in amounts:
         if code not in types:
             raise ValidationError("amount", N_("is given for \"{type}\", which is not one of "
-                                               "the solution's types"), type=code[:40])
+                                               "the solution's types"),
+                                  type=label("solution_type", code[:40]))
     return {code: int(amounts.get(code, 0)) for code in types}
 
 
@@ -39,10 +41,21 @@ def parse_amounts(types: Sequence[str], amounts: Mapping[str, str | int]) -> dic
     for code, text in amounts.items():
         try:
             cents[code] = validation.amount_cents(text)
-        except ValidationError:
-            raise ValidationError("amount", N_("for \"{type}\" is not an amount of money "
-                                               "(e.g. 120.50)"), type=code[:40]) from None
+        except ValidationError as e:
+            raise ValidationError("amount", N_("{type}: {problem}"),
+                                  type=label("solution_type", code[:40]),
+                                  problem=_Problem(e)) from None
     return entry_amounts(types, cents)
+
+
+class _Problem:
+    """The problem of a field's error without the field's name, rendered when shown."""
+
+    def __init__(self, error: ValidationError) -> None:
+        self.error = error
+
+    def __str__(self) -> str:
+        return DeskError.message(self.error)
 
 
 def entry_total(amounts: Mapping[str, int]) -> int:

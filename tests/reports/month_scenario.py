@@ -175,8 +175,10 @@ HAND_FIGURES: dict[str, Any] = {
     "received": 7, "closed_in_month": 3, "open_at_month_end": 6, "overdue_at_month_end": 4,
     "resolved_in_month": 4, "sla_met_pct": 75.0, "median_hours_to_resolve": 29.5,
     "median_hours_to_first_contact": 0.8, "revisits_done": 4, "avg_satisfaction": 3.75,
-    "reopened": 1, "compensation_total": 1150.0, "repeat_customers": 2,
-    "compensation_by_type": {"coupon": 50.0, "exchange": 300.0, "refund": 800.0},
+    # The ledger: P2's refund (300) and, after its reopen, its exchange (300); M1's refund
+    # (800); M3's parking coupon (50): each carried out in March.
+    "reopened": 1, "compensation_total": 1450.0, "repeat_customers": 2,
+    "compensation_by_type": {"coupon": 50.0, "exchange": 300.0, "refund": 1100.0},
     "by_severity": {"urgent": 1, "serious": 2, "normal": 3, "minor": 1},
     "by_channel": {"counter": 2, "phone": 2, "online": 1, "email": 1, "letter": 1},
     "by_stage_at_month_end": {"new": 3, "assessed": 1, "investigating": 1, "follow_up": 1},
