@@ -1,7 +1,9 @@
 """Monthly statistics: the one function behind `stats --json`, the monthly PDF and the dashboard.
 
 A complaint belongs to the month of its received time unless a key says otherwise. Hours are
-calendar hours (`hours_basis`).
+calendar hours (`hours_basis`). Compensation is what the ledger says was carried out in the
+month, per type (app/rules/compensation.py); overdue at month end is app.sla.is_overdue's SQL
+twin (app/rules/overdue_sql.py) at the cut.
 """
 
 from __future__ import annotations
