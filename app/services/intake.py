@@ -139,7 +139,7 @@ def _clean(data: IntakeInput) -> _Clean:
             errors.append(ValidationError("solution_types", N_("is required")))
         done = check(validation.text, "implementation", data.on_the_spot.what_was_done,
                      TEXT_LEN, True)
-        cents = check(parse_amounts, types, data.on_the_spot.amounts) or {}
+        cents = check(parse_amounts, types, data.on_the_spot.amounts or {}) or {}
     if errors:
         raise ValidationErrors(errors)
     return _Clean(received, channel or "counter", name, phone, email, tier, description or "",

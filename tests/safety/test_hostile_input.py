@@ -121,7 +121,8 @@ def test_intake_survives_hostile_input(db: Database, clerk: Actor, supervisor: A
                                  st.lists(st.sampled_from(files), max_size=3)),
         "on_the_spot": st.one_of(st.none(), st.builds(
             OnTheSpot, st.lists(st.one_of(st.sampled_from(SOLUTION_TYPES), TEXT), max_size=3),
-            TEXT, AMOUNTS)),
+            TEXT, st.dictionaries(st.one_of(st.sampled_from(SOLUTION_TYPES), TEXT), AMOUNTS,
+                                  max_size=3))),
     }
 
     @st.composite
