@@ -19,6 +19,7 @@ from app.rules.compensation import UNSPLIT, carried_out_by_type, entry_amounts
 from app.services import moves, resolution, revisits
 from app.services.common import Actor
 from app.services.complaints import get_detail
+from app.services.lists import list_entries
 from app.services.stats import month_stats
 from tests.complaint_factory import advance, new_complaint, snapshot
 from tests.conftest import PG_URL, ControlledClock
@@ -87,6 +88,11 @@ def test_revised_and_unfinished_proposals_stay_on_record_but_do_not_count(
                                                                      "not_needed")
     figures = month_stats(db, "2026-03")
     assert figures["compensation_total"] == 0.0 and figures["compensation_by_type"] == {}
+    # The lists page counts complaints using a type, not ledger entries.
+    resolution.propose_solution(db, ref, types=["coupon"], amounts={"coupon": "100"},
+                                actor=clerk)
+    uses = {e.code: e.uses for e in list_entries(db, "solution_type")}
+    assert (uses["coupon"], uses["cash"], uses["refund"]) == (1, 1, 0)
 
 
 def test_compensation_counts_in_the_month_it_was_carried_out(
