@@ -114,11 +114,11 @@ def test_an_amount_for_a_type_not_chosen_is_refused_and_changes_nothing(
     with pytest.raises(ValidationError) as refused:
         resolution.propose_solution(db, ref, types=["apology"], amounts={"refund": "50"},
                                     actor=clerk)
-    assert refused.value.field == "amount" and "refund" in refused.value.message()
+    assert refused.value.field == "amount" and "Refund" in refused.value.message()
     with pytest.raises(ValidationError) as refused:
         resolution.propose_solution(db, ref, types=["refund"], amounts={"refund": "五十"},
                                     actor=clerk)
-    assert refused.value.field == "amount" and "refund" in refused.value.message()
+    assert refused.value.field == "amount" and "Refund" in refused.value.message()
     assert snapshot(db) == before
 
 
