@@ -172,6 +172,7 @@ class SolutionSection(Section):
         self.earlier.setVisible(bool(self.earlier.text()))
 
     def retranslate_own(self) -> None:
+        self.amounts.retranslate()
         self.save_button.setText(_("Save solution"))
         self.approval_comment.setPlaceholderText(_("Comment (needed to reject)"))
         self.approve_button.setText(_("Approve"))

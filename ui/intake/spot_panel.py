@@ -64,6 +64,7 @@ class SpotPanel(QFrame):
         pairs = list_choices(db, "solution_type")
         self._type_labels = dict(pairs)
         self.types.set_choices(pairs)
+        self.amounts.set_types([(c, self._type_labels.get(c, c)) for c in self.types.codes()])
 
     def value(self) -> OnTheSpot:
         return OnTheSpot(self.types.codes(), self.done.toPlainText(), self.amounts.amounts())

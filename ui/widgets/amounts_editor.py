@@ -37,10 +37,10 @@ class AmountsEditor(QWidget):
         self._remember()
         for code in list(self.fields):
             field, label = self.fields.pop(code), self._labels.pop(code)
-            self.row.removeWidget(field)
-            self.row.removeWidget(label)
-            field.deleteLater()
-            label.deleteLater()
+            for widget in (field, label):
+                self.row.removeWidget(widget)
+                widget.setParent(None)  # gone from the window at once (a label in the
+                widget.deleteLater()  # language before must not linger until deleted)
         for n, (code, text) in enumerate(pairs):
             label = QLabel(text)
             field = QLineEdit(self._texts.get(code, ""))
