@@ -68,9 +68,11 @@ class SolutionSection(Section):
     def __init__(self, panel: Any) -> None:
         super().__init__(panel)
         g = self.grid
-        self.types = self.editor("solution_types", CheckGroup(columns=4))
+        self.types = CheckGroup(columns=4)
+        self.editor("solution_types", self.types)
         # The ledger keeps an amount per type: a field for each type ticked.
-        self.amounts = self.editor("amount", AmountsEditor())
+        self.amounts = AmountsEditor()
+        self.editor("amount", self.amounts)
         self._type_labels: dict[str, str] = {}
         self.types.changed.connect(self._types_changed)
         self.description = self.editor("solution_description", text_box(56))
