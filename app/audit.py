@@ -189,6 +189,17 @@ def reseal(session: Session, table_name: str, keys: Iterable[Any]) -> None:
     _state(session).rows.setdefault(table_name, set()).update(str(k) for k in keys)
 
 
+def seal_migrated(conn: Connection, table_names: Sequence[str], revision: str) -> None:
+    """One event sealing every row of `table_names` as it now is, in the migration's
+    transaction (app/migrate.py): a schema upgrade that gave those rows new values."""
+    rows: dict[str, set[str]] = {}
+    for name in table_names:
+        keys = conn.execute(select(key_as_text(table_of(name)))).scalars()
+        rows[name] = {str(k) for k in keys}
+    _append(conn, _TxState(rows=rows, records=[_Pending(
+        None, "system", "schema_upgraded", revision[:200], {"tables": sorted(rows)})]))
+
+
 def log(db: Any, actor: ActorLike, action: str, target: str = "", **data: Any) -> None:
     """Record an event in a transaction of its own (after an export, a backup ...)."""
     with db.write() as session:

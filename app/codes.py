@@ -8,7 +8,6 @@ from __future__ import annotations
 from app.i18n import N_, _
 
 STAGES = ("new", "assessed", "investigating", "proposed", "in_progress", "follow_up", "closed")
-OPEN_STAGES = STAGES[:-1]
 CHANNELS = ("counter", "phone", "email", "online", "letter", "transferred", "other")
 SEVERITIES = ("minor", "normal", "serious", "urgent")
 TIERS = ("core", "key", "ordinary", "potential")
@@ -202,6 +201,11 @@ def label(kind: str, code: str | None) -> str:
         return ""
     msgid = _LABELS.get(kind, {}).get(code)
     return _(msgid) if msgid else code
+
+
+def field_label(field: str) -> str:
+    """The label of a data field (a key of FIELD_LABELS) in the current language."""
+    return _(FIELD_LABELS.get(field, field))
 
 
 def msgids(kind: str) -> dict[str, str]:

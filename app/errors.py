@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.i18n import N_, _, field_label
+from app.codes import field_label, label
+from app.i18n import N_, _
 
 
 class DeskError(Exception):
@@ -52,6 +53,21 @@ class MoveRefused(DeskError):
         self.missing = missing
 
 
+class EditRefused(DeskError):
+    """A part of a complaint that its stage does not let anyone edit (app/rules/edits.py).
+    `part` names it (the detail panel opens there), `stage` is the complaint's stage;
+    `part_msgid` is the part's untranslated name, translated when the message is shown."""
+
+    def __init__(self, msgid: str, part: str, stage: str, part_msgid: str) -> None:
+        super().__init__(msgid)
+        self.part = part
+        self.stage = stage
+        self.part_msgid = part_msgid
+
+    def message(self) -> str:
+        return _(self.msgid, part=_(self.part_msgid), stage=label("stage", self.stage))
+
+
 class PermissionDenied(DeskError):
     def __init__(self, action: str, role: str) -> None:
         super().__init__(N_("This needs the role: {role}"), role=role)
@@ -59,8 +75,6 @@ class PermissionDenied(DeskError):
         self.required_role = role
 
     def message(self) -> str:
-        from app.codes import label
-
         return _("This needs the role: {role}", role=label("role", self.required_role))
 
 

@@ -228,13 +228,25 @@ class Investigation(Base):
 
 
 class Solution(Base):
-    """The current proposed solution of a complaint (one per complaint; revised in place)."""
+    """One entry of the compensation ledger (app/rules/compensation.py): a solution proposed
+    for a complaint, with its approval, the customer's agreement and its implementation.
+
+    Entries are added, never overwritten: a revised proposal is a new entry (the one it
+    replaces gets `superseded_at`), a reopen starts a new `round` and the entries carried out
+    before it stay as they were."""
 
     __tablename__ = "solutions"
+    __table_args__ = (Index("ix_solutions_complaint", "complaint_id", "id"),
+                      Index("ix_solutions_implemented_at", "implemented_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)
-    types: Mapped[list[str]] = mapped_column(JSON, default=list)
-    amount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
+    # The complaint's reopen count when proposed: entries of earlier rounds are settled.
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)  # in the order chosen
+    # Cents per type, every type of `types` once ({} only for entries recorded before amounts
+    # were kept per type whose solution had several types: then only the total is known).
+    amounts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    amount_cents: Mapped[int] = mapped_column(Integer, default=0)  # the total
     description: Mapped[str | None] = mapped_column(Text)
     approval_state: Mapped[str] = mapped_column(String(20), default="not_needed")
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -245,6 +257,9 @@ class Solution(Base):
     implementation: Mapped[str | None] = mapped_column(Text)
     implemented_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(DateTime)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When a later proposal replaced this one before it was carried out.
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Revisit(Base):

@@ -4,10 +4,10 @@ Services call `require(actor, ACTION)` before they change or show anything; the 
 `can(actor, ACTION)` only to hide what would be refused anyway. Roles are ordered
 clerk < supervisor < admin: each role may do everything the roles below it may.
 
-Stage moves keep their own role rule in app/workflow.py (a clerk may move a complaint, only a
-supervisor may reopen a closed one or close it without a satisfied revisit): that guard is
-the one place for moves, and the entries REOPEN_CLOSED / CLOSE_OVERRIDE below only document
-it for `can()`. Each setting declares its role with it (app/settings.py, SettingSpec.role).
+This is the one permission path: services call `require`, windows `can`, the stage guards
+(app/workflow.py: only a supervisor may reopen a closed complaint or close one without a
+satisfied revisit) ask `role_may` with REOPEN_CLOSED / CLOSE_OVERRIDE. Each setting
+declares its role with it (app/settings.py, SettingSpec.role).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ SEE_PERSONAL_DATA = "see_personal_data"  # unmasked phone and email (setting mas
 ANONYMISE_CUSTOMER = "anonymise_customer"
 # Administrators: the accounts and the data file itself.
 MANAGE_ACCOUNTS = "manage_accounts"
+# A desk without an active administrator: its supervisors make the first one (users.py).
+SET_UP_ACCOUNTS = "set_up_accounts"
 BACKUP = "backup"
 RESTORE = "restore"
 DEMO_DATA = "demo_data"
@@ -66,6 +68,7 @@ ACTIONS: dict[str, str] = {
     SEE_PERSONAL_DATA: SUPERVISOR,
     ANONYMISE_CUSTOMER: SUPERVISOR,
     MANAGE_ACCOUNTS: ADMIN,
+    SET_UP_ACCOUNTS: SUPERVISOR,
     BACKUP: ADMIN,
     RESTORE: ADMIN,
     DEMO_DATA: ADMIN,
@@ -87,9 +90,14 @@ def role_at_least(role: str, needed: str) -> bool:
     return RANK.get(role, 0) >= RANK.get(needed, RANK[ADMIN])
 
 
+def role_may(role: str, action: str) -> bool:
+    """May someone with `role` do `action`? (for rules that know the role, not the actor)"""
+    return role_at_least(role, required_role(action))
+
+
 def can(actor: HasRole, action: str) -> bool:
     """May `actor` do `action`? For hiding buttons; the service still checks with require()."""
-    return role_at_least(actor.role, required_role(action))
+    return role_may(actor.role, action)
 
 
 def require(actor: HasRole, action: str) -> None:

@@ -14,12 +14,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from app.permissions import SEE_PERSONAL_DATA, HasRole, can
+from app.permissions import SEE_PERSONAL_DATA, HasRole, role_may
 from app.phones import mask_phone
 from app.settings import get as get_setting
 
 T = TypeVar("T")
 Masking = Mapping[str, Any] | bool  # the settings (read_settings) or the answer itself
+Who = HasRole | str  # a person (an Actor) or their role
 
 
 def mask_email(email: str | None) -> str:
@@ -36,30 +37,31 @@ def _setting_on(settings: Masking) -> bool:
     return bool(settings.get("mask_personal_data", True))
 
 
-def masks_for(actor: HasRole, settings: Masking) -> bool:
-    """Are phones and emails masked for this person?"""
-    return _setting_on(settings) and not can(actor, SEE_PERSONAL_DATA)
+def masks_for(who: Who, settings: Masking) -> bool:
+    """Are phones and emails masked for this person (or role)?"""
+    role = who if isinstance(who, str) else who.role
+    return _setting_on(settings) and not role_may(role, SEE_PERSONAL_DATA)
 
 
-def masks_in(session: Session, actor: HasRole) -> bool:
+def masks_in(session: Session, who: Who) -> bool:
     """masks_for() with the setting read in the caller's session."""
-    return masks_for(actor, bool(get_setting(session, "mask_personal_data")))
+    return masks_for(who, bool(get_setting(session, "mask_personal_data")))
 
 
-def shown_phone(actor: HasRole, phone: str | None, settings: Masking) -> str:
+def shown_phone(actor: Who, phone: str | None, settings: Masking) -> str:
     """The phone as this person may see it ("" when there is none)."""
     if not phone:
         return ""
     return mask_phone(phone) if masks_for(actor, settings) else phone
 
 
-def shown_email(actor: HasRole, email: str | None, settings: Masking) -> str:
+def shown_email(actor: Who, email: str | None, settings: Masking) -> str:
     if not email:
         return ""
     return mask_email(email) if masks_for(actor, settings) else email
 
 
-def mask_items(items: Sequence[T], actor: HasRole, settings: Masking,
+def mask_items(items: Sequence[T], actor: Who, settings: Masking,
                fields: tuple[str, ...] = ("phone",)) -> list[T]:
     """Copies of dataclass items (queue Cards, revisit rows ...) with their phone/email
     fields as this person may see them; the items themselves unchanged when not masked."""

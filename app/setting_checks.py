@@ -9,9 +9,9 @@ from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
-from app.codes import OPEN_STAGES
 from app.errors import ValidationError
 from app.i18n import N_, _
+from app.rules.stages import OPEN_STAGES
 
 MAX_WIP = 999
 MAX_HOLIDAYS = 366

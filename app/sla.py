@@ -1,6 +1,9 @@
-"""The SLA clock: due times from severity, counted in opening hours, and overdue.
+"""The SLA clock: due times from severity, counted in opening hours, pauses, and overdue.
 
-Pure Python, no database: settings are passed in as an `SlaPolicy`.
+Pure Python, no database (part of the rules layer, app/rules/__init__.py): settings are
+passed in as an `SlaPolicy`. Pauses are counted in whole minutes of opening hours, and the
+due time moves on by exactly those minutes, so that a due time can be computed again from
+the received time, the severity and the minutes paused (`assessed_due_times`).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from app.codes import SEVERITIES
+from app.rules.stages import UNRESOLVED_STAGES
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,13 @@ _MAX_DAYS_SEARCHED = 3660  # a policy with no open day at all must not loop fore
 
 def add_open_hours(start: datetime, hours: float, opening: OpeningHours) -> datetime:
     """The time `hours` opening hours after `start` (calendar hours when always open)."""
-    remaining = timedelta(hours=hours)
+    return add_open_time(start, timedelta(hours=hours), opening)
+
+
+def add_open_time(start: datetime, span: timedelta, opening: OpeningHours) -> datetime:
+    """The time `span` of opening hours after `start` (exact: timedelta arithmetic, so adding
+    a then b is adding a + b)."""
+    remaining = span
     if opening.always_open:
         return start + remaining
     if not opening.is_open_some_day():
@@ -121,6 +131,27 @@ def due_times(received_at: datetime, severity: str, policy: SlaPolicy) -> tuple[
     )
 
 
+def paused_minutes(since: datetime, until: datetime, policy: SlaPolicy) -> int:
+    """Whole minutes of opening hours the clock stood still from `since` to `until`."""
+    return int(open_hours_between(since, until, policy.hours) * 60)
+
+
+def extend_due(due_at: datetime, minutes: int, policy: SlaPolicy) -> datetime:
+    """The due time moved on by `minutes` of opening hours (a pause that has ended)."""
+    return add_open_time(due_at, timedelta(minutes=minutes), policy.hours) if minutes \
+        else due_at
+
+
+def assessed_due_times(received_at: datetime, severity: str, policy: SlaPolicy,
+                       minutes_paused: int) -> tuple[datetime, datetime]:
+    """(first contact due, resolution due) when a complaint is (re)assessed: the SLA's times
+    from the received time, the resolution due time moved on by the pauses already counted
+    (a running pause is added when it ends). Re-saving an unchanged assessment after a pause
+    therefore keeps the due time the pause gave it."""
+    first_due, due = due_times(received_at, severity, policy)
+    return first_due, extend_due(due, minutes_paused, policy)
+
+
 def revisit_date(resolved_at: datetime, severity: str, policy: SlaPolicy) -> date:
     return (resolved_at + timedelta(days=policy.for_severity(severity).revisit_days)).date()
 
@@ -128,16 +159,16 @@ def revisit_date(resolved_at: datetime, severity: str, policy: SlaPolicy) -> dat
 def is_overdue(
     stage: str, due_at: datetime | None, now: datetime, paused_since: datetime | None = None
 ) -> bool:
-    """Due time passed while the desk has the next step (DESIGN.md §2).
+    """Due time passed while the desk owes the resolution (DESIGN.md §2).
 
     Not overdue once resolved (follow-up, closed). While the clock is paused waiting on the
     customer it stands still at the pause: overdue only if the due time had passed before the
     pause (a pause never hides a missed time; its length is added to the due time when the
-    clock runs again, app/services/moves.py). The queue's SQL (app/services/queue.py) and the
-    statistics (app/services/stats.py) apply the same rule; the board's card clock
-    (ui/kanban/card_text.py) shows it.
+    clock runs again, app/rules/move_effects.py). Its one SQL twin, tested equal on the same
+    rows, is app/rules/overdue_sql.py (the queue, the month-end count of the statistics);
+    the card clock, the detail panel, the monthly lists and the Excel export call this one.
     """
-    if due_at is None or stage in ("follow_up", "closed"):
+    if due_at is None or stage not in UNRESOLVED_STAGES:
         return False
     return (paused_since or now) > due_at
 

@@ -7,16 +7,18 @@ Used alike by the kanban drag-drop, the detail panel's buttons, the command line
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 from app.codes import STAGES
 from app.errors import MoveRefused
 from app.i18n import N_
+from app.permissions import CLOSE_OVERRIDE, REOPEN_CLOSED, role_may
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What the guards need to know about one complaint (read from the database)."""
+    """What the guards need to know about one complaint (built by `facts_from`)."""
 
     stage: str
     category_set: bool = False
@@ -31,6 +33,37 @@ class Facts:
     implemented: bool = False
     revisit_done: bool = False
     revisit_satisfied: bool | None = None
+
+
+def facts_from(*, stage: str, category_set: bool, severity_set: bool, owner_set: bool,
+               due_set: bool, findings: str | None, responsibility: str | None,
+               solution: SolutionFacts | None, resolved_at: datetime | None,
+               last_revisit: tuple[datetime, bool | None] | None) -> Facts:
+    """The guards' facts from a complaint's values: `solution` is its current entry of the
+    compensation ledger (app/rules/compensation.py), `last_revisit` the (done at, satisfied)
+    of its latest revisit done. A revisit counts only when done since the complaint was last
+    resolved (a reopened complaint needs a new one)."""
+    current = last_revisit is not None and (resolved_at is None or last_revisit[0] >= resolved_at)
+    return Facts(
+        stage=stage, category_set=category_set, severity_set=severity_set, owner_set=owner_set,
+        due_set=due_set, findings=bool(findings), responsibility=bool(responsibility),
+        solution_proposed=solution is not None and bool(solution.types),
+        approval_state=solution.approval_state if solution is not None else "not_needed",
+        customer_agreed=solution is not None and solution.agreed,
+        implemented=solution is not None and solution.implemented,
+        revisit_done=current,
+        revisit_satisfied=last_revisit[1] if current and last_revisit is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class SolutionFacts:
+    """What the guards read of a complaint's current solution."""
+
+    types: tuple[str, ...]
+    approval_state: str
+    agreed: bool
+    implemented: bool
 
 
 class MoveKind(Enum):
@@ -51,8 +84,6 @@ PART_AGREEMENT = "agreement"
 PART_IMPLEMENTATION = "implementation"
 PART_REVISIT = "revisit"
 PART_REASON = "reason"
-
-SUPERVISOR_ROLES = ("supervisor", "admin")
 
 
 def stage_index(stage: str) -> int:
@@ -98,13 +129,12 @@ def check_move(
     """The kind of move from `f.stage` to `to_stage`, or MoveRefused saying why not."""
     src, dst = stage_index(f.stage), stage_index(to_stage)
     has_reason = bool(reason and reason.strip())
-    supervisor = role in SUPERVISOR_ROLES
     if src == dst:
         raise MoveRefused(N_("The complaint is already in this stage."))
     if f.stage == "closed":
         if to_stage != "investigating":
             raise MoveRefused(N_("A closed complaint can only be reopened to investigating."))
-        if not supervisor:
+        if not role_may(role, REOPEN_CLOSED):
             raise MoveRefused(N_("Only a supervisor can reopen a closed complaint."))
         if not has_reason:
             raise MoveRefused(N_("Give a reason for reopening."), PART_REASON)
@@ -113,7 +143,7 @@ def check_move(
         if f.stage == "follow_up":
             if f.revisit_done and f.revisit_satisfied:
                 return MoveKind.CLOSE
-            if not supervisor:
+            if not role_may(role, CLOSE_OVERRIDE):
                 raise MoveRefused(
                     N_("Record a satisfied revisit first (or ask a supervisor to close)."),
                     PART_REVISIT,

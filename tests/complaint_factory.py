@@ -42,8 +42,9 @@ def advance(db: Database, ref: str, to: str, clerk: Actor, supervisor: Actor,
         resolution.record_investigation(db, ref, findings="产品批次问题", responsibility="tenant",
                                         actor=clerk)
     if stage() < 3 <= target:
-        resolution.propose_solution(db, ref, types=["refund", "apology"], amount=amount,
-                                    description="退款并道歉", actor=clerk)
+        resolution.propose_solution(db, ref, types=["refund", "apology"],
+                                    amounts={"refund": amount}, description="退款并道歉",
+                                    actor=clerk)
         moves.move(db, ref, "proposed", clerk)
     if stage() < 4 <= target:
         if get_detail(db, ref).approval_state == "pending":

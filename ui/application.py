@@ -41,11 +41,12 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
 
 def default_actor(ctx_db) -> Actor:  # type: ignore[no-untyped-def]
     """Until sign-in lands: the first supervisor, else the system."""
+    from app.permissions import APPROVE_COMPENSATION, can
     from app.services.users import list_staff
 
     staff = list_staff(ctx_db)
     for member in staff:
-        if member.role in ("supervisor", "admin"):
+        if can(member, APPROVE_COMPENSATION):
             return member.as_actor()
     return staff[0].as_actor() if staff else SYSTEM
 

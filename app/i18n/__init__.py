@@ -106,9 +106,3 @@ def _(msgid: str, **params: Any) -> str:
     """The text in the current language, with `{name}` placeholders filled from params."""
     text = translate(msgid)
     return text.format(**params) if params else text
-
-
-def field_label(field: str) -> str:
-    from app.codes import FIELD_LABELS
-
-    return _(FIELD_LABELS.get(field, field))

@@ -25,6 +25,12 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     (N_("Compensation total"), "compensation_total", "money"),
 )
 
+# The compensation carried out per solution type (month_stats' compensation_by_type), under
+# the key figures of the PDF and the Excel export.
+BY_TYPE_TITLE = N_("Compensation carried out, by solution type")
+# Entries recorded before amounts were kept per type, whose solution had several types.
+UNSPLIT_LABEL = N_("Several types, amount not split (recorded before per-type amounts)")
+
 HOURS_CALENDAR = N_("Times are calendar hours (24 hours a day) from the received time, "
                     "including time waiting on the customer.")
 HOURS_OPENING = N_("Times are opening hours from the received time.")

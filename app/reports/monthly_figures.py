@@ -16,9 +16,10 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from app.codes import CHANNELS, RESPONSIBILITIES, SEVERITIES, STAGES
 from app.i18n import N_
 from app.reports import charts
-from app.reports.key_figures import KEY_FIGURES, hours_note
+from app.reports.key_figures import BY_TYPE_TITLE, KEY_FIGURES, UNSPLIT_LABEL, hours_note
 from app.reports.report_styles import HEADER_BG, RULE, Styles, grid, text_cell
 from app.reports.texts import ReportTexts
+from app.rules.compensation import UNSPLIT
 from app.services.report_data import MonthReportData
 
 DIGITS = {"count": 0, "pct": 1, "hours": 1, "score": 2, "money": 2}
@@ -78,7 +79,9 @@ def key_figures(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flow
 
 
 def _type_label(data: MonthReportData, tx: ReportTexts, code: str) -> str:
-    return tx._("Other") if code == "other" else data.list_label("solution_type", code)
+    if code == UNSPLIT:
+        return tx._(UNSPLIT_LABEL)
+    return data.list_label("solution_type", code)
 
 
 def _compensation(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:
@@ -87,7 +90,7 @@ def _compensation(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Fl
     codes = sorted(set(now) | set(before), key=lambda c: (-now.get(c, 0), c))
     if not codes:
         return []
-    rows: list[list[Any]] = [[tx._("Compensation by solution type"), tx.month(data.month),
+    rows: list[list[Any]] = [[tx._(BY_TYPE_TITLE), tx.month(data.month),
                               tx.month(data.stats["previous_month"]["month"])]]
     rows += [[_type_label(data, tx, c), tx.money(now.get(c, 0)), tx.money(before.get(c, 0))]
              for c in codes]

@@ -28,9 +28,9 @@ from reportlab.platypus import (
 )
 
 from app import clock
-from app.codes import label
+from app.codes import field_label, label
 from app.formatting import format_datetime, join_list, shorten
-from app.i18n import N_, _, field_label
+from app.i18n import N_, _
 from app.phones import mask_phone
 from app.reports.fonts import register_fonts
 from app.reports.pdftext import markup

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from app.db import Database
 from app.models import Complaint, ComplaintEvent, Customer, Solution
+from app.rules.stages import SOLUTION_STAGES
+from app.services.ledger import is_current_sql
 from app.settings import get as get_setting
 
 
@@ -39,7 +41,8 @@ def pending_approvals(db: Database) -> list[PendingApproval]:
                Solution.description, Solution.proposed_at)
         .join(Solution, Solution.complaint_id == Complaint.id)
         .outerjoin(Customer, Customer.id == Complaint.customer_id)
-        .where(Solution.approval_state == "pending", Complaint.stage != "closed")
+        .where(Solution.approval_state == "pending", is_current_sql(),
+                Complaint.stage.in_(SOLUTION_STAGES))
         .order_by(Solution.proposed_at, Complaint.reference)
     )
     with db.read() as session:
@@ -66,6 +69,7 @@ def pending_count(db: Database) -> int:
     """How many approvals wait (for a badge on the supervisor's tab)."""
     q = (select(func.count()).select_from(Solution)
          .join(Complaint, Complaint.id == Solution.complaint_id)
-         .where(Solution.approval_state == "pending", Complaint.stage != "closed"))
+         .where(Solution.approval_state == "pending", is_current_sql(),
+                Complaint.stage.in_(SOLUTION_STAGES)))
     with db.read() as session:
         return int(session.scalar(q) or 0)

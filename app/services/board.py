@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app import clock
-from app.codes import OPEN_STAGES, STAGES
+from app.codes import STAGES
 from app.db import Database
 from app.i18n import get_language
 from app.models import Complaint
+from app.rules.stages import OPEN_STAGES
 from app.services.changes import ChangeMarker, change_marker
 from app.services.list_choices import list_choices
 from app.services.queue import Card, QueueFilter, build_query, cards_of

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, get_language
-from app.models import Complaint, Investigation, ListValue, Revisit, Solution, User
-from app.workflow import SUPERVISOR_ROLES, Facts
+from app.models import Complaint, Investigation, ListValue, Revisit, User
+from app.services.ledger import current_solution, solution_facts
+from app.workflow import Facts, facts_from
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,7 @@ class Actor:
 
     user_id: int | None
     name: str
-    role: str  # clerk | supervisor | admin
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role in SUPERVISOR_ROLES
+    role: str  # clerk | supervisor | admin: what it may do is app/permissions.py's `can`
 
 
 @dataclass(frozen=True)
@@ -39,11 +36,6 @@ class Saved:
 
 # Used where no accounts exist yet (a new database, the command line before sign-in).
 SYSTEM = Actor(None, "system", "admin")
-
-
-def require_supervisor(actor: Actor, action: str) -> None:
-    if not actor.is_supervisor:
-        raise PermissionDenied(action, "supervisor")
 
 
 def load_complaint(
@@ -105,32 +97,20 @@ def user_by_id(session: Session, user_id: int | None, field: str = "owner") -> U
 
 
 def facts_of(session: Session, c: Complaint) -> Facts:
-    """Everything the workflow guards look at, for one complaint."""
+    """Everything the workflow guards look at, for one complaint (app.workflow.facts_from)."""
     inv = session.scalar(select(Investigation).where(Investigation.complaint_id == c.id))
-    sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
-    last_revisit = session.scalar(
-        select(Revisit)
+    last_revisit = session.execute(
+        select(Revisit.done_at, Revisit.satisfied)
         .where(Revisit.complaint_id == c.id, Revisit.done_at.is_not(None))
         .order_by(Revisit.done_at.desc(), Revisit.id.desc())
         .limit(1)
-    )
-    revisit_current = (
-        last_revisit is not None
-        and last_revisit.done_at is not None
-        and (c.resolved_at is None or last_revisit.done_at >= c.resolved_at)
-    )
-    return Facts(
-        stage=c.stage,
-        category_set=c.category_id is not None,
-        severity_set=bool(c.severity),
-        owner_set=c.owner_id is not None,
-        due_set=c.due_at is not None,
-        findings=bool(inv and inv.findings),
-        responsibility=bool(inv and inv.responsibility),
-        solution_proposed=bool(sol and sol.types),
-        approval_state=sol.approval_state if sol else "not_needed",
-        customer_agreed=bool(sol and sol.customer_agreed_at),
-        implemented=bool(sol and sol.implemented_at),
-        revisit_done=revisit_current,
-        revisit_satisfied=last_revisit.satisfied if revisit_current and last_revisit else None,
+    ).first()
+    return facts_from(
+        stage=c.stage, category_set=c.category_id is not None, severity_set=bool(c.severity),
+        owner_set=c.owner_id is not None, due_set=c.due_at is not None,
+        findings=inv.findings if inv else None,
+        responsibility=inv.responsibility if inv else None,
+        solution=solution_facts(current_solution(session, c)), resolved_at=c.resolved_at,
+        last_revisit=(last_revisit[0], last_revisit[1])
+        if last_revisit is not None and last_revisit[0] is not None else None,
     )

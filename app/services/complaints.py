@@ -24,10 +24,11 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
-    Solution,
     User,
 )
+from app.rules.edits import PART_INTAKE, require_editable
 from app.services.common import SYSTEM, Actor, Saved, facts_of, list_value, load_complaint, touch
+from app.services.ledger import current_solution, entries_of
 from app.settings import get as get_setting
 from app.sla import is_overdue
 from app.timeline import describe, record
@@ -69,6 +70,21 @@ class AttachmentEntry:
     stored_name: str
     sha256: str
     size: int
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One solution proposed for the complaint (app/rules/compensation.py), oldest first."""
+
+    round: int  # 0 before any reopen, 1 after the first ...
+    types: list[str]
+    amounts: dict[str, int]  # cents per type ({}: an old mixed entry, only the total known)
+    amount_cents: int
+    proposed_at: datetime
+    approval_state: str
+    customer_agreed_at: datetime | None
+    implemented_at: datetime | None
+    superseded_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -115,8 +131,10 @@ class ComplaintDetail:
     root_cause: str | None = None
     responsibility: str | None = None
     evidence: str | None = None
+    # The current entry of the compensation ledger (none after a reopen until a new one).
     solution_types: list[str] = field(default_factory=list)
     amount_cents: int = 0
+    solution_amounts: dict[str, int] = field(default_factory=dict)  # cents per type
     solution_description: str | None = None
     approval_state: str = "not_needed"
     approval_comment: str | None = None
@@ -126,6 +144,7 @@ class ComplaintDetail:
     approval_threshold_cents: int = 0
     facts: Facts | None = None
     allowed_moves: list[str] = field(default_factory=list)
+    ledger: list[LedgerEntry] = field(default_factory=list)
     contacts: list[ContactEntry] = field(default_factory=list)
     revisits: list[RevisitEntry] = field(default_factory=list)
     attachments: list[AttachmentEntry] = field(default_factory=list)
@@ -141,7 +160,8 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
         owner = session.get(User, c.owner_id) if c.owner_id else None
         recorder = session.get(User, c.recorded_by_id) if c.recorded_by_id else None
         inv = session.scalar(select(Investigation).where(Investigation.complaint_id == c.id))
-        sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
+        entries = entries_of(session, c.id)
+        sol = current_solution(session, c)
         lists = {lv.id: lv for lv in session.scalars(select(ListValue).where(
             ListValue.id.in_([i for i in (c.subject_id, c.category_id, c.department_id) if i])))}
         users = {u.id: u.display_name for u in session.scalars(select(User))}
@@ -191,6 +211,7 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
             evidence=inv.evidence if inv else None,
             solution_types=list(sol.types) if sol else [],
             amount_cents=sol.amount_cents if sol else 0,
+            solution_amounts=dict(sol.amounts or {}) if sol else {},
             solution_description=sol.description if sol else None,
             approval_state=sol.approval_state if sol else "not_needed",
             approval_comment=sol.approval_comment if sol else None,
@@ -199,6 +220,10 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
             implemented_at=sol.implemented_at if sol else None,
             approval_threshold_cents=int(get_setting(session, "approval_threshold")),
             facts=facts, allowed_moves=allowed_moves(facts, role),
+            ledger=[LedgerEntry(e.round, list(e.types or []), dict(e.amounts or {}),
+                                e.amount_cents, e.proposed_at, e.approval_state,
+                                e.customer_agreed_at, e.implemented_at, e.superseded_at)
+                    for e in entries],
             contacts=[ContactEntry(x.at, x.method, x.summary, x.unreachable,
                                    users.get(x.by_id or 0, "")) for x in contacts],
             revisits=[RevisitEntry(v.scheduled_for, v.done_at, v.method, v.satisfaction,
@@ -225,6 +250,7 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
     now = clock.now()
     with db.write() as session:
         c = load_complaint(session, reference, expected_version)
+        require_editable(c.stage, PART_INTAKE)
         for name, value in changes.items():
             old: Any
             new: Any

@@ -15,11 +15,11 @@ from sqlalchemy.orm import aliased
 from app.db import Database
 from app.errors import NotFound
 from app.i18n import N_, get_language
-from app.models import Complaint, Customer, ListValue, Solution
-from app.phones import mask_phone, normalise_phone
+from app.models import Complaint, Customer, ListValue
+from app.phones import normalise_phone
+from app.privacy import masks_in, shown_phone
+from app.services.ledger import given_by_complaint
 from app.services.list_choices import labels_of
-from app.settings import get as get_setting
-from app.workflow import SUPERVISOR_ROLES
 
 # How a complaint ended, for the history list (labels in ui/complaint/history_dialog.py).
 OUTCOMES = ("open", "awaiting_revisit", "satisfied", "closed_by_supervisor", "withdrawn")
@@ -38,8 +38,8 @@ class HistoryRow:
     outcome: str  # one of OUTCOMES
     satisfaction: int | None
     reopen_count: int
-    solution_types: list[str]  # codes
-    amount_cents: int
+    solution_types: list[str]  # codes: what was carried out (else what is proposed)
+    amount_cents: int  # the total carried out (else proposed)
     closed_at: datetime | None
     solution_labels: list[str] = field(default_factory=list)  # in the current language
 
@@ -83,26 +83,27 @@ def customer_history(db: Database, phone_or_customer_id: str | int,
             cust = session.scalar(select(Customer).where(Customer.phone == phone))
         if cust is None:
             raise NotFound(N_("No customer with this phone number"))
-        masked = role not in SUPERVISOR_ROLES and bool(get_setting(session, "mask_personal_data"))
+        masked = masks_in(session, role)
         cat = aliased(ListValue)
         label = {"zh-Hans": cat.label_zh_hans,
                  "zh-Hant": cat.label_zh_hant}.get(get_language(), cat.label_en)
         rows = session.execute(
-            select(Complaint.reference, Complaint.received_at, Complaint.stage,
+            select(Complaint.id, Complaint.reference, Complaint.received_at, Complaint.stage,
                    Complaint.severity, label, Complaint.description, Complaint.withdrawn,
                    Complaint.close_reason, Complaint.satisfaction, Complaint.reopen_count,
-                   Solution.types, Solution.amount_cents, Complaint.closed_at)
+                   Complaint.closed_at)
             .outerjoin(cat, cat.id == Complaint.category_id)
-            .outerjoin(Solution, Solution.complaint_id == Complaint.id)
             .where(Complaint.customer_id == cust.id)
-            .order_by(Complaint.received_at.desc(), Complaint.id.desc()))
+            .order_by(Complaint.received_at.desc(), Complaint.id.desc())).all()
+        given = given_by_complaint(session, [r[0] for r in rows])
         types_shown = labels_of(session, "solution_type")
-        history = [
-            HistoryRow(ref, received, stage, sev, cat_label or "", desc,
-                       _outcome(stage, withdrawn, reason), sat, reopens, list(types or []),
-                       cents or 0, closed, [types_shown.get(t, t) for t in types or []])
-            for (ref, received, stage, sev, cat_label, desc, withdrawn, reason, sat, reopens,
-                 types, cents, closed) in rows
-        ]
-        phone_shown = (mask_phone(cust.phone) if masked else cust.phone) or ""
+        history = []
+        for (cid, ref, received, stage, sev, cat_label, desc, withdrawn, reason, sat, reopens,
+             closed) in rows:
+            g = given.get(cid)
+            types, cents = (g.types, g.amount_cents) if g else ([], 0)
+            history.append(HistoryRow(ref, received, stage, sev, cat_label or "", desc,
+                                      _outcome(stage, withdrawn, reason), sat, reopens, types,
+                                      cents, closed, [types_shown.get(t, t) for t in types]))
+        phone_shown = shown_phone(role, cust.phone, masked)
         return CustomerHistory(cust.id, cust.name, phone_shown, cust.tier, history)

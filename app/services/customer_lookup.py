@@ -19,10 +19,10 @@ from app import clock
 from app.db import Database
 from app.errors import ValidationError
 from app.models import Complaint, Customer
-from app.phones import mask_phone, normalise_phone
+from app.phones import normalise_phone
+from app.privacy import masks_in, shown_email, shown_phone
 from app.services.queue import like_pattern
 from app.settings import get as get_setting
-from app.workflow import SUPERVISOR_ROLES
 
 MIN_TEXT = 2  # fewer characters would list half the customers
 _FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
@@ -61,18 +61,6 @@ class CustomerSummary:
         return self.recent_complaints > 0
 
 
-def mask_email(email: str | None) -> str:
-    """w***@example.com: the first character and the domain stay visible."""
-    if not email:
-        return ""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
-
-
-def _masked(session: Session, role: str) -> bool:
-    return role not in SUPERVISOR_ROLES and bool(get_setting(session, "mask_personal_data"))
-
-
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text.translate(_FULLWIDTH_DIGITS))
 
@@ -102,9 +90,9 @@ def find_customers(db: Database, text: str, limit: int = 8,
                         Customer.email.like(pattern, escape="\\")))
     q = q.order_by(count.desc(), Customer.name, Customer.id).limit(max(1, limit))
     with db.read() as session:
-        masked = _masked(session, role)
+        masked = masks_in(session, role)
         rows = session.execute(q).all()
-    return [CustomerMatch(r[0], r[1] or "", (mask_phone(r[2]) if masked else r[2]) or "",
+    return [CustomerMatch(r[0], r[1] or "", shown_phone(role, r[2], masked),
                           r[3] or "ordinary", int(r[4] or 0)) for r in rows]
 
 
@@ -119,11 +107,11 @@ def _summary(session: Session, customer: Customer, role: str) -> CustomerSummary
         select(func.count()).select_from(Complaint)
         .where(Complaint.customer_id == customer.id, Complaint.received_at >= since)
     ) or 0
-    masked = _masked(session, role)
+    masked = masks_in(session, role)
     return CustomerSummary(
         id=customer.id, name=customer.name or "",
-        phone=(mask_phone(customer.phone) if masked else customer.phone) or "",
-        email=(mask_email(customer.email) if masked else customer.email) or "",
+        phone=shown_phone(role, customer.phone, masked),
+        email=shown_email(role, customer.email, masked),
         tier=customer.tier or "ordinary", earlier_complaints=int(total or 0),
         recent_complaints=int(recent) if customer.phone else 0, window_days=window,
         last_received_at=last, masked=masked,

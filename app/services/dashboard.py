@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app import clock
-from app.codes import OPEN_STAGES, STAGES
+from app.codes import STAGES
 from app.db import Database
 from app.i18n import get_language
 from app.permissions import SEE_REPORTS, require
+from app.rules.stages import OPEN_STAGES
 from app.services.approvals import pending_approvals
 from app.services.common import SYSTEM, Actor
 from app.services.queue import QueueFilter, build_query

@@ -286,7 +286,7 @@ def _insert_lives(session: Session, lives: list[Life]) -> None:
         (ComplaintEvent.__table__, [e for life in lives for e in life.events]),  # type: ignore[list-item]
         (Contact.__table__, [r for life in lives for r in life.contacts]),  # type: ignore[list-item]
         (Investigation.__table__, [life.inv for life in lives if life.inv]),  # type: ignore[list-item]
-        (Solution.__table__, [life.sol for life in lives if life.sol]),  # type: ignore[list-item]
+        (Solution.__table__, [s for life in lives for s in life.solutions]),  # type: ignore[list-item]
         (Revisit.__table__, [r for life in lives for r in life.revisits]),  # type: ignore[list-item]
     ]
     for table, rows in tables:

@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from app.money import format_money
-from app.services.demo_record import Record, Row, Stop
+from app.rules.compensation import entry_amounts, entry_total
+from app.services.demo_record import Record, Row, Staff, Stop
 from app.services.demo_text import DemoRandom, weighted
-from app.sla import due_times
+from app.sla import assessed_due_times, due_times
 
 _SCORES = [("5", 55), ("4", 30), ("3", 8), ("2", 4), ("1", 3)]
 _SCORES_AFTER_REOPEN = [("5", 50), ("4", 35), ("3", 10), ("2", 3), ("1", 2)]
@@ -84,15 +85,15 @@ class Life(Record):
     def on_the_spot(self) -> None:
         """Resolved at the counter: new → follow_up at once, as intake's "on the spot" does."""
         p, c, ctx = self.plan, self.c, self.ctx
-        types, cents = ctx.texts.solution(p.category, cap_cents=min(ctx.threshold, 30000))
-        text = ctx.texts.implementation(types, cents, p.lang)
+        types, amounts = ctx.texts.solution(p.category, cap_cents=min(ctx.threshold, 30000))
+        text = ctx.texts.implementation(types, entry_total(amounts), p.lang)
         c["owner_id"], c["first_contact_at"] = p.recorder[0], p.received_at
         self.inv = {"complaint_id": p.id, "findings": text, "root_cause": None,
                     "responsibility": "nobody", "evidence": None, "updated_at": self.t,
                     "by_id": p.recorder[0]}
-        self.sol = self._solution(types, cents, text, "not_needed")
-        self.sol.update(customer_agreed_at=self.t, implemented_at=self.t, implementation=text,
-                        implemented_by_id=p.recorder[0])
+        entry = self._solution(types, amounts, text, "not_needed", p.recorder)
+        entry.update(customer_agreed_at=self.t, implemented_at=self.t, implementation=text,
+                     implemented_by_id=p.recorder[0])
         self.move("follow_up", p.recorder)
 
     def maybe_withdraw(self, stage: str) -> None:
@@ -118,7 +119,8 @@ class Life(Record):
         if c["department_id"] is None:
             c["department_id"] = ctx.department_ids.get(rng.choice(cat["departments"]))
         c["verified"] = weighted(rng, _VERIFIED)
-        c["first_contact_due_at"], c["due_at"] = due_times(p.received_at, p.severity, ctx.policy)
+        c["first_contact_due_at"], c["due_at"] = assessed_due_times(
+            p.received_at, p.severity, ctx.policy, c["paused_minutes"])
         self.event("assessed", actor, severity=p.severity, owner=self.owner[1])
         self.move("assessed", actor)
 
@@ -149,14 +151,14 @@ class Life(Record):
             self.move("proposed", owner)
             self.approval()
         self.later("agree")
-        assert self.sol is not None
-        self.sol["customer_agreed_at"] = self.t
+        sol = self.sol
+        assert sol is not None
+        sol["customer_agreed_at"] = self.t
         self.event("customer_agreed", owner)
         self.move("in_progress", owner)
         self.later("implement")
-        text = self.ctx.texts.implementation(self.sol["types"], self.sol["amount_cents"],
-                                             self.plan.lang)
-        self.sol.update(implementation=text, implemented_at=self.t, implemented_by_id=owner[0])
+        text = self.ctx.texts.implementation(sol["types"], sol["amount_cents"], self.plan.lang)
+        sol.update(implementation=text, implemented_at=self.t, implemented_by_id=owner[0])
         self.event("implemented", owner, implementation=text)
         self.move("follow_up", owner)
 
@@ -174,22 +176,34 @@ class Life(Record):
                     "by_id": self.owner[0]}
         self.event("investigation", self.owner, responsibility=resp, root_cause=cause)
 
-    def _solution(self, types: list[str], cents: int, description: str, state: str) -> Row:
-        return {"complaint_id": self.plan.id, "types": types, "amount_cents": cents,
-                "description": description, "approval_state": state, "approved_by_id": None,
-                "approved_at": None, "approval_comment": None, "customer_agreed_at": None,
-                "implemented_at": None, "implementation": None, "implemented_by_id": None,
-                "proposed_at": self.t}
+    def _solution(self, types: list[str], amounts: dict[str, int], description: str,
+                  state: str, by: Staff) -> Row:
+        """A new ledger entry, as resolution.propose_solution adds it (the current one, not
+        carried out, is superseded)."""
+        before = self.sol
+        if before is not None and before["implemented_at"] is None:
+            before["superseded_at"] = self.t
+        entry = {"complaint_id": self.plan.id, "round": self.c["reopen_count"],
+                 "types": types, "amounts": entry_amounts(types, amounts),
+                 "amount_cents": entry_total(amounts), "description": description,
+                 "approval_state": state, "approved_by_id": None, "approved_at": None,
+                 "approval_comment": None, "customer_agreed_at": None, "implemented_at": None,
+                 "implementation": None, "implemented_by_id": None, "proposed_at": self.t,
+                 "proposed_by_id": by[0], "superseded_at": None}
+        self.solutions.append(entry)
+        return entry
 
     def propose(self, cap_cents: int | None = None) -> None:
         """A (new or revised) solution, as resolution.propose_solution records it."""
         ctx, p = self.ctx, self.plan
         if self.c["verified"] == "unfounded":
-            types, cents = ["explanation"], 0
+            types, amounts = ["explanation"], {"explanation": 0}
         else:
-            types, cents = ctx.texts.solution(p.category, cap_cents)
+            types, amounts = ctx.texts.solution(p.category, cap_cents)
+        cents = entry_total(amounts)
         state = "pending" if cents > ctx.threshold else "not_needed"
-        self.sol = self._solution(types, cents, ctx.texts.proposal(types, cents, p.lang), state)
+        self._solution(types, amounts, ctx.texts.proposal(types, cents, p.lang), state,
+                       self.owner)
         self.event("solution_proposed", self.owner, types=types, amount=format_money(cents))
         if state == "pending":
             self.event("approval_requested", self.owner, amount=format_money(cents),

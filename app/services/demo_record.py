@@ -1,10 +1,11 @@
 """The record a demo complaint's life writes: its rows, its clock and its stage moves.
 
-Every stage change goes through `app.workflow.check_move` with the facts built so far and
-applies the same side effects as `app.services.moves.apply_move` (SLA pause, resolution time,
-revisit scheduling, reopen counting, closing), so the generated record is one the program
-itself could have written. Times only move forward and never pass `now` (demo_life.py says
-which steps a complaint takes).
+Every stage change is planned by the same rule as the program's own moves
+(app/rules/move_effects.py `plan_move`: the guards, then the SLA pause, due time, resolution
+time, revisit, reopen counting, closing) from facts built by the same rule
+(app.workflow.facts_from) over the same ledger rule (app/rules/compensation.py), so the
+generated record is one the program itself could have written. Times only move forward and
+never pass `now` (demo_life.py says which steps a complaint takes).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from app.rules.compensation import Entry, current_entry
+from app.rules.move_effects import plan_move, state_of
 from app.services.demo_text import Texts, weighted
-from app.sla import SlaPolicy, add_open_hours, open_hours_between, revisit_date
-from app.workflow import Facts, MoveKind, check_move, is_resolution
+from app.sla import SlaPolicy
+from app.workflow import Facts, MoveKind, SolutionFacts, facts_from
 
 Row = dict[str, Any]
 Staff = tuple[int | None, str, str]  # user id, display name, role
@@ -80,7 +83,7 @@ class Record:
     contacts: list[Row] = field(default_factory=list)
     revisits: list[Row] = field(default_factory=list)
     inv: Row | None = None
-    sol: Row | None = None
+    solutions: list[Row] = field(default_factory=list)  # the ledger's entries, in order
     t: datetime = datetime.min
     slow: float = 1.0  # a few complaints get stuck: every step takes several times longer
     withdraw_at: str | None = None  # the stage at which the customer withdraws, if ever
@@ -133,59 +136,42 @@ class Record:
             self.c["first_contact_at"] = at
         self.event("contact", actor, at, method=method, summary=summary, unreachable=unreachable)
 
+    @property
+    def sol(self) -> Row | None:
+        """The ledger entry the complaint is worked on now (app.rules.compensation)."""
+        entries = [Entry(n, row["round"], tuple(row["types"]), row["amounts"],
+                         row["amount_cents"], row["implemented_at"])
+                   for n, row in enumerate(self.solutions)]
+        chosen = current_entry(entries, self.c["reopen_count"])
+        return self.solutions[chosen.id] if chosen is not None else None
+
     def facts(self) -> Facts:
         c, inv, sol = self.c, self.inv, self.sol
         done = [r for r in self.revisits if r["done_at"] is not None]
         last = done[-1] if done else None
-        current = last is not None and (c["resolved_at"] is None
-                                        or last["done_at"] >= c["resolved_at"])
-        return Facts(
+        return facts_from(
             stage=c["stage"], category_set=c["category_id"] is not None,
             severity_set=bool(c["severity"]), owner_set=c["owner_id"] is not None,
-            due_set=c["due_at"] is not None,
-            findings=bool(inv and inv["findings"]), responsibility=bool(inv and inv["responsibility"]),
-            solution_proposed=bool(sol and sol["types"]),
-            approval_state=sol["approval_state"] if sol else "not_needed",
-            customer_agreed=bool(sol and sol["customer_agreed_at"]),
-            implemented=bool(sol and sol["implemented_at"]),
-            revisit_done=current,
-            revisit_satisfied=last["satisfied"] if current and last is not None else None,
+            due_set=c["due_at"] is not None, findings=inv["findings"] if inv else None,
+            responsibility=inv["responsibility"] if inv else None,
+            solution=SolutionFacts(tuple(sol["types"]), sol["approval_state"],
+                                   sol["customer_agreed_at"] is not None,
+                                   sol["implemented_at"] is not None) if sol else None,
+            resolved_at=c["resolved_at"],
+            last_revisit=(last["done_at"], last["satisfied"]) if last is not None else None,
         )
 
     def move(self, to_stage: str, actor: Staff, reason: str | None = None) -> MoveKind:
-        """The workflow's check and the side effects of app.services.moves.apply_move."""
-        c, policy = self.c, self.ctx.policy
-        kind = check_move(self.facts(), to_stage, actor[2], reason)
-        from_stage = c["stage"]
-        if from_stage == "proposed" and c["paused_since"] is not None:
-            paused = open_hours_between(c["paused_since"], self.t, policy.hours)
-            c["paused_minutes"] += int(paused * 60)
-            if c["due_at"] is not None:
-                c["due_at"] = add_open_hours(c["due_at"], paused, policy.hours)
-            c["paused_since"] = None
-        if to_stage == "proposed":
-            c["paused_since"] = self.t
-        if kind is MoveKind.REOPEN:
-            c["reopen_count"] += 1
-            c["resolved_at"] = c["closed_at"] = c["close_reason"] = c["satisfaction"] = None
-            self.event("reopened", actor, from_stage=from_stage, to_stage=to_stage,
-                       reason=reason or "")
-        elif kind is MoveKind.CLOSE_OVERRIDE:
-            self.event("closed_override", actor, reason=reason)
-        elif kind is MoveKind.WITHDRAW:
-            c["withdrawn"] = True
-            self.event("withdrawn", actor, reason=reason)
-        else:
-            self.event("moved", actor, from_stage=from_stage, to_stage=to_stage)
-        if is_resolution(from_stage, to_stage) and c["resolved_at"] is None:
-            c["resolved_at"] = self.t
-        if to_stage == "follow_up" and not any(r["done_at"] is None for r in self.revisits):
-            day = revisit_date(self.t, c["severity"], policy)
+        """A move as app.services.moves.apply_move makes it, on this record's rows."""
+        effects = plan_move(self.facts(), state_of(self.c), to_stage, actor[2], reason, self.t,
+                            self.ctx.policy)
+        self.c.update(effects.changes())
+        self.event(effects.event, actor, **effects.event_data)
+        if effects.revisit_on is not None and not any(r["done_at"] is None
+                                                      for r in self.revisits):
+            day = effects.revisit_on
             self.revisits.append({"complaint_id": self.plan.id, "scheduled_for": day,
                                   "done_at": None, "method": None, "satisfaction": None,
                                   "comment": None, "satisfied": None, "by_id": None})
             self.event("revisit_scheduled", actor, date=day.isoformat())
-        if to_stage == "closed":
-            c["closed_at"], c["close_reason"], c["paused_since"] = self.t, reason, None
-        c["stage"] = to_stage
-        return kind
+        return effects.kind

@@ -25,7 +25,7 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
 ZH, EN = 0, 1
 Pair = list[str]  # [简体, English]
 
-# Solution types that carry the amount; they go first so reports key compensation by them.
+# Solution types that carry money; a demo solution has at most one, first, with all the amount.
 MONEY_TYPES = ("refund", "cash", "coupon", "gift", "price_difference")
 # Shop prices a customer quotes in a description (yuan).
 _PRICES = (39, 68, 99, 128, 199, 299, 399, 580, 899, 1280, 2680, 3999)
@@ -217,8 +217,9 @@ class Texts:
     def evidence(self, lang: int) -> str | None:
         return self.pick(self.common["evidence"], lang) if self.rng.random() < 0.6 else None
 
-    def solution(self, category: str, cap_cents: int | None = None) -> tuple[list[str], int]:
-        """Solution types (money type first) and amount in cents, from the category's habits."""
+    def solution(self, category: str, cap_cents: int | None = None
+                 ) -> tuple[list[str], dict[str, int]]:
+        """Solution types (money type first) and cents per type, from the category's habits."""
         rng = self.rng
         types, low, high = weighted(rng, self._solutions[category])
         types = sorted(types, key=lambda t: t not in MONEY_TYPES)
@@ -230,7 +231,7 @@ class Texts:
             cents = int(max(yuan, 1) * 100)
             if cap_cents is not None:
                 cents = min(cents, cap_cents)
-        return list(types), cents
+        return list(types), {t: cents if i == 0 else 0 for i, t in enumerate(types)}
 
     def proposal(self, types: list[str], cents: int, lang: int) -> str:
         amount = format_money(cents)

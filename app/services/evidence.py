@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app import clock
 from app.db import Database
+from app.rules.edits import PART_ATTACHMENT, require_editable
 from app.services.attachments import attach, local_copy
 from app.services.common import SYSTEM, Actor, Saved, load_complaint, touch
 
@@ -19,6 +20,7 @@ def add_attachment(db: Database, reference: str, source: Path | str,
     now = clock.now()
     with db.write() as session:
         c = load_complaint(session, reference)
+        require_editable(c.stage, PART_ATTACHMENT)
         attach(session, db.paths, c, Path(source), actor, now)
         touch(c, now)
         session.flush()

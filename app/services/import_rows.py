@@ -1,7 +1,7 @@
 """One row of an import file checked field by field (no database): a CleanRow or every problem.
 
 Imported rows are history, so a row may carry any stage with its times; the times must agree
-with the stage and with each other (see `_stage_and_times`).
+with the stage and with each other (app/rules/history.py `history_state`).
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from app.errors import ValidationError, ValidationErrors
 from app.i18n import N_
 from app.models import EMAIL_LEN, NAME_LEN, SHORT_LEN, TEXT_LEN
 from app.phones import normalise_phone
+from app.rules.history import history_state
 
 _DEMAND_SEPARATORS = re.compile(r"[;,|，；、]")
 # The two forms almost every file uses, read without trying each strptime format in turn
 # (100,000 rows × 3 dates); anything else goes to validation.parse_datetime as text.
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _WHOLE_FLOAT = re.compile(r"^\s*(-?\d+)\.0*\s*$")  # "4.0": how spreadsheets save a number
-RESOLVED_STAGES = ("follow_up", "closed")
 R = TypeVar("R")
 
 
@@ -93,34 +93,6 @@ def _satisfaction(raw: str) -> int | None:
     return validation.satisfaction(whole.group(1) if whole else raw, required=False)
 
 
-def _stage_and_times(stage: str | None, received: datetime, resolved: datetime | None,
-                     closed: datetime | None) -> tuple[str, datetime | None, datetime | None]:
-    """The stage (from the file, else what the times say) and the times it implies.
-
-    Statistics count a complaint without a closed time as open, and one in follow-up
-    without a resolved time as overdue; so when the file lacks them, a closed complaint is
-    taken as closed when resolved (else when received) and one in follow-up as resolved when
-    received. A closed complaint keeps an empty resolved time (it may have been withdrawn).
-    """
-    if stage is None:
-        stage = "closed" if closed else "follow_up" if resolved else "new"
-    if stage not in RESOLVED_STAGES and resolved is not None:
-        raise ValidationError("resolved_at", N_("is set but the stage is still open"))
-    if stage != "closed" and closed is not None:
-        raise ValidationError("closed_at", N_("is set but the stage is not closed"))
-    if resolved is not None and resolved < received:
-        raise ValidationError("resolved_at", N_("is before the received time"))
-    if closed is not None and closed < received:
-        raise ValidationError("closed_at", N_("is before the received time"))
-    if closed is not None and resolved is not None and closed < resolved:
-        raise ValidationError("closed_at", N_("is before the resolved time"))
-    if stage == "follow_up" and resolved is None:
-        resolved = received
-    if stage == "closed" and closed is None:
-        closed = resolved or received
-    return stage, resolved, closed
-
-
 def clean_row(line: int, cells: dict[str, str], demand_map: dict[str, str] | None = None,
               demand_folded: dict[str, str] | None = None) -> CleanRow:
     """The row's values checked and converted; ValidationErrors lists every bad field.
@@ -162,7 +134,7 @@ def clean_row(line: int, cells: dict[str, str], demand_map: dict[str, str] | Non
     satisfaction = check(_satisfaction, validation.clean_text(get("satisfaction")))
     times_ok = not any(e.field in ("received_at", "resolved_at", "closed_at") for e in errors)
     if received is not None and times_ok and not stage_bad:
-        stage, resolved, closed = check(_stage_and_times, stage, received, resolved, closed) or (
+        stage, resolved, closed = check(history_state, stage, received, resolved, closed) or (
             stage, resolved, closed)
     if errors:
         raise ValidationErrors(errors)

@@ -26,10 +26,13 @@ from app.models import (
     Investigation,
     Solution,
 )
+from app.permissions import APPROVE_COMPENSATION, can
 from app.phones import normalise_phone
 from app.references import allocate
+from app.rules.compensation import entry_total, parse_amounts
 from app.services import attachments as attachment_files
 from app.services.common import SYSTEM, Actor, list_codes, list_value
+from app.services.moves import apply_move
 from app.settings import get as get_setting
 from app.settings import sla_policy
 from app.sla import due_times
@@ -44,7 +47,7 @@ class OnTheSpot:
 
     solution_types: list[str]
     what_was_done: str
-    amount: str = ""
+    amounts: dict[str, str] = field(default_factory=dict)  # type -> amount (none: 0)
 
 
 @dataclass
@@ -94,7 +97,7 @@ class _Clean:
     severity: str | None
     solution_types: list[str]
     what_was_done: str | None
-    amount_cents: int
+    amounts: dict[str, int]  # cents per solution type
 
 
 def _clean(data: IntakeInput) -> _Clean:
@@ -128,7 +131,7 @@ def _clean(data: IntakeInput) -> _Clean:
     severity = check(validation.code, "severity", data.severity, SEVERITIES)
     types: list[str] = []
     done = None
-    cents = 0
+    cents: dict[str, int] = {}
     if data.on_the_spot is not None:
         # Checked against the editable list with the other lists (_lookups).
         types = [t for t in dict.fromkeys(data.on_the_spot.solution_types) if t]
@@ -136,7 +139,7 @@ def _clean(data: IntakeInput) -> _Clean:
             errors.append(ValidationError("solution_types", N_("is required")))
         done = check(validation.text, "implementation", data.on_the_spot.what_was_done,
                      TEXT_LEN, True)
-        cents = check(validation.amount_cents, data.on_the_spot.amount) or 0
+        cents = check(parse_amounts, types, data.on_the_spot.amounts or {}) or {}
     if errors:
         raise ValidationErrors(errors)
     return _Clean(received, channel or "counter", name, phone, email, tier, description or "",
@@ -258,10 +261,10 @@ def log_complaint(db: Database, data: IntakeInput, actor: Actor = SYSTEM) -> Int
 def _resolve_on_the_spot(session: Session, c: Complaint, clean: _Clean, actor: Actor,
                          now: datetime) -> None:
     """new → follow_up in one step: the clerk owns it, solved and agreed at the counter."""
-    from app.services.moves import apply_move
-
     threshold = int(get_setting(session, "approval_threshold"))
-    if clean.amount_cents > threshold and not actor.is_supervisor:
+    total = entry_total(clean.amounts)
+    # At the counter there is no one to wait for: only a supervisor may give more.
+    if total > threshold and not can(actor, APPROVE_COMPENSATION):
         raise ValidationError(
             "amount", N_("is over the approval threshold: a supervisor must approve it"))
     if actor.user_id is not None:
@@ -272,11 +275,13 @@ def _resolve_on_the_spot(session: Session, c: Complaint, clean: _Clean, actor: A
     text = clean.what_was_done or ""
     session.add(Investigation(complaint_id=c.id, findings=text, responsibility="nobody",
                               updated_at=now, by_id=actor.user_id))
-    session.add(Solution(complaint_id=c.id, types=clean.solution_types,
-                         amount_cents=clean.amount_cents, description=text,
-                         approval_state="approved" if clean.amount_cents > threshold
-                         else "not_needed",
+    session.add(Solution(complaint_id=c.id, round=c.reopen_count, types=clean.solution_types,
+                         amounts=clean.amounts, amount_cents=total, description=text,
+                         approval_state="approved" if total > threshold else "not_needed",
+                         approved_by_id=actor.user_id if total > threshold else None,
+                         approved_at=now if total > threshold else None,
                          customer_agreed_at=now, implemented_at=now, implementation=text,
-                         implemented_by_id=actor.user_id, proposed_at=now))
+                         implemented_by_id=actor.user_id, proposed_at=now,
+                         proposed_by_id=actor.user_id))
     session.flush()
     apply_move(session, c, "follow_up", actor, now, reason=None)

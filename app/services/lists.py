@@ -76,13 +76,13 @@ def _uses(session: Session, kind: str, values: Sequence[ListValue]) -> dict[int,
                                 .group_by(column)).all()
         return {int(i or 0): int(n) for i, n in by_id}
     if kind == "solution_type":
-        # A solution holds its types as a JSON list of codes: each value is counted where its
-        # quoted code appears in that text (the same on SQLite and PostgreSQL), all values in
-        # one pass over the solutions.
+        # A ledger entry holds its types as a JSON list of codes: each value counts the
+        # complaints with an entry whose text has its quoted code (the same on SQLite and
+        # PostgreSQL), all values in one pass over the entries.
         listed = cast(Solution.types, String)
         counts = session.execute(select(*(
-            func.coalesce(func.sum(case((listed.like(like_pattern(f'"{v.code}"'), escape="\\"),
-                                         1), else_=0)), 0)
+            func.count(func.distinct(case(
+                (listed.like(like_pattern(f'"{v.code}"'), escape="\\"), Solution.complaint_id))))
             for v in values))).one() if values else ()
         return {v.id: int(n) for v, n in zip(values, counts, strict=True)}
     # Root causes are stored on the investigation by code.

@@ -21,12 +21,15 @@ from app.atomic_files import atomic_path
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_
-from app.models import Complaint, Customer, Investigation, ListValue, Solution, User
+from app.models import Complaint, Customer, Investigation, ListValue, User
+from app.money import format_money
 from app.permissions import EXPORT, require
-from app.reports.key_figures import KEY_FIGURES, hours_note
+from app.reports.key_figures import BY_TYPE_TITLE, KEY_FIGURES, UNSPLIT_LABEL, hours_note
 from app.reports.texts import ReportTexts
+from app.rules.compensation import UNSPLIT
 from app.services.common import SYSTEM, Actor
 from app.services.exporting import export_csv
+from app.services.ledger import Given, given_by_complaint
 from app.services.stats import month_bounds, month_stats
 from app.sla import is_overdue
 from app.validation import parse_month
@@ -73,8 +76,7 @@ def _rows(db: Database, month: str, tx: ReportTexts,
                Customer.name, Customer.phone, Customer.tier, c.description, c.demands,
                dept.code, c.location, c.staff_involved, c.stage, User.display_name, c.due_at,
                c.paused_since, c.resolved_at, c.closed_at, Investigation.responsibility,
-               Investigation.root_cause, Solution.types, Solution.amount_cents,
-               c.satisfaction, c.reopen_count)
+               Investigation.root_cause, c.id, c.satisfaction, c.reopen_count)
         .select_from(c)
         .outerjoin(Customer, Customer.id == c.customer_id)
         .outerjoin(cat, cat.id == c.category_id)
@@ -82,7 +84,6 @@ def _rows(db: Database, month: str, tx: ReportTexts,
         .outerjoin(dept, dept.id == c.department_id)
         .outerjoin(User, User.id == c.owner_id)
         .outerjoin(Investigation, Investigation.complaint_id == c.id)
-        .outerjoin(Solution, Solution.complaint_id == c.id)
         .where(c.received_at >= start, c.received_at < end)
         .order_by(c.received_at, c.id)
     )
@@ -100,7 +101,10 @@ def _rows(db: Database, month: str, tx: ReportTexts,
         for chunk in result.partitions():
             if cancelled is not None and cancelled():
                 raise ExportCancelled()
+            # The compensation ledger: what was carried out, per type (else the proposal).
+            given = given_by_complaint(session, [r[22] for r in chunk])
             for r in chunk:
+                g = given.get(r[22])
                 out.append([
                     r[0], r[1], tx.label("channel", r[2]), listed("category", r[3]),
                     listed("subject", r[4]), tx.label("severity", r[5]), r[6] or "",
@@ -110,11 +114,26 @@ def _rows(db: Database, month: str, tx: ReportTexts,
                     tx.label("stage", r[14]), r[15] or "", r[16],
                     yes if is_overdue(r[14], r[16], now, r[17]) else "", r[18], r[19],
                     tx.label("responsibility", r[20]), listed("root_cause", r[21]),
-                    "、".join(listed("solution_type", t) for t in (r[22] or [])),
-                    round((r[23] or 0) / 100, 2) if r[22] else None, r[24],
-                    r[25] or None,
+                    _solution_text(g, listed),
+                    round(g.amount_cents / 100, 2) if g and g.carried_out else None, r[23],
+                    r[24] or None,
                 ])
     return out
+
+
+def _solution_text(g: Given | None, listed: Callable[[str, str | None], str]) -> str:
+    """The types carried out with each one's amount ("退款 800.00、礼品 100.00"); a solution
+    not carried out yet: its types only."""
+    if g is None:
+        return ""
+    if not g.carried_out:
+        return "、".join(listed("solution_type", t) for t in g.types)
+    parts = []
+    for code in g.types:
+        cents = g.by_type.get(code, 0)
+        name = listed("solution_type", code)
+        parts.append(f"{name} {format_money(cents)}" if cents else name)
+    return "、".join(parts)
 
 
 class ExportCancelled(Exception):
@@ -156,7 +175,7 @@ def export_month_xlsx(db: Database, month: str, out: str | Path, lang: str,
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
     _summary_sheet(book.create_sheet(tx._("Key figures")[:31]), figures, tx, head_font,
-                   head_fill)
+                   head_fill, _type_labels(db, tx.lang))
     if cancelled is not None and cancelled():
         raise ExportCancelled()
     target = Path(out)
@@ -169,14 +188,31 @@ def export_month_xlsx(db: Database, month: str, out: str | Path, lang: str,
     return len(rows)
 
 
+def _type_labels(db: Database, lang: str) -> dict[str, str]:
+    with db.read() as session:
+        return {v.code: v.label(lang) for v in session.scalars(
+            select(ListValue).where(ListValue.kind == "solution_type"))}
+
+
 def _summary_sheet(sheet: Any, figures: dict[str, Any], tx: ReportTexts, font: Any,
-                   fill: Any) -> None:
+                   fill: Any, type_labels: dict[str, str]) -> None:
     prev = figures["previous_month"]
     sheet.append([tx._("Figure"), tx.month(figures["month"]), tx.month(prev["month"])])
     for cell in sheet[1]:
         cell.font, cell.fill = font, fill
     for msgid, key, _kind in KEY_FIGURES:
         sheet.append([tx._(msgid), figures[key], prev[key]])
+    # The compensation ledger: what was carried out in each month, per solution type.
+    now, before = figures["compensation_by_type"], prev["compensation_by_type"]
+    codes = sorted(set(now) | set(before), key=lambda c: (-now.get(c, 0), c))
+    if codes:
+        sheet.append([])
+        sheet.append([tx._(BY_TYPE_TITLE), tx.month(figures["month"]), tx.month(prev["month"])])
+        for cell in sheet[sheet.max_row]:
+            cell.font, cell.fill = font, fill
+        for code in codes:
+            name = tx._(UNSPLIT_LABEL) if code == UNSPLIT else type_labels.get(code, code)
+            sheet.append([name, now.get(code, 0), before.get(code, 0)])
     sheet.append([])
     sheet.append([tx._(hours_note(figures))])
     sheet.column_dimensions["A"].width = 40

@@ -10,14 +10,16 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from app import clock
-from app.codes import OPEN_STAGES
+from app.codes import STAGES
 from app.db import Database
 from app.i18n import get_language
 from app.models import Attachment, Complaint, Customer, ListValue, User
+from app.rules.overdue_sql import overdue_sql
+from app.rules.stages import OPEN_STAGES
 from app.services.search_index import index_pays, text_condition
 from app.services.search_index import like_pattern as like_pattern  # kept importable here
 from app.sla import is_overdue
@@ -69,11 +71,9 @@ class Card:
     closed_at: datetime | None = None
 
 
-def overdue_sql(now: datetime) -> ColumnElement[bool]:
-    """app.sla.is_overdue in SQL, for a complaint in an open stage: its due time passed, by
-    now or, while its clock is paused, by the pause."""
-    return or_(and_(Complaint.paused_since.is_(None), Complaint.due_at < now),
-               Complaint.due_at < Complaint.paused_since)
+def overdue_now(now: datetime) -> ColumnElement[bool]:
+    """app.sla.is_overdue of each complaint at `now`, in SQL (app/rules/overdue_sql.py)."""
+    return overdue_sql(Complaint.stage, Complaint.due_at, Complaint.paused_since, now)
 
 
 def _label_attr(lang: str) -> str:
@@ -91,7 +91,7 @@ def build_query(f: QueueFilter, now: datetime, lang: str, *, dialect: str = "sql
     dept = aliased(ListValue)
     severity_rank = case(SEVERITY_RANK, value=Complaint.severity, else_=9)
     tier_rank = case(TIER_RANK, value=Customer.tier, else_=9)
-    overdue_rank = case((overdue_sql(now), 0), else_=1)
+    overdue_rank = case((overdue_now(now), 0), else_=1)
     label = getattr(cat, _label_attr(lang))
     dept_label = getattr(dept, _label_attr(lang))
     q = (
@@ -132,7 +132,7 @@ def build_query(f: QueueFilter, now: datetime, lang: str, *, dialect: str = "sql
     if f.channel:
         q = q.where(Complaint.channel == f.channel)
     if f.overdue_only:
-        q = q.where(overdue_sql(now), Complaint.stage.not_in(("follow_up", "closed")))
+        q = q.where(overdue_now(now))
     if f.received_from:
         q = q.where(Complaint.received_at >= datetime.combine(f.received_from, datetime.min.time()))
     if f.received_to:
@@ -188,6 +188,4 @@ def priority_key(card: Card, now: datetime) -> tuple[int, int, int, datetime, in
 
 def search(db: Database, text: str, limit: int = 200) -> list[Card]:
     """Complaints in any stage whose reference, customer, phone or description match."""
-    from app.codes import STAGES
-
     return queue_cards(db, QueueFilter(text=text, stages=STAGES, limit=limit))

@@ -25,13 +25,13 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
-    Solution,
     User,
 )
 from app.permissions import SEE_REPORTS, require
 from app.phones import mask_phone
 from app.services.common import SYSTEM, Actor
 from app.services.improvements import ActionInfo, list_actions
+from app.services.ledger import Given, given_by_complaint
 from app.services.stats import month_bounds, month_stats, previous
 from app.settings import get as get_setting
 from app.sla import is_overdue
@@ -183,22 +183,25 @@ def _serious(session: Session, received_in: Any, now: datetime) -> list[SeriousC
         select(Complaint.reference, Complaint.received_at, Complaint.severity, cat.code,
                dept.code, func.substr(Complaint.description, 1, 120), Complaint.stage,
                Complaint.due_at, Complaint.paused_since, Complaint.resolved_at,
-               Complaint.closed_at, Complaint.withdrawn, Solution.types, Solution.amount_cents,
+               Complaint.closed_at, Complaint.withdrawn, Complaint.id,
                Complaint.satisfaction, Complaint.reopen_count)
         .outerjoin(cat, cat.id == Complaint.category_id)
         .outerjoin(dept, dept.id == Complaint.department_id)
-        .outerjoin(Solution, Solution.complaint_id == Complaint.id)
         .where(received_in, Complaint.severity.in_(("urgent", "serious")))
         # "urgent" sorts after "serious", so descending puts the urgent ones first.
         .order_by(Complaint.severity.desc(), Complaint.received_at, Complaint.id)
     ).all()
+    # What each was given (the ledger's entries carried out, else the current proposal).
+    given = given_by_complaint(session, [r[12] for r in rows])
+    empty = Given([], 0)
     return [
         SeriousComplaint(
             reference=r[0], received_at=r[1], severity=r[2], category=r[3], department=r[4],
             description=" ".join((r[5] or "").split()), stage=r[6],
             overdue=is_overdue(r[6], r[7], now, r[8]), resolved_at=r[9], closed_at=r[10],
-            withdrawn=bool(r[11]), solution_types=list(r[12] or []),
-            amount=round((r[13] or 0) / 100, 2), satisfaction=r[14], reopen_count=r[15] or 0)
+            withdrawn=bool(r[11]), solution_types=given.get(r[12], empty).types,
+            amount=round(given.get(r[12], empty).amount_cents / 100, 2), satisfaction=r[13],
+            reopen_count=r[14] or 0)
         for r in rows
     ]
 

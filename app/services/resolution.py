@@ -1,10 +1,13 @@
 """Working a complaint: assessment, investigation, solution and approval, agreement,
-implementation, contacts, field edits. Each call is one transaction with its timeline event.
+implementation, contacts, notes. Each call is one transaction with its timeline event.
+
+Each refuses an edit its stage does not allow (app/rules/edits.py: nothing once closed),
+whoever calls it; solutions are entries of the compensation ledger (app/rules/compensation.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -23,6 +26,9 @@ from app.errors import MoveRefused, ValidationError
 from app.i18n import N_
 from app.models import SHORT_LEN, TEXT_LEN, Complaint, Contact, Investigation, Solution
 from app.money import format_money
+from app.permissions import APPROVE_COMPENSATION, require
+from app.rules.compensation import entry_total, parse_amounts
+from app.rules.edits import PART_CONTACT, PART_NOTE, require_editable
 from app.services.common import (
     SYSTEM,
     Actor,
@@ -30,16 +36,23 @@ from app.services.common import (
     list_codes,
     list_value,
     load_complaint,
-    require_supervisor,
     touch,
     user_by_id,
 )
+from app.services.ledger import current_solution
 from app.services.moves import apply_move
 from app.settings import get as get_setting
 from app.settings import sla_policy
-from app.sla import due_times
+from app.sla import assessed_due_times
 from app.timeline import record
-from app.workflow import PART_SOLUTION
+from app.workflow import (
+    PART_AGREEMENT,
+    PART_APPROVAL,
+    PART_ASSESSMENT,
+    PART_IMPLEMENTATION,
+    PART_INVESTIGATION,
+    PART_SOLUTION,
+)
 
 
 @contextmanager
@@ -67,7 +80,11 @@ def assess(db: Database, reference: str, *, category: str, severity: str, owner_
            department: str | None = None, verified: str | None = None,
            due_at: str | datetime | None = None, actor: Actor = SYSTEM,
            expected_version: int | None = None) -> Saved:
-    """Set category, severity, owner (and due time from the SLA); a new complaint → assessed."""
+    """Set category, severity, owner and the due time; a new complaint → assessed.
+
+    Without `due_at` the due time follows the SLA from the received time, moved on by the
+    pauses counted so far (app/sla.py assessed_due_times): re-saving an assessment never
+    loses a pause."""
     sev = validation.code("severity", severity, SEVERITIES, required=True)
     ver = validation.code("verified", verified, VERIFICATIONS)
     due = validation.parse_datetime("due_at", due_at, allow_future=True) if due_at else None
@@ -75,6 +92,7 @@ def assess(db: Database, reference: str, *, category: str, severity: str, owner_
         raise ValidationError("owner", N_("is required"))
 
     def change(session: Session, c: Complaint, now: datetime) -> None:
+        require_editable(c.stage, PART_ASSESSMENT)
         cat = list_value(session, "category", category or None, "category")
         if cat is None:
             raise ValidationError("category", N_("is required"))
@@ -84,7 +102,8 @@ def assess(db: Database, reference: str, *, category: str, severity: str, owner_
         c.category_id, c.severity, c.owner_id, c.verified = cat.id, sev, owner.id, ver
         if dept is not None:
             c.department_id = dept.id
-        first_due, resolve_due = due_times(c.received_at, sev, sla_policy(session))
+        first_due, resolve_due = assessed_due_times(c.received_at, sev, sla_policy(session),
+                                                    c.paused_minutes)
         c.first_contact_due_at = first_due
         c.due_at = due or resolve_due
         record(session, c, "assessed", actor.user_id, actor.name, now, severity=sev,
@@ -105,6 +124,7 @@ def record_investigation(db: Database, reference: str, *, findings: str,
     proof = validation.text("evidence", evidence, TEXT_LEN)
 
     def change(session: Session, c: Complaint, now: datetime) -> None:
+        require_editable(c.stage, PART_INVESTIGATION)
         inv = session.scalar(select(Investigation).where(Investigation.complaint_id == c.id))
         if inv is None:
             inv = Investigation(complaint_id=c.id)
@@ -120,33 +140,37 @@ def record_investigation(db: Database, reference: str, *, findings: str,
     return _run(db, reference, expected_version, change)
 
 
-def propose_solution(db: Database, reference: str, *, types: list[str], amount: str = "",
-                     description: str = "", actor: Actor = SYSTEM,
-                     expected_version: int | None = None) -> Saved:
-    """Record (or revise) the proposed solution; over the threshold it waits for approval."""
+def propose_solution(db: Database, reference: str, *, types: list[str],
+                     amounts: Mapping[str, str | int] | None = None, description: str = "",
+                     actor: Actor = SYSTEM, expected_version: int | None = None) -> Saved:
+    """Propose a solution: a new entry of the ledger with the amount of each type
+    (`amounts`: type -> amount, a type left out has none). It replaces the entry proposed
+    before it in this round (marked superseded, kept on record); over the approval threshold
+    it waits for a supervisor."""
     if not any(types):
         raise ValidationError("solution_types", N_("is required"))
-    cents = validation.amount_cents(amount)
+    wanted = [t for t in dict.fromkeys(types) if t]
+    per_type = parse_amounts(wanted, amounts or {})
+    cents = entry_total(per_type)
     desc = validation.text("solution_description", description, TEXT_LEN)
 
     def change(session: Session, c: Complaint, now: datetime) -> None:
-        if c.stage not in ("assessed", "investigating", "proposed"):
-            raise MoveRefused(N_("A solution can be proposed while investigating."), PART_SOLUTION)
+        require_editable(c.stage, PART_SOLUTION)
         threshold = int(get_setting(session, "approval_threshold"))
-        sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
-        # The editable list (issue 12); a type retired since stays valid on this solution.
-        chosen = list_codes(session, "solution_type", types, "solution_types",
-                            keep=tuple(sol.types or ()) if sol else ())
-        if sol is None:
-            sol = Solution(complaint_id=c.id)
-            session.add(sol)
-        sol.types, sol.amount_cents, sol.description, sol.proposed_at = chosen, cents, desc, now
-        sol.customer_agreed_at = None
-        sol.approved_by_id = sol.approved_at = sol.approval_comment = None
-        sol.approval_state = "pending" if cents > threshold else "not_needed"
+        before = current_solution(session, c)
+        # The editable list (issue 12); a type retired since stays valid on this complaint.
+        chosen = list_codes(session, "solution_type", wanted, "solution_types",
+                            keep=tuple(before.types or ()) if before else ())
+        if before is not None and before.implemented_at is None:
+            before.superseded_at = now
+        session.add(Solution(
+            complaint_id=c.id, round=c.reopen_count, types=chosen,
+            amounts={code: per_type[code] for code in chosen}, amount_cents=cents,
+            description=desc, proposed_at=now, proposed_by_id=actor.user_id,
+            approval_state="pending" if cents > threshold else "not_needed"))
         record(session, c, "solution_proposed", actor.user_id, actor.name, now, types=chosen,
                amount=format_money(cents))
-        if sol.approval_state == "pending":
+        if cents > threshold:
             record(session, c, "approval_requested", actor.user_id, actor.name, now,
                    amount=format_money(cents), threshold=format_money(threshold))
 
@@ -156,11 +180,12 @@ def propose_solution(db: Database, reference: str, *, types: list[str], amount: 
 def decide_approval(db: Database, reference: str, *, approve: bool, comment: str = "",
                     actor: Actor = SYSTEM, expected_version: int | None = None) -> Saved:
     """A supervisor approves or rejects a solution that waits for approval."""
-    require_supervisor(actor, "approve")
+    require(actor, APPROVE_COMPENSATION)
     note = validation.text("comment", comment, TEXT_LEN, required=not approve)
 
     def change(session: Session, c: Complaint, now: datetime) -> None:
-        sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
+        require_editable(c.stage, PART_APPROVAL)
+        sol = current_solution(session, c)
         if sol is None or sol.approval_state != "pending":
             raise MoveRefused(N_("No solution is waiting for approval."), PART_SOLUTION)
         sol.approval_state = "approved" if approve else "rejected"
@@ -174,9 +199,13 @@ def decide_approval(db: Database, reference: str, *, approve: bool, comment: str
 def record_agreement(db: Database, reference: str, *, actor: Actor = SYSTEM,
                      expected_version: int | None = None) -> Saved:
     def change(session: Session, c: Complaint, now: datetime) -> None:
-        sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
+        require_editable(c.stage, PART_AGREEMENT)
+        sol = current_solution(session, c)
         if sol is None or not sol.types:
             raise MoveRefused(N_("Propose a solution first."), PART_SOLUTION)
+        if sol.approval_state == "rejected":
+            raise MoveRefused(N_("The supervisor rejected the solution; propose another."),
+                              PART_SOLUTION)
         sol.customer_agreed_at = now
         record(session, c, "customer_agreed", actor.user_id, actor.name, now)
 
@@ -188,9 +217,10 @@ def record_implementation(db: Database, reference: str, *, what_was_done: str,
     text = validation.text("implementation", what_was_done, TEXT_LEN, required=True)
 
     def change(session: Session, c: Complaint, now: datetime) -> None:
-        sol = session.scalar(select(Solution).where(Solution.complaint_id == c.id))
-        if c.stage != "in_progress" or sol is None:
-            raise MoveRefused(N_("The solution is carried out once the complaint is in progress."))
+        require_editable(c.stage, PART_IMPLEMENTATION)
+        sol = current_solution(session, c)
+        if sol is None:
+            raise MoveRefused(N_("Propose a solution first."), PART_SOLUTION)
         sol.implementation, sol.implemented_at, sol.implemented_by_id = text, now, actor.user_id
         record(session, c, "implemented", actor.user_id, actor.name, now, implementation=text)
 
@@ -209,6 +239,7 @@ def add_contact(db: Database, reference: str, *, method: str, summary: str,
     when = validation.parse_datetime("contacted_at", at) if at else None
 
     def change(session: Session, c: Complaint, now: datetime) -> None:
+        require_editable(c.stage, PART_CONTACT)
         t = when or now
         session.add(Contact(complaint_id=c.id, at=t, method=m, summary=text,
                             unreachable=unreachable, by_id=actor.user_id))
@@ -224,6 +255,7 @@ def add_note(db: Database, reference: str, text: str, actor: Actor = SYSTEM) -> 
     note = validation.text("comment", text, TEXT_LEN, required=True)
 
     def change(session: Session, c: Complaint, now: datetime) -> None:
+        require_editable(c.stage, PART_NOTE)
         record(session, c, "note", actor.user_id, actor.name, now, text=note)
 
     return _run(db, reference, None, change)

@@ -10,10 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from app.db import Database
-from app.phones import mask_phone
+from app.privacy import masks_in, shown_phone
 from app.services.revisits import RevisitDue, revisits_due
-from app.settings import get as get_setting
-from app.workflow import SUPERVISOR_ROLES
 
 GROUPS = ("overdue", "today", "upcoming")
 
@@ -31,10 +29,10 @@ class RevisitGroups:
 def revisit_groups(db: Database, role: str = "clerk", until: date | None = None) -> RevisitGroups:
     """Open revisits (of complaints in follow-up), earliest first, in their three groups."""
     with db.read() as session:
-        masked = role not in SUPERVISOR_ROLES and bool(get_setting(session, "mask_personal_data"))
+        masked = masks_in(session, role)
     items = revisits_due(db, until)
     if masked:
-        items = [replace(r, phone=mask_phone(r.phone), phone_masked=bool(r.phone))
+        items = [replace(r, phone=shown_phone(role, r.phone, masked), phone_masked=bool(r.phone))
                  for r in items]
     return RevisitGroups(overdue=[r for r in items if r.overdue_days > 0],
                          today=[r for r in items if r.overdue_days == 0],

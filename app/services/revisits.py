@@ -14,6 +14,7 @@ from app.db import Database
 from app.errors import MoveRefused, ValidationError
 from app.i18n import N_
 from app.models import TEXT_LEN, Complaint, Customer, Revisit
+from app.rules.edits import require_editable
 from app.services.common import SYSTEM, Actor, Saved, load_complaint, touch
 from app.services.moves import apply_move
 from app.timeline import record
@@ -32,6 +33,7 @@ def reschedule(db: Database, reference: str, day: date | str, actor: Actor = SYS
     now = clock.now()
     with db.write() as session:
         c = load_complaint(session, reference)
+        require_editable(c.stage, PART_REVISIT)
         pending = _pending(session, c)
         if pending is None:
             raise MoveRefused(N_("No revisit is scheduled."), PART_REVISIT)
@@ -60,9 +62,7 @@ def record_revisit(db: Database, reference: str, *, method: str, satisfaction: i
     now = clock.now()
     with db.write() as session:
         c = load_complaint(session, reference, expected_version)
-        if c.stage != "follow_up":
-            raise MoveRefused(N_("A revisit is recorded once the complaint is in follow-up."),
-                              PART_REVISIT)
+        require_editable(c.stage, PART_REVISIT)
         visit = _pending(session, c) or Revisit(complaint_id=c.id, scheduled_for=now.date())
         session.add(visit)
         visit.done_at, visit.method, visit.satisfaction = now, m, score

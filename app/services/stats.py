@@ -1,7 +1,9 @@
 """Monthly statistics: the one function behind `stats --json`, the monthly PDF and the dashboard.
 
 A complaint belongs to the month of its received time unless a key says otherwise. Hours are
-calendar hours (`hours_basis`).
+calendar hours (`hours_basis`). Compensation is what the ledger says was carried out in the
+month, per type (app/rules/compensation.py); overdue at month end is app.sla.is_overdue's SQL
+twin (app/rules/overdue_sql.py) at the cut.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import statistics
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, null, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -25,6 +27,9 @@ from app.models import (
     Revisit,
     Solution,
 )
+from app.rules.compensation import Entry, carried_out_by_type
+from app.rules.overdue_sql import overdue_sql
+from app.rules.stages import WAITING_STAGES
 from app.validation import parse_month
 
 
@@ -64,10 +69,6 @@ def _breakdowns(session: Connection, start: datetime, end: datetime) -> dict[str
     return result
 
 
-# Stages in which a complaint counts as overdue once its due time has passed (DESIGN.md §2).
-UNRESOLVED = ("new", "assessed", "investigating", "proposed", "in_progress")
-
-
 def _at_cut(session: Connection, cut: datetime) -> tuple[dict[str, int], int, int]:
     """(stages, open, overdue) of the complaints open at `cut`, from their timelines.
 
@@ -88,11 +89,10 @@ def _at_cut(session: Connection, cut: datetime) -> tuple[dict[str, int], int, in
         .scalar_subquery()
     )
     stage = func.coalesce(ComplaintEvent.to_stage, "new")
-    # Same rule as app.sla.is_overdue: waiting on the customer (proposed) pauses the clock at
-    # the move into that stage (the last stage event before the cut).
-    overdue = case((and_(Complaint.due_at < cut, stage.in_(UNRESOLVED),
-                         or_(stage != "proposed", Complaint.due_at < ComplaintEvent.at)), 1),
-                   else_=0)
+    # app.sla.is_overdue at the cut (its SQL twin): waiting on the customer pauses the clock
+    # at the move into that stage (the last stage event before the cut).
+    paused_since = case((stage.in_(WAITING_STAGES), ComplaintEvent.at), else_=null())
+    overdue = case((overdue_sql(stage, Complaint.due_at, paused_since, cut), 1), else_=0)
     q = (select(stage, func.count(), func.sum(overdue))
          .select_from(Complaint)
          .outerjoin(ComplaintEvent, ComplaintEvent.id == last_event)
@@ -134,15 +134,17 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
         select(func.count(), func.avg(Revisit.satisfaction))
         .where(Revisit.done_at >= start, Revisit.done_at < end)
     ).one()
-    comp = session.execute(
-        select(Solution.types, Solution.amount_cents)
-        .join(Complaint, Complaint.id == Solution.complaint_id)
-        .where(resolved_in, Solution.amount_cents > 0)
-    ).all()
-    by_type: dict[str, int] = {}
-    for types, cents in comp:
-        key = types[0] if types else "other"
-        by_type[key] = by_type.get(key, 0) + cents
+    # The compensation ledger: what was carried out in the month, per type (a reopen's new
+    # solution is an entry of its own, counted in the month it was carried out).
+    carried_out = [
+        Entry(0, 0, tuple(types or ()), dict(amounts or {}), int(cents), done)
+        for types, amounts, cents, done in session.execute(
+            select(Solution.types, Solution.amounts, Solution.amount_cents,
+                   Solution.implemented_at)
+            .where(Solution.implemented_at >= start, Solution.implemented_at < end,
+                   Solution.amount_cents > 0))
+    ]
+    by_type = carried_out_by_type(carried_out)
     repeat = session.scalar(
         select(func.count()).select_from(
             select(Complaint.customer_id)
@@ -181,7 +183,7 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
             select(func.count()).select_from(ComplaintEvent)
             .where(ComplaintEvent.kind == "reopened", ComplaintEvent.at >= start,
                    ComplaintEvent.at < end)) or 0),
-        "compensation_total": round(sum(c for _, c in comp) / 100, 2),
+        "compensation_total": round(sum(e.amount_cents for e in carried_out) / 100, 2),
         "compensation_by_type": {k: round(v / 100, 2) for k, v in sorted(by_type.items())},
         "repeat_customers": int(repeat or 0),
         "hours_basis": "calendar",

@@ -24,7 +24,14 @@ from app.errors import DeskError, NotFound, ValidationError
 from app.i18n import N_
 from app.models import NAME_LEN, User
 from app.passwords import hash_password, verify_password
-from app.permissions import ADMIN, CHANGE_OWN_PASSWORD, MANAGE_ACCOUNTS, require
+from app.permissions import (
+    ADMIN,
+    CHANGE_OWN_PASSWORD,
+    MANAGE_ACCOUNTS,
+    SET_UP_ACCOUNTS,
+    can,
+    require,
+)
 from app.services.common import SYSTEM, Actor
 from app.settings import get as get_setting
 
@@ -214,7 +221,7 @@ def _has_active_admin(session: Session) -> bool:
 def require_account_manager(session: Session, actor: Actor) -> None:
     """Administrators manage accounts. A desk set up at first start has only a supervisor:
     until it has an active administrator, its supervisors may (to make the first one)."""
-    if actor.is_supervisor and not _has_active_admin(session):
+    if can(actor, SET_UP_ACCOUNTS) and not _has_active_admin(session):
         return
     require(actor, MANAGE_ACCOUNTS)
 

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.codes import OPEN_STAGES, STAGES
+from app.codes import STAGES
 from app.db import Database
 from app.i18n import set_language
 from app.migrate import open_database
+from app.rules.stages import OPEN_STAGES
 from app.services.queue import QueueFilter, queue_cards, search
 from app.services.search_index import FTS_TABLE, MIN_FTS_CHARS, fts_phrase, like_pattern
 from app.services.stats import month_bounds, month_stats, previous
@@ -88,7 +89,9 @@ ORDER BY c.stage,
                   WHEN 'minor' THEN 3 ELSE 9 END,
   CASE cu.tier WHEN 'core' THEN 0 WHEN 'key' THEN 1 WHEN 'ordinary' THEN 2
                WHEN 'potential' THEN 3 ELSE 9 END,
-  CASE WHEN (c.due_at < ? AND c.paused_since IS NULL) OR c.due_at < c.paused_since
+  CASE WHEN c.stage IN ('new', 'assessed', 'investigating', 'proposed', 'in_progress')
+            AND c.due_at IS NOT NULL
+            AND ((c.due_at < ? AND c.paused_since IS NULL) OR c.due_at < c.paused_since)
        THEN 0 ELSE 1 END,
   c.due_at, c.id
 {limit}
@@ -152,14 +155,14 @@ def raw_figures(conn: sqlite3.Connection, year: int, month: int, now: datetime) 
         "AND first_contact_at IS NOT NULL", (s, e))]
     visits = q("SELECT count(*), avg(satisfaction) FROM revisits "
                "WHERE done_at >= ? AND done_at < ?", (s, e)).fetchone()
-    comp = q("SELECT s.types, s.amount_cents FROM solutions s JOIN complaints c "
-             "ON c.id = s.complaint_id WHERE c.resolved_at >= ? AND c.resolved_at < ? "
-             "AND s.amount_cents > 0", (s, e)).fetchall()
+    # The compensation ledger: entries carried out in the month, each type's own amount.
+    comp = q("SELECT amounts, amount_cents FROM solutions WHERE implemented_at >= ? "
+             "AND implemented_at < ? AND amount_cents > 0", (s, e)).fetchall()
     by_type: dict[str, int] = {}
-    for types, cents in comp:
-        kinds = json.loads(types)
-        by_type[kinds[0] if kinds else "other"] = by_type.get(kinds[0] if kinds else "other",
-                                                              0) + cents
+    for amounts, cents in comp:
+        for kind, part in (json.loads(amounts) or {"unsplit": cents}).items():
+            if part:
+                by_type[kind] = by_type.get(kind, 0) + part
 
     keys = ("by_category", "by_channel", "by_severity", "by_department")
     breakdowns: dict[str, dict[str, int]] = {k: {} for k in keys}

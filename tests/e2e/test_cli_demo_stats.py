@@ -80,7 +80,8 @@ def recount(path: Path, month: str, now: datetime) -> dict[str, Any]:
         "SELECT done_at, satisfaction FROM revisits WHERE done_at IS NOT NULL")]
     reopen_times = [t(at) for (at,) in conn.execute(
         "SELECT at FROM complaint_events WHERE kind = 'reopened'")]
-    amounts = dict(conn.execute("SELECT complaint_id, amount_cents FROM solutions"))
+    carried_out = list(conn.execute(
+        "SELECT implemented_at, amount_cents FROM solutions WHERE implemented_at IS NOT NULL"))
     conn.close()
 
     def in_month(when: datetime | None) -> bool:
@@ -97,7 +98,8 @@ def recount(path: Path, month: str, now: datetime) -> dict[str, Any]:
     scores = [score for done, score in visits if in_month(done)]
     known = Counter(c["customer_id"] for c in received
                     if c["customer_phone"] or c["customer_anonymised"])
-    paid = sum(amounts.get(c["id"], 0) for c in resolved)
+    # The compensation ledger: every entry carried out in the month.
+    paid = sum(cents for at, cents in carried_out if in_month(t(at)))
     return {
         "received": len(received),
         "closed_in_month": sum(1 for c in complaints if in_month(c["closed_at"])),

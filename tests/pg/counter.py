@@ -132,7 +132,7 @@ class Counter:
                 expected_version=v))
         elif d.stage == "investigating" and not d.solution_types:
             step = ("propose", lambda: resolution.propose_solution(
-                db, ref, types=["apology"], amount="0", actor=a, expected_version=v))
+                db, ref, types=["apology"], amounts={"apology": "0"}, actor=a, expected_version=v))
         elif d.stage == "investigating":
             step = ("move", lambda: moves.move(db, ref, "proposed", a, expected_version=v))
         elif d.stage == "proposed" and d.customer_agreed_at is None:

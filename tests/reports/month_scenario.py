@@ -32,13 +32,13 @@ REPORT_TIME = datetime(2026, 4, 2, 9, 0)
 
 def _resolve(db: Database, ref: str, at: datetime, clerk: Actor, supervisor: Actor,
              clock: Any, *, responsibility: str, root_cause: str | None, types: list[str],
-             amount: str = "", investigate: bool = True) -> None:
+             amounts: dict[str, str] | None = None, investigate: bool = True) -> None:
     """Investigation (unless done), solution, approval if needed, agreement, done → follow-up."""
     clock.at(at)
     if investigate:
         resolution.record_investigation(db, ref, findings="现场核实属实", actor=clerk,
                                         responsibility=responsibility, root_cause=root_cause)
-    resolution.propose_solution(db, ref, types=types, amount=amount, description="处理方案",
+    resolution.propose_solution(db, ref, types=types, amounts=amounts, description="处理方案",
                                 actor=clerk)
     if get_detail(db, ref).approval_state == "pending":
         resolution.decide_approval(db, ref, approve=True, comment="同意", actor=supervisor)
@@ -100,11 +100,11 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     # March.
     _resolve(db, refs["P2"], datetime(2026, 3, 3, 10, 0), clerk, supervisor, clock,
              responsibility="tenant", root_cause="product_defect", types=["refund"],
-             amount="300", investigate=False)
+             amounts={"refund": "300"}, investigate=False)
     revisit("P2", datetime(2026, 3, 6, 10, 0), 2, "退款太慢，仍不满意")
     _resolve(db, refs["P2"], datetime(2026, 3, 8, 10, 0), clerk, supervisor, clock,
              responsibility="tenant", root_cause="product_defect",
-             types=["exchange", "refund"], amount="300", investigate=False)
+             types=["exchange", "refund"], amounts={"exchange": "300"}, investigate=False)
     revisit("P2", datetime(2026, 3, 9, 10, 0), 5)
 
     log("M1", datetime(2026, 3, 2, 9, 0), description="扶梯急停导致摔倒，膝盖擦伤",
@@ -114,7 +114,7 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     contact("M1", datetime(2026, 3, 2, 9, 30))
     _resolve(db, refs["M1"], datetime(2026, 3, 2, 20, 0), clerk, supervisor, clock,
              responsibility="our_staff", root_cause="training", types=["refund", "apology"],
-             amount="800")
+             amounts={"refund": "800"})
     revisit("M1", datetime(2026, 3, 3, 10, 0), 5)
 
     log("M2", datetime(2026, 3, 3, 14, 0), description="羊绒衫洗一次就起球，商户拒绝退换",
@@ -132,7 +132,7 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     refs["M3"] = log_complaint(db, IntakeInput(
         description="Parking machine took the ticket twice", customer_name="Mr Lee",
         phone="+86 139 9876 5432", channel="online", category="parking",
-        on_the_spot=OnTheSpot(["coupon"], "Refunded with a parking coupon", "50")),
+        on_the_spot=OnTheSpot(["coupon"], "Refunded with a parking coupon", {"coupon": "50"})),
         clerk).reference
     revisit("M3", datetime(2026, 3, 12, 10, 0), 3)
 
@@ -175,8 +175,10 @@ HAND_FIGURES: dict[str, Any] = {
     "received": 7, "closed_in_month": 3, "open_at_month_end": 6, "overdue_at_month_end": 4,
     "resolved_in_month": 4, "sla_met_pct": 75.0, "median_hours_to_resolve": 29.5,
     "median_hours_to_first_contact": 0.8, "revisits_done": 4, "avg_satisfaction": 3.75,
-    "reopened": 1, "compensation_total": 1150.0, "repeat_customers": 2,
-    "compensation_by_type": {"coupon": 50.0, "exchange": 300.0, "refund": 800.0},
+    # The ledger: P2's refund (300) and, after its reopen, its exchange (300); M1's refund
+    # (800); M3's parking coupon (50): each carried out in March.
+    "reopened": 1, "compensation_total": 1450.0, "repeat_customers": 2,
+    "compensation_by_type": {"coupon": 50.0, "exchange": 300.0, "refund": 1100.0},
     "by_severity": {"urgent": 1, "serious": 2, "normal": 3, "minor": 1},
     "by_channel": {"counter": 2, "phone": 2, "online": 1, "email": 1, "letter": 1},
     "by_stage_at_month_end": {"new": 3, "assessed": 1, "investigating": 1, "follow_up": 1},

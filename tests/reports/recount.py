@@ -48,7 +48,7 @@ def _rows(db: Database) -> dict[str, list[Any]]:
                                             ComplaintEvent.at, ComplaintEvent.kind,
                                             ComplaintEvent.to_stage))),
             "revisits": list(s.execute(select(Revisit.done_at, Revisit.satisfaction))),
-            "solutions": list(s.execute(select(Solution.complaint_id, Solution.types,
+            "solutions": list(s.execute(select(Solution.implemented_at, Solution.amounts,
                                                Solution.amount_cents))),
             "investigations": list(s.execute(select(Investigation.complaint_id,
                                                     Investigation.responsibility))),
@@ -74,18 +74,20 @@ def recount(db: Database, month: str, now: datetime) -> dict[str, Any]:
     open_at_cut = [c for c in complaints
                    if c.received_at < cut and (c.closed_at is None or c.closed_at >= cut)]
     resolved = [c for c in complaints if inside(c.resolved_at)]
-    resolved_ids = {c.id for c in resolved}
     hours = [(c.resolved_at - c.received_at).total_seconds() / 3600 for c in resolved]
     met = [c for c in resolved if c.due_at is None or c.resolved_at <= c.due_at]
     first = [(c.first_contact_at - c.received_at).total_seconds() / 3600 for c in received
              if c.first_contact_at is not None]
     visits = [v.satisfaction for v in rows["revisits"] if inside(v.done_at)]
     scored = [v for v in visits if v is not None]
-    paid = [(s.types, s.amount_cents) for s in rows["solutions"]
-            if s.complaint_id in resolved_ids and s.amount_cents > 0]
+    # The ledger's entries carried out in the month, each type with its own amount.
+    paid = [(s.amounts, s.amount_cents) for s in rows["solutions"]
+            if inside(s.implemented_at) and s.amount_cents > 0]
     by_type: Counter[str] = Counter()
-    for types, cents in paid:
-        by_type[types[0] if types else "other"] += cents
+    for amounts, cents in paid:
+        for kind, part in (amounts or {"unsplit": cents}).items():
+            if part:
+                by_type[kind] += part
     phones = dict(rows["phones"])
     per_customer = Counter(c.customer_id for c in received if phones.get(c.customer_id))
     last_stage: dict[int, tuple[int, str]] = {}

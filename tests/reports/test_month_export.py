@@ -54,9 +54,14 @@ def test_excel_in_the_chosen_language(db: Database, march: dict[str, str], tmp_p
     assert rows[1][1] == datetime(2026, 3, 2, 9, 0) and rows[1][5] == severity
     assert figures.title == sheet
     stats = month_stats(db, "2026-03")
-    values = {r[0]: (r[1], r[2]) for r in figures.iter_rows(min_row=2, values_only=True)
-              if r[0] and r[1] is not None}
+    sheet_rows = list(figures.iter_rows(min_row=2, values_only=True))
+    blank = next(i for i, r in enumerate(sheet_rows) if not any(r))
+    values = {r[0]: (r[1], r[2]) for r in sheet_rows[:blank] if r[0] and r[1] is not None}
     assert len(values) == 13
+    # Then the compensation carried out per solution type (the ledger), as month_stats says.
+    by_type = [r for r in sheet_rows[blank + 2:] if r[0] and isinstance(r[1], int | float)]
+    assert sorted(r[1] for r in by_type) == sorted(stats["compensation_by_type"].values())
+    assert len(by_type) == len(stats["compensation_by_type"]) == 3
     assert sorted(v for v, _ in values.values()) == sorted(
         stats[k] for k in ("received", "closed_in_month", "open_at_month_end",
                            "overdue_at_month_end", "resolved_in_month", "sla_met_pct",

@@ -121,7 +121,8 @@ def test_intake_survives_hostile_input(db: Database, clerk: Actor, supervisor: A
                                  st.lists(st.sampled_from(files), max_size=3)),
         "on_the_spot": st.one_of(st.none(), st.builds(
             OnTheSpot, st.lists(st.one_of(st.sampled_from(SOLUTION_TYPES), TEXT), max_size=3),
-            TEXT, AMOUNTS)),
+            TEXT, st.dictionaries(st.one_of(st.sampled_from(SOLUTION_TYPES), TEXT), AMOUNTS,
+                                  max_size=3))),
     }
 
     @st.composite
@@ -146,7 +147,7 @@ def test_intake_survives_hostile_input(db: Database, clerk: Actor, supervisor: A
     @example(IntakeInput("x", "x", category="\ud800"), clerk)  # ... looked up in a list
     @example(IntakeInput("x", "x", attachments=[files[-6]]), clerk)  # a GBK-named file
     @example(IntakeInput("x", "x", category="product_quality", attachments=[files[0]],
-                         on_the_spot=OnTheSpot(["refund"], "refunded", "99999")), clerk)
+                         on_the_spot=OnTheSpot(["refund"], "refunded", {"refund": "99999"})), clerk)
     def case(data: IntakeInput, actor: Actor) -> None:
         stats["cases"] += 1
         problems = check_intake(db, data)

@@ -36,7 +36,7 @@ def busy_day(db: Database, march: dict[str, str], fixed_clock: Any, clerk: Actor
                         clerk).reference
     resolution.assess(db, ref, category="safety", severity="serious", owner_id=clerk.user_id,
                       actor=clerk)
-    resolution.propose_solution(db, ref, types=["cash"], amount="900", actor=clerk)
+    resolution.propose_solution(db, ref, types=["cash"], amounts={"cash": "900"}, actor=clerk)
     fixed_clock.at(NOW)
     return ref
 

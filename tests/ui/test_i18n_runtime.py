@@ -239,7 +239,7 @@ def test_amounts_follow_the_desks_currency_symbol(qtbot: QtBot, tmp_path: Path,
                                         phone="91234567"), clerk).reference
     resolution.assess(db, ref, category="product_quality", severity="normal",
                       owner_id=clerk.user_id, actor=clerk)
-    resolution.propose_solution(db, ref, types=["refund"], amount="900", actor=clerk)
+    resolution.propose_solution(db, ref, types=["refund"], amounts={"refund": "900"}, actor=clerk)
     window = MainWindow(supervisor_ctx, QSettings(str(tmp_path / "w.ini"),
                                                   QSettings.Format.IniFormat))
     qtbot.addWidget(window)

@@ -61,7 +61,7 @@ def waiting(db: Database, march: dict[str, str], clerk: Actor) -> str:
         phone="13666667777", category="safety"), clerk).reference
     resolution.assess(db, ref, category="safety", severity="serious", owner_id=clerk.user_id,
                       actor=clerk)
-    resolution.propose_solution(db, ref, types=["cash", "apology"], amount="900", actor=clerk)
+    resolution.propose_solution(db, ref, types=["cash", "apology"], amounts={"cash": "900"}, actor=clerk)
     return ref
 
 

@@ -320,7 +320,7 @@ def test_a_clerk_cannot_pay_over_the_approval_threshold_on_the_spot(form, db):
     form.toggle_spot()
     form.spot.types.set_codes(["cash"])
     form.spot.done.setPlainText("Paid cash")
-    form.spot.amount.setText("800")  # over the 500.00 threshold
+    form.spot.amounts.fields["cash"].setText("800")  # over the 500.00 threshold
     assert form.save() is None
     assert "supervisor must approve" in form.spot.grid.rows["amount"].error.text()
     assert form.banner.kind == "error" and complaints(db) == 0

@@ -119,11 +119,15 @@ def test_one_complaint_from_intake_to_close_in_the_panel(
     # Propose over the threshold (500.00): it waits for a supervisor
     sol = panel.sections["solution"]
     sol.types.set_codes(["refund", "cash"])  # type: ignore[attr-defined]
-    qtbot.keyClicks(sol.amount, "800")  # type: ignore[attr-defined]
+    # One amount per type ticked (the compensation ledger keeps them apart).
+    assert list(sol.amounts.fields) == ["refund", "cash"]  # type: ignore[attr-defined]
+    qtbot.keyClicks(sol.amounts.fields["refund"], "500")  # type: ignore[attr-defined]
+    qtbot.keyClicks(sol.amounts.fields["cash"], "300")  # type: ignore[attr-defined]
     type_text(sol.description, "退款并补偿医药费")  # type: ignore[attr-defined]
     click(qtbot, sol.save_button)  # type: ignore[attr-defined]
     d = settled(panel, db, ref, "investigating")
     assert (d.approval_state, d.amount_cents) == ("pending", 80000)
+    assert d.solution_amounts == {"refund": 50000, "cash": 30000}
     assert panel.timeline.texts()[-1] == "Approval requested (amount ¥800.00 over ¥500.00)"
     assert not sol.approve_button.isVisibleTo(panel)  # type: ignore[attr-defined]
     assert not panel.tabs.isTabVisible(panel.tabs.indexOf(panel.approvals))
@@ -180,20 +184,25 @@ def test_one_complaint_from_intake_to_close_in_the_panel(
         "Reopened Follow-up → Investigating: 皮肤仍有红肿"]
     assert "Reopened 1×" in panel.header.title.text()
 
-    # Again: a new solution under the threshold, agreed, carried out, revisited satisfied
+    # Again: a new solution under the threshold, agreed, carried out, revisited satisfied;
+    # the one carried out before stays on record, shown under the new one.
+    assert sol.types.codes() == []  # type: ignore[attr-defined]
+    assert "¥500.00" in sol.earlier.text() and "carried out" in sol.earlier.text()  # type: ignore[attr-defined]
     sol.types.set_codes(["cash"])  # type: ignore[attr-defined]
-    sol.amount.setText("300")  # type: ignore[attr-defined]
+    sol.amounts.fields["cash"].setText("300")  # type: ignore[attr-defined]
     click(qtbot, sol.save_button)  # type: ignore[attr-defined]
     d = settled(panel, db, ref, "investigating")
     assert (d.approval_state, d.customer_agreed_at) == ("not_needed", None)
     click(qtbot, panel.move_bar.buttons["proposed"])
     click(qtbot, panel.sections["agreement"].agree_button)  # type: ignore[attr-defined]
     click(qtbot, panel.move_bar.buttons["in_progress"])
-    type_text(impl.done_text, "，另补偿 300 元")  # type: ignore[attr-defined]
+    type_text(impl.done_text, "另补偿 300 元")  # type: ignore[attr-defined]
     click(qtbot, impl.save_button)  # type: ignore[attr-defined]
     click(qtbot, panel.move_bar.buttons["follow_up"])
     d = settled(panel, db, ref, "follow_up")
-    assert d.implementation == "已退款 800 元并致歉，另补偿 300 元"
+    assert d.implementation == "另补偿 300 元"
+    assert [(e.round, e.amounts) for e in d.ledger] == [
+        (0, {"refund": 50000, "cash": 30000}), (1, {"cash": 30000})]
     rv.satisfaction.set_code("5")  # type: ignore[attr-defined]
     type_text(rv.comment, "已痊愈，满意")  # type: ignore[attr-defined]
     click(qtbot, rv.record_button)  # type: ignore[attr-defined]
@@ -433,12 +442,12 @@ def test_refused_move_points_at_the_missing_part(
     # Bad input: the field's own error line, nothing saved.
     sol = panel.sections["solution"]
     sol.types.set_codes(["refund"])  # type: ignore[attr-defined]
-    sol.amount.setText("-5")  # type: ignore[attr-defined]
+    sol.amounts.fields["refund"].setText("-5")  # type: ignore[attr-defined]
     version = get_detail(db, ref).version
     click(qtbot, sol.save_button)  # type: ignore[attr-defined]
-    assert sol.grid.rows["amount"].error.text() == "cannot be negative"
+    assert sol.grid.rows["amount"].error.text() == "Refund: cannot be negative"
     assert get_detail(db, ref).version == version
-    assert sol.amount.text() == "-5"  # type: ignore[attr-defined]
+    assert sol.amounts.fields["refund"].text() == "-5"  # type: ignore[attr-defined]
 
 
 def test_first_open_from_another_view_shows_the_complaint(

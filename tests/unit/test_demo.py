@@ -132,6 +132,36 @@ def test_timelines_tell_the_same_story_as_the_record(demo: Database) -> None:
                 assert pending[c.id] == 1, c.reference
 
 
+def test_the_ledger_tells_the_same_story_as_the_timeline(demo: Database) -> None:
+    """The demo writes the compensation ledger as the services do: an entry per solution
+    proposed, a new round after each reopen, earlier entries kept, amounts per type."""
+    events = _events(demo)
+    with demo.read() as s:
+        entries: dict[int, list[Solution]] = {}
+        for sol in s.scalars(select(Solution).order_by(Solution.id)):
+            entries.setdefault(sol.complaint_id, []).append(sol)
+        reopened_with_two_rounds = 0
+        for c in s.scalars(select(Complaint)):
+            mine = entries.get(c.id, [])
+            kinds = Counter(e.kind for e in events[c.id])
+            # Resolved on the spot at intake: an entry without its own timeline events.
+            spot = [sol for sol in mine
+                    if sol.proposed_at == sol.implemented_at == c.received_at]
+            assert len(mine) == kinds["solution_proposed"] + len(spot), c.reference
+            carried = sum(sol.implemented_at is not None for sol in mine)
+            assert carried == kinds["implemented"] + len(spot), c.reference
+            for sol in mine:
+                assert 0 <= sol.round <= c.reopen_count, c.reference
+                assert list(sol.amounts) == list(sol.types), c.reference
+                assert sum(sol.amounts.values()) == sol.amount_cents, c.reference
+                assert not (sol.superseded_at is not None and sol.implemented_at is not None)
+            for round_ in {sol.round for sol in mine}:
+                live = [sol for sol in mine if sol.round == round_ and sol.superseded_at is None]
+                assert len(live) == 1, c.reference
+            reopened_with_two_rounds += len({sol.round for sol in mine}) > 1
+        assert reopened_with_two_rounds > 0  # reopens add entries, never overwrite
+
+
 def test_the_data_is_varied(demo: Database) -> None:
     with demo.read() as s:
         def count(column: Any) -> Counter[str]:

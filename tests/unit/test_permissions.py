@@ -189,7 +189,7 @@ def test_supervisor_decisions_refused_to_a_clerk(db: Database, clerk: Actor,
     closed complaint are the supervisor's (approvals here, moves in app/workflow.py)."""
     ref = new_complaint(db, clerk)
     advance(db, ref, "investigating", clerk, supervisor)
-    resolution.propose_solution(db, ref, types=["cash"], amount="5000", actor=clerk)
+    resolution.propose_solution(db, ref, types=["cash"], amounts={"cash": "5000"}, actor=clerk)
     with pytest.raises(PermissionDenied) as refused:
         resolution.decide_approval(db, ref, approve=True, actor=clerk)
     assert refused.value.required_role == "supervisor"

@@ -101,7 +101,7 @@ def test_fts_and_like_find_the_same(db: Database, corpus: dict[str, str], query:
 @pytest.mark.sqlite_only  # the FTS5 index exists on SQLite only
 def test_index_answers_history_searches_only(db: Database) -> None:
     """Measured at 100,000: the index pays over the whole history, LIKE over open stages."""
-    from app.codes import OPEN_STAGES
+    from app.rules.stages import OPEN_STAGES
     from app.services.search_index import index_pays
 
     assert index_pays(db, STAGES)

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from app.db import Database
-from app.errors import Conflict, DeskError, MoveRefused, PermissionDenied, ValidationError
+from app.errors import (
+    Conflict,
+    DeskError,
+    EditRefused,
+    MoveRefused,
+    PermissionDenied,
+    ValidationError,
+)
 from app.services import moves, resolution, revisits
 from app.services.approvals import pending_approvals, pending_count
 from app.services.common import Actor
@@ -18,6 +25,7 @@ from app.services.complaints import get_detail, update_fields
 from app.services.customer_history import customer_history
 from app.workflow import (
     PART_APPROVAL,
+    PART_IMPLEMENTATION,
     PART_INVESTIGATION,
     PART_REASON,
     PART_REVISIT,
@@ -58,7 +66,7 @@ def test_whole_life_through_the_services(db: Database, clerk: Actor, supervisor:
     assert (d.stage, d.responsibility, d.root_cause) == (
         "investigating", "supplier", "product_defect")
 
-    resolution.propose_solution(db, ref, types=["refund", "cash"], amount="800",
+    resolution.propose_solution(db, ref, types=["refund", "cash"], amounts={"refund": "800"},
                                 description="退款并补偿医药费", actor=clerk,
                                 expected_version=d.version)
     d = get_detail(db, ref)
@@ -197,13 +205,13 @@ REFUSALS: list[tuple[str, str, Call, type[DeskError], str | None]] = [
      resolution.propose_solution(db, r, types=["magic"], actor=c),
      ValidationError, "solution_types"),
     ("negative amount", "investigating", lambda db, r, c, s: resolution.propose_solution(
-        db, r, types=["refund"], amount="-5", actor=c), ValidationError, "amount"),
+        db, r, types=["refund"], amounts={"refund": "-5"}, actor=c), ValidationError, "amount"),
     ("amount not a number", "investigating", lambda db, r, c, s: resolution.propose_solution(
-        db, r, types=["refund"], amount="五百", actor=c), ValidationError, "amount"),
+        db, r, types=["refund"], amounts={"refund": "五百"}, actor=c), ValidationError, "amount"),
     ("solution while new", "new", lambda db, r, c, s: resolution.propose_solution(
-        db, r, types=["refund"], actor=c), MoveRefused, PART_SOLUTION),
+        db, r, types=["refund"], actor=c), EditRefused, PART_SOLUTION),
     ("solution once in progress", "in_progress", lambda db, r, c, s:
-     resolution.propose_solution(db, r, types=["refund"], actor=c), MoveRefused, PART_SOLUTION),
+     resolution.propose_solution(db, r, types=["refund"], actor=c), EditRefused, PART_SOLUTION),
     ("clerk approves", "proposed", lambda db, r, c, s: resolution.decide_approval(
         db, r, approve=True, comment="ok", actor=c), PermissionDenied, None),
     ("nothing to approve", "investigating", lambda db, r, c, s: resolution.decide_approval(
@@ -213,7 +221,8 @@ REFUSALS: list[tuple[str, str, Call, type[DeskError], str | None]] = [
     ("agreement without solution", "assessed", lambda db, r, c, s:
      resolution.record_agreement(db, r, actor=c), MoveRefused, PART_SOLUTION),
     ("implementation too early", "proposed", lambda db, r, c, s:
-     resolution.record_implementation(db, r, what_was_done="done", actor=c), MoveRefused, None),
+     resolution.record_implementation(db, r, what_was_done="done", actor=c), EditRefused,
+     PART_IMPLEMENTATION),
     ("implementation empty", "in_progress", lambda db, r, c, s:
      resolution.record_implementation(db, r, what_was_done="", actor=c),
      ValidationError, "implementation"),
@@ -232,7 +241,7 @@ REFUSALS: list[tuple[str, str, Call, type[DeskError], str | None]] = [
     ("withdraw without reason", "investigating", lambda db, r, c, s: moves.move(
         db, r, "closed", c), MoveRefused, PART_REASON),
     ("revisit too early", "in_progress", lambda db, r, c, s: revisits.record_revisit(
-        db, r, method="phone", satisfaction=5, actor=c), MoveRefused, PART_REVISIT),
+        db, r, method="phone", satisfaction=5, actor=c), EditRefused, PART_REVISIT),
     ("satisfaction 6", "follow_up", lambda db, r, c, s: revisits.record_revisit(
         db, r, method="phone", satisfaction=6, actor=c), ValidationError, "satisfaction"),
     ("satisfaction text", "follow_up", lambda db, r, c, s: revisits.record_revisit(
@@ -242,7 +251,7 @@ REFUSALS: list[tuple[str, str, Call, type[DeskError], str | None]] = [
     ("bad revisit method", "follow_up", lambda db, r, c, s: revisits.record_revisit(
         db, r, method="pigeon", satisfaction=5, actor=c), ValidationError, "revisit_method"),
     ("reschedule without revisit", "in_progress", lambda db, r, c, s: revisits.reschedule(
-        db, r, "2026-04-01", actor=c), MoveRefused, PART_REVISIT),
+        db, r, "2026-04-01", actor=c), EditRefused, PART_REVISIT),
     ("reschedule bad date", "follow_up", lambda db, r, c, s: revisits.reschedule(
         db, r, "next week", actor=c), ValidationError, "revisit_date"),
     ("contact bad method", "assessed", lambda db, r, c, s: resolution.add_contact(
@@ -278,4 +287,6 @@ def test_refusal_changes_nothing(db: Database, clerk: Actor, supervisor: Actor,
         assert info.value.field == part
     elif isinstance(info.value, MoveRefused) and part is not None:
         assert info.value.missing == part
+    elif isinstance(info.value, EditRefused):
+        assert info.value.part == part
     assert info.value.message()  # a sentence for the user, never empty

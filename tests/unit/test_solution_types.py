@@ -47,7 +47,7 @@ def test_a_desks_own_type_is_proposed_and_shown_everywhere(db: Database, clerk: 
     assert code == "free_treatment"
     ref = new_complaint(db, clerk, phone="13700001111")
     advance(db, ref, "investigating", clerk, supervisor)
-    resolution.propose_solution(db, ref, types=[code, "apology"], amount="0", actor=clerk)
+    resolution.propose_solution(db, ref, types=[code, "apology"], amounts={code: "0"}, actor=clerk)
 
     set_language("zh-Hans")
     detail = get_detail(db, ref)
@@ -73,7 +73,7 @@ def test_a_retired_type_is_no_longer_offered_but_stays_on_old_complaints(
     assert treatment.code not in dict(list_choices(db, "solution_type"))
     assert treatment.code in dict(list_choices(db, "solution_type", keep=[treatment.code]))
     # The old complaint keeps it and can still be re-saved with it (amount changed).
-    resolution.propose_solution(db, old, types=[treatment.code], amount="20", actor=clerk)
+    resolution.propose_solution(db, old, types=[treatment.code], amounts={treatment.code: "20"}, actor=clerk)
     assert get_detail(db, old).solution_types == [treatment.code]
     # A new solution cannot choose it: refused by name, nothing stored.
     new = new_complaint(db, clerk, phone="13600002222")
@@ -95,15 +95,15 @@ def test_resolving_on_the_spot_checks_the_list_too(db: Database, clerk: Actor,
     treatment = add_treatment(db, supervisor)
     data = IntakeInput(description="剪发不满意", customer_name="林小姐", phone="13500003333",
                        category="parking",
-                       on_the_spot=OnTheSpot([treatment.code], "当场免费重剪", ""))
+                       on_the_spot=OnTheSpot([treatment.code], "当场免费重剪", {treatment.code: ""}))
     assert check_intake(db, data) == []
     lists.set_active(db, treatment.id, False, supervisor)
     assert [e.field for e in check_intake(db, data)] == ["solution_types"]
-    data.on_the_spot = OnTheSpot(["no_such_type"], "当场处理", "")
+    data.on_the_spot = OnTheSpot(["no_such_type"], "当场处理", {"no_such_type": ""})
     with pytest.raises(ValidationErrors) as refused:
         log_complaint(db, data, clerk)
     assert [e.field for e in refused.value.errors] == ["solution_types"]
-    data.on_the_spot = OnTheSpot(["apology"], "当场道歉", "")
+    data.on_the_spot = OnTheSpot(["apology"], "当场道歉", {"apology": ""})
     assert get_detail(db, log_complaint(db, data, clerk).reference).stage == "follow_up"
 
 

@@ -8,6 +8,7 @@ from app import clock
 from app.formatting import compact_datetime
 from app.formatting import short_date as short_date  # re-exported for the panel's sections
 from app.i18n import _
+from app.rules.stages import RESOLVED_STAGES
 from app.services.complaints import ComplaintDetail
 
 
@@ -31,7 +32,7 @@ def duration(minutes: float) -> str:
 def sla_clock(d: ComplaintDetail, now: datetime | None = None) -> tuple[str, str]:
     """(sentence, kind) for the header: kind is overdue | paused | ok | done | none."""
     now = now or clock.now()
-    if d.stage in ("follow_up", "closed"):
+    if d.stage in RESOLVED_STAGES:
         if d.resolved_at is None:
             return _("Closed without resolution"), "done"
         late = d.due_at is not None and d.resolved_at > d.due_at

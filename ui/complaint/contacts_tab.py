@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.codes import choices, label
-from app.i18n import N_, _, field_label
+from app.codes import choices, field_label, label
+from app.i18n import N_, _
+from app.rules.edits import PART_CONTACT, can_edit
 from app.services import resolution
 from app.services.complaints import ComplaintDetail
 from ui.complaint.clock_text import short_datetime
@@ -74,7 +75,7 @@ class ContactsTab(QWidget):
             for i, c in enumerate(d.contacts)]
         self.model.set_rows(rows)
         self.table.resizeRowsToContents()
-        open_ = d is not None and d.stage != "closed"
+        open_ = d is not None and can_edit(d.stage, PART_CONTACT)
         for w in (self.method, self.earlier, self.summary, self.unreachable, self.add_button):
             w.setEnabled(open_)
         self.at.setEnabled(open_ and self.earlier.isChecked())

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.codes import choices
-from app.i18n import _, field_label
+from app.codes import choices, field_label
+from app.i18n import _
 from ui.widgets.choice_combo import ChoiceCombo
 
 

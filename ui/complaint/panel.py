@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import DeskError, NotFound
 from app.i18n import _
+from app.permissions import APPROVE_COMPENSATION, can
 from app.services.complaints import ComplaintDetail, get_detail
 from app.services.customer_history import customer_history
 from app.services.goto import find_reference
@@ -240,7 +241,7 @@ class ComplaintPanel(PanelChanges, QWidget):
         self.timeline.show_detail(d)
         self.contacts.show_detail(d)
         self.actions.reload()
-        supervisor = self.ctx.actor.is_supervisor
+        supervisor = can(self.ctx.actor, APPROVE_COMPENSATION)
         self.tabs.setTabVisible(self.tabs.indexOf(self.approvals), supervisor)
         if supervisor:
             self.approvals.reload()

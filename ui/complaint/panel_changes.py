@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.codes import label
-from app.errors import Conflict, DeskError, MoveRefused
+from app.errors import Conflict, DeskError, EditRefused, MoveRefused
 from app.i18n import N_, _
+from app.permissions import APPROVE_COMPENSATION, can
 from app.services import moves
 from app.workflow import MoveKind
 from ui import messages
@@ -49,6 +50,8 @@ class PanelChanges:
                 messages.warn(self, text)
             if isinstance(e, MoveRefused) and e.missing:
                 self.scroll_to(e.missing)
+            elif isinstance(e, EditRefused):
+                self.scroll_to(e.part)
             return text
 
     def save(self: ComplaintPanel, section: Section | None, call: Callable[[int | None], Any],
@@ -132,7 +135,7 @@ class PanelChanges:
                 self.reload(keep_edits=False)
             return
         self.actions.reload()
-        if self.ctx.actor.is_supervisor:
+        if can(self.ctx.actor, APPROVE_COMPENSATION):
             self.approvals.reload()
             self._tab_titles()
 

@@ -23,6 +23,7 @@ from app.codes import label
 from app.errors import DeskError, ValidationError
 from app.i18n import _
 from app.services.complaints import ComplaintDetail
+from ui.widgets.amounts_editor import AmountsEditor
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
@@ -40,6 +41,8 @@ def value_of(widget: QWidget) -> Any:
         return widget.code()
     if isinstance(widget, CheckGroup):
         return tuple(widget.codes())
+    if isinstance(widget, AmountsEditor):
+        return tuple(widget.amounts().items())
     if isinstance(widget, QPlainTextEdit):
         return widget.toPlainText()
     if isinstance(widget, QLineEdit):
@@ -58,6 +61,8 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.set_code(value, emit=False)
     elif isinstance(widget, CheckGroup):
         widget.set_codes(list(value or ()))
+    elif isinstance(widget, AmountsEditor):
+        widget.set_amounts(dict(value or ()))
     elif isinstance(widget, QPlainTextEdit):
         if widget.toPlainText() != (value or ""):
             widget.setPlainText(value or "")

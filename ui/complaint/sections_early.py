@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.codes import CHANNELS, choices, label
-from app.i18n import N_, _, field_label
+from app.codes import CHANNELS, choices, field_label, label
+from app.i18n import N_, _
+from app.rules.edits import PART_ATTACHMENT, PART_INTAKE, can_edit
 from app.services import resolution
 from app.services.attachments import limit_text
 from app.services.complaints import ComplaintDetail, update_fields
@@ -32,8 +33,6 @@ from ui.complaint.clock_text import short_datetime
 from ui.complaint.section import Section, enable, stage_label
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
-
-CLOSED = ("closed",)
 
 
 def text_box(height: int = 64) -> QPlainTextEdit:
@@ -89,7 +88,7 @@ class IntakeSection(Section):
         super().fill(d)
 
     def refresh(self, d: ComplaintDetail) -> None:
-        editable = d.stage not in CLOSED
+        editable = can_edit(d.stage, PART_INTAKE)
         self.set_editable(editable)
         enable(self.save_button, editable)
         self.set_status(_("Received {when} by {clerk}, {channel}",
@@ -158,7 +157,7 @@ class AssessmentSection(Section):
         self.due.setEnabled(self.own_due.isChecked() and self.own_due.isEnabled())
 
     def refresh(self, d: ComplaintDetail) -> None:
-        editable = d.stage not in ("follow_up", "closed")
+        editable = can_edit(d.stage, PART_ASSESSMENT)
         self.set_editable(editable)
         self.due.setEnabled(editable and self.own_due.isChecked())
         enable(self.save_button, editable)
@@ -238,10 +237,10 @@ class InvestigationSection(Section):
         self._attachment_ids = [a.id for a in d.attachments]
 
     def refresh(self, d: ComplaintDetail) -> None:
-        editable = d.stage in ("new", "assessed", "investigating", "proposed")
+        editable = can_edit(d.stage, PART_INVESTIGATION)
         self.set_editable(editable)
         enable(self.save_button, editable)
-        enable(self.add_file, d.stage not in CLOSED)
+        enable(self.add_file, can_edit(d.stage, PART_ATTACHMENT))
         self.open_button.setEnabled(bool(d.attachments))
         f = d.facts
         assert f is not None

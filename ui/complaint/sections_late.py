@@ -9,24 +9,56 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton, QWidget
 
-from app.codes import choices, label
+from app.codes import choices, field_label, label
 from app.formatting import format_money as money_text
-from app.i18n import N_, _, field_label
+from app.formatting import join_list
+from app.i18n import N_, _
 from app.money import format_money
+from app.permissions import APPROVE_COMPENSATION, can
+from app.rules.edits import can_edit
 from app.services import resolution, revisits
 from app.services.complaints import ComplaintDetail
 from app.services.list_choices import list_choices
-from app.workflow import PART_AGREEMENT, PART_IMPLEMENTATION, PART_REVISIT, PART_SOLUTION
+from app.workflow import (
+    PART_AGREEMENT,
+    PART_APPROVAL,
+    PART_IMPLEMENTATION,
+    PART_REVISIT,
+    PART_SOLUTION,
+)
 from ui.complaint import dialogs
 from ui.complaint.clock_text import short_date, short_datetime
 from ui.complaint.section import WAIT_COLOUR, Section, enable, stage_label
 from ui.complaint.sections_early import button_row, text_box
+from ui.widgets.amounts_editor import AmountsEditor
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 
-LATER = ("in_progress", "follow_up", "closed")
 SATISFACTION = (N_("Very dissatisfied"), N_("Dissatisfied"), N_("Acceptable"), N_("Satisfied"),
                 N_("Very satisfied"))
+
+
+def ledger_text(d: ComplaintDetail, type_labels: dict[str, str]) -> str:
+    """The solutions proposed before the current one (the compensation ledger), one a line:
+    each with its amount per type and what became of it."""
+    lines = []
+    current = d.ledger[-1] if d.ledger and d.ledger[-1].round == d.reopen_count else None
+    for entry in d.ledger:
+        if entry is current:
+            continue
+        parts = [f"{type_labels.get(t, t)} {money_text(entry.amounts[t])}"
+                 if entry.amounts.get(t) else type_labels.get(t, t) for t in entry.types]
+        if not entry.amounts and entry.amount_cents:
+            parts.append(money_text(entry.amount_cents))
+        if entry.implemented_at is not None:
+            fate = _("carried out {when}", when=short_datetime(entry.implemented_at))
+        elif entry.approval_state == "rejected":
+            fate = _("rejected by a supervisor")
+        else:
+            fate = _("replaced by a later proposal")
+        lines.append(_("{date}: {solution} — {fate}", date=short_datetime(entry.proposed_at),
+                       solution=join_list(parts), fate=fate))
+    return (_("Earlier solutions:") + "\n" + "\n".join(lines)) if lines else ""
 
 
 class SolutionSection(Section):
@@ -36,12 +68,17 @@ class SolutionSection(Section):
     def __init__(self, panel: Any) -> None:
         super().__init__(panel)
         g = self.grid
-        self.types = self.editor("solution_types", CheckGroup(columns=4))
-        self.amount = self.editor("amount", QLineEdit())
-        self.amount.setPlaceholderText("0.00")
+        self.types = CheckGroup(columns=4)
+        self.editor("solution_types", self.types)
+        # The ledger keeps an amount per type: a field for each type ticked.
+        self.amounts = AmountsEditor()
+        self.editor("amount", self.amounts)
+        self._type_labels: dict[str, str] = {}
+        self.types.changed.connect(self._types_changed)
         self.description = self.editor("solution_description", text_box(56))
+        self.amounts.tab_before, self.amounts.tab_after = self.types, self.description
         g.add("solution_types", self.types)
-        g.add("amount", self.amount)
+        g.add("amount", self.amounts)
         g.add("solution_description", self.description, top_label=True)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
@@ -55,6 +92,11 @@ class SolutionSection(Section):
         self.reject_button = QPushButton()
         self.reject_button.clicked.connect(lambda: self.decide(False))
         self.body.addWidget(self.approval)
+        self.earlier = QLabel()  # the ledger's earlier entries, kept on record
+        self.earlier.setWordWrap(True)
+        self.earlier.setTextFormat(Qt.TextFormat.PlainText)
+        self.earlier.setStyleSheet("color: palette(mid);")
+        self.body.addWidget(self.earlier)
         decide = QWidget()
         row = QHBoxLayout(decide)
         row.setContentsMargins(0, 0, 0, 0)
@@ -65,14 +107,19 @@ class SolutionSection(Section):
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
         return {"solution_types": tuple(d.solution_types),
-                "amount": format_money(d.amount_cents) if d.amount_cents else "",
+                "amount": tuple((code, format_money(cents))
+                                for code, cents in d.solution_amounts.items() if cents),
                 "solution_description": d.solution_description}
 
+    def _types_changed(self) -> None:
+        self.amounts.set_types([(c, self._type_labels.get(c, c)) for c in self.types.codes()])
+
     def refresh(self, d: ComplaintDetail) -> None:
-        editable = d.stage in ("assessed", "investigating", "proposed")
+        editable = can_edit(d.stage, PART_SOLUTION)
         self.set_editable(editable)
         enable(self.save_button, editable)
-        deciding = self.panel.ctx.actor.is_supervisor and d.approval_state == "pending"
+        deciding = (can(self.panel.ctx.actor, APPROVE_COMPENSATION)
+                    and can_edit(d.stage, PART_APPROVAL) and d.approval_state == "pending")
         for w in (self.approval_comment, self.approve_button, self.reject_button):
             w.setVisible(deciding)
             w.setEnabled(deciding)
@@ -104,7 +151,7 @@ class SolutionSection(Section):
     def save(self) -> None:
         ref, ctx = self.panel.reference, self.panel.ctx
         self.panel.save(self, lambda version: resolution.propose_solution(
-            ctx.db, ref, types=self.types.codes(), amount=self.amount.text(),
+            ctx.db, ref, types=self.types.codes(), amounts=self.amounts.amounts(),
             description=self.description.toPlainText(), actor=ctx.actor,
             expected_version=version))
 
@@ -118,11 +165,16 @@ class SolutionSection(Section):
 
     def fill(self, d: ComplaintDetail) -> None:
         # The editable list; types retired since stay shown on this complaint.
-        self.types.set_choices(list_choices(self.panel.ctx.db, "solution_type",
-                                            keep=d.solution_types))
+        pairs = list_choices(self.panel.ctx.db, "solution_type", keep=d.solution_types)
+        self._type_labels = dict(pairs)
+        self.types.set_choices(pairs)
         super().fill(d)
+        self._types_changed()
+        self.earlier.setText(ledger_text(d, self._type_labels))
+        self.earlier.setVisible(bool(self.earlier.text()))
 
     def retranslate_own(self) -> None:
+        self.amounts.retranslate()
         self.save_button.setText(_("Save solution"))
         self.approval_comment.setPlaceholderText(_("Comment (needed to reject)"))
         self.approve_button.setText(_("Approve"))
@@ -144,7 +196,7 @@ class AgreementSection(Section):
         f = d.facts
         assert f is not None
         can = (f.solution_proposed and not f.customer_agreed and d.approval_state != "rejected"
-               and d.stage in ("assessed", "investigating", "proposed"))
+               and can_edit(d.stage, PART_AGREEMENT))
         enable(self.agree_button, can)
         if f.customer_agreed and d.customer_agreed_at:
             self.set_status(_("Done."), note=_("The customer agreed on {when}.",
@@ -180,7 +232,7 @@ class ImplementationSection(Section):
         return {"implementation": d.implementation}
 
     def refresh(self, d: ComplaintDetail) -> None:
-        editable = d.stage == "in_progress"
+        editable = can_edit(d.stage, PART_IMPLEMENTATION)
         self.set_editable(editable)
         enable(self.save_button, editable)
         f = d.facts
@@ -256,7 +308,7 @@ class RevisitSection(Section):
         self.history_model.setStringList(lines or [_("No revisit scheduled yet.")])
 
     def refresh(self, d: ComplaintDetail) -> None:
-        editable = d.stage == "follow_up"
+        editable = can_edit(d.stage, PART_REVISIT)
         self.set_editable(editable)
         enable(self.record_button, editable)
         pending = [v for v in d.revisits if v.done_at is None]

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.codes import OPEN_STAGES, label
+from app.codes import label
 from app.errors import DeskError
 from app.formatting import short_datetime
 from app.i18n import _, get_language
 from app.permissions import SEE_REPORTS, can
 from app.reports.texts import ReportTexts
+from app.rules.stages import OPEN_STAGES
 from app.services.dashboard import (
     DashboardFigures,
     dashboard_figures,

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.codes import field_label
 from app.errors import DeskError, ValidationError, ValidationErrors
 from app.formatting import short_datetime
-from app.i18n import _, field_label
+from app.i18n import _
 from app.services.intake import check_intake, log_complaint
 from ui.context import DeskContext
 from ui.intake.attachment_list import DropCatcher
@@ -99,10 +100,14 @@ class IntakeForm(QWidget):
         layout.addLayout(banner_box)
         layout.addWidget(scroll, 1)
         layout.addLayout(bar)
-        chain = [self.fields.tab_order[-1], self.spot.types, self.spot.done, self.spot.amount,
+        chain = [self.fields.tab_order[-1], self.spot.types, self.spot.done,
                  self.save_button, self.print_button, self.spot_button, self.clear_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        # The amount fields (one per type ticked) come between what was done and saving.
+        self.spot.amounts.tab_before, self.spot.amounts.tab_after = (self.spot.done,
+                                                                     self.save_button)
+        self.spot.amounts.chain_tabs()
 
         self.save_button.clicked.connect(lambda: self.save())
         self.print_button.clicked.connect(lambda: self.save(print_slip=True))

@@ -7,12 +7,13 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.db import Database
 from app.i18n import _
 from app.services.intake import OnTheSpot
 from app.services.list_choices import list_choices
+from ui.widgets.amounts_editor import AmountsEditor
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.field_grid import FieldGrid
 
@@ -33,51 +34,63 @@ class SpotPanel(QFrame):
         self.done = QPlainTextEdit()
         self.done.setTabChangesFocus(True)
         self.done.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        self.amount = QLineEdit()
-        self.amount.setMaximumWidth(160)
+        # The ledger keeps an amount per type: a field for each type ticked.
+        self.amounts = AmountsEditor()
+        self._type_labels: dict[str, str] = {}
+        self.types.changed.connect(lambda: self.amounts.set_types(
+            [(c, self._type_labels.get(c, c)) for c in self.types.codes()]))
         self.grid = FieldGrid()
         self.grid.add("solution_types", self.types)
         self.grid.add("implementation", self.done, top_label=True)
-        self.grid.add("amount", self.amount)
+        self.grid.add("amount", self.amounts)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.grid)
         self.types.changed.connect(self.changed)
         self.done.textChanged.connect(self.changed)
-        self.amount.textChanged.connect(lambda _t: self.changed.emit())
+        self.amounts.changed.connect(self.changed)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(_("Resolved on the spot (Ctrl+R to cancel): what was done for the "
                              "customer"))
-        self.amount.setPlaceholderText(_("Amount, e.g. 50.00 (optional)"))
+        self.amounts.retranslate()
         self.done.setPlaceholderText(_("What was done at the counter"))
         self.grid.retranslate()
 
     def reload_lists(self, db: Database) -> None:
         """The solution types as the supervisor keeps them (active ones, current language)."""
-        self.types.set_choices(list_choices(db, "solution_type"))
+        pairs = list_choices(db, "solution_type")
+        self._type_labels = dict(pairs)
+        self.types.set_choices(pairs)
+        self.amounts.set_types([(c, self._type_labels.get(c, c)) for c in self.types.codes()])
 
     def value(self) -> OnTheSpot:
-        return OnTheSpot(self.types.codes(), self.done.toPlainText(), self.amount.text())
+        return OnTheSpot(self.types.codes(), self.done.toPlainText(), self.amounts.amounts())
 
     def to_draft(self) -> dict[str, Any]:
         return {"types": self.types.codes(), "done": self.done.toPlainText(),
-                "amount": self.amount.text()}
+                "amounts": self.amounts.amounts()}
 
     def from_draft(self, data: dict[str, Any]) -> None:
-        self.types.set_codes([str(c) for c in data.get("types") or []])
+        types = [str(c) for c in data.get("types") or []]
+        self.types.set_codes(types)
         self.done.setPlainText(str(data.get("done") or ""))
-        self.amount.setText(str(data.get("amount") or ""))
+        amounts = data.get("amounts")
+        if not isinstance(amounts, dict):
+            # A draft kept before amounts per type: its one amount is the one type's.
+            old = str(data.get("amount") or "")
+            amounts = {types[0]: old} if old and len(types) == 1 else {}
+        self.amounts.set_amounts({str(k): str(v) for k, v in amounts.items()})
 
     def is_empty(self) -> bool:
         return not (self.types.codes() or self.done.toPlainText().strip()
-                    or self.amount.text().strip())
+                    or self.amounts.amounts())
 
     def clear(self) -> None:
         self.types.set_codes([])
         self.done.clear()
-        self.amount.clear()
+        self.amounts.set_amounts({})
         for field in self.grid.rows:
             self.grid.set_error(field, None)

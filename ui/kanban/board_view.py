@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QPushButton, QStackedWidget, QVBoxLayout, Q
 from app import clock
 from app.codes import STAGES, label
 from app.i18n import _
+from app.rules.stages import RESOLVED_STAGES
 from app.services.board import BoardData, stage_after
 from app.services.common import Saved
 from app.services.queue import Card
@@ -166,7 +167,7 @@ class BoardView(QWidget):
         self.table.verticalScrollBar().setValue(table_scroll)
         self._update_summary()
         future = [c.due_at for c in data.cards if c.due_at and c.due_at > data.loaded_at
-                  and c.stage not in ("follow_up", "closed")]
+                  and c.stage not in RESOLVED_STAGES]
         self._next_due = min(future) if future else None
         self.loaded.emit()
 

@@ -12,10 +12,11 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
-from app.codes import OPEN_STAGES, label
+from app.codes import label
 from app.errors import DeskError, ValidationError
 from app.i18n import N_, _
 from app.permissions import role_at_least
+from app.rules.stages import OPEN_STAGES
 from app.services.backups import set_backup_folder
 from app.services.desk_settings import set_business_logo
 from app.services.settings_service import read_settings, set_setting

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from app.i18n import _, field_label
+from app.codes import field_label
+from app.i18n import _
 
 ERROR_COLOUR = "#c62828"
 INVALID_STYLE = (
