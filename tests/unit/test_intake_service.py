@@ -12,10 +12,11 @@ from app.db import Database
 from app.errors import ValidationErrors
 from app.i18n import set_language
 from app.models import TEXT_LEN
+from app.services.attachments import CACHE_DIR, local_copy
 from app.services.common import Actor
 from app.services.complaints import get_detail
 from app.services.intake import IntakeInput, OnTheSpot, check_intake, log_complaint
-from tests.conftest import ControlledClock
+from tests.conftest import PG_URL, ControlledClock
 from tests.db_inspect import table_counts
 
 
@@ -118,9 +119,14 @@ def test_attachment_copied_with_checksum_and_safe_name(
     detail = get_detail(db, result.reference)
     (entry,) = detail.attachments
     assert entry.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
-    stored = db.paths.attachments / entry.stored_name
+    # The file a user opens: the stored file of a SQLite desk; on a server database, where
+    # the content is held in the database, this PC's checked copy of it.
+    stored = local_copy(db, entry.id)
     assert stored.read_bytes() == source.read_bytes()
-    assert stored.resolve().is_relative_to(db.paths.attachments.resolve())
+    folder = db.paths.attachments if PG_URL is None else db.paths.data_dir / CACHE_DIR
+    assert stored.resolve().is_relative_to(folder.resolve())
+    if PG_URL is None:
+        assert stored == db.paths.attachments / entry.stored_name
 
 
 def test_missing_attachment_refused_and_nothing_saved(
