@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -26,6 +25,7 @@ from app import clock
 from app.codes import choices
 from app.i18n import _, field_label
 from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.qt_dates import qdate, to_date
 
 
 def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
@@ -37,10 +37,10 @@ def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
 def ask_date(parent: QWidget | None, title: str, current: date) -> date | None:
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
-    edit = QDateEdit(QDate(current.year, current.month, current.day))
+    edit = QDateEdit(qdate(current))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(QDate(clock.now().date()))
+    edit.setMinimumDate(qdate(clock.now().date()))
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(dialog.accept)
@@ -50,7 +50,7 @@ def ask_date(parent: QWidget | None, title: str, current: date) -> date | None:
     layout.addWidget(buttons)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return edit.date().toPython()  # type: ignore[no-any-return]
+    return to_date(edit.date())
 
 
 def choose_file(parent: QWidget | None) -> str | None:
@@ -85,7 +85,7 @@ class ActionDialog(QDialog):
         self.action = QPlainTextEdit()
         self.action.setFixedHeight(90)
         self.owner = QLineEdit()
-        self.due = QDateEdit(QDate(clock.now().date()).addDays(14))
+        self.due = QDateEdit(qdate(clock.now().date()).addDays(14))
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.status = ChoiceCombo()

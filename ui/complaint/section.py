@@ -3,7 +3,7 @@ missing, and the edits the user has not saved yet (kept across a reload after a 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -23,12 +24,12 @@ from app.codes import label
 from app.errors import DeskError, ValidationError
 from app.i18n import _
 from app.services.complaints import ComplaintDetail
+from ui.complaint.open_complaint import OpenComplaint
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
 
-if TYPE_CHECKING:
-    from ui.complaint.panel import ComplaintPanel
+W = TypeVar("W", bound=QWidget)
 
 DONE_COLOUR, MISSING_COLOUR, WAIT_COLOUR = "#1b7f3b", "#b3261e", "#8a5a00"
 KEPT_STYLE = "background: #fff8d6;"  # an unsaved edit that differs from the saved value
@@ -82,14 +83,16 @@ def checklist_html(heading: str, items: list[tuple[str, bool]]) -> str:
 
 class Section(QGroupBox):
     """Subclasses set `part`, `title_msgid`, build editors into `self.grid`, and implement
-    `values_from`, `refresh` and `retranslate_own`."""
+    `values_from`, `refresh` and `retranslate_own`; they change the complaint through
+    `self.complaint.save(...)`. A new section is a module in ui/complaint/sections/ and its
+    line in SECTIONS there."""
 
     part = ""
     title_msgid = ""
 
-    def __init__(self, panel: ComplaintPanel) -> None:
+    def __init__(self, complaint: OpenComplaint) -> None:
         super().__init__()
-        self.panel = panel
+        self.complaint = complaint
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.RichText)
@@ -102,7 +105,7 @@ class Section(QGroupBox):
         self._baseline: dict[str, Any] = {}
 
     # --- editors and unsaved edits -------------------------------------------------------
-    def editor(self, field: str, widget: QWidget) -> QWidget:
+    def editor(self, field: str, widget: W) -> W:
         self.editors[field] = widget
         return widget
 
@@ -173,7 +176,8 @@ class Section(QGroupBox):
 
     def first_editor(self) -> QWidget | None:
         for widget in self.editors.values():
-            if widget.isEnabled() and not getattr(widget, "isReadOnly", lambda: False)():
+            read_only = isinstance(widget, QLineEdit | QPlainTextEdit) and widget.isReadOnly()
+            if widget.isEnabled() and not read_only:
                 return widget
         return None
 
@@ -194,3 +198,20 @@ def stage_label(stage: str) -> str:
 def enable(button: QAbstractButton, on: bool, visible: bool = True) -> None:
     button.setVisible(visible)
     button.setEnabled(on and visible)
+
+
+def text_box(height: int = 64) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(height)
+    return box
+
+
+def button_row(*buttons: QWidget) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addStretch(1)
+    for b in buttons:
+        layout.addWidget(b)
+    return row
