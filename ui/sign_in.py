@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import audit
 from app.db import Database
-from app.i18n import N_, _, get_language, set_language
+from app.i18n import LANGUAGE_NAMES, N_, _, get_language, set_language
 from app.services.common import Actor
 from app.services.desk_setup import desk_info
 from app.services.privacy import apply_retention
@@ -48,7 +48,6 @@ from ui.widgets.field_grid import ERROR_COLOUR, INVALID_STYLE, FieldGrid
 SWITCH_SHORTCUT = "Ctrl+Shift+U"
 SIGN_OUT_SHORTCUT = "Ctrl+Shift+L"
 ENV_USER, ENV_PASSWORD = "COMPLAINT_DESK_USER", "COMPLAINT_DESK_PASSWORD"
-LANGUAGE_NAMES = (("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文"), ("en", "English"))
 START, SWITCH, SIGNED_OUT, IDLE = "start", "switch", "signed_out", "idle"
 
 
@@ -78,7 +77,7 @@ class SignInDialog(QDialog):
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.language = ChoiceCombo()
-        self.language.set_choices(list(LANGUAGE_NAMES))
+        self.language.set_choices(list(LANGUAGE_NAMES.items()))
         self.language.set_code(get_language(), emit=False)
         self.grid = FieldGrid()
         self.grid.add("username", self.username)

@@ -15,6 +15,8 @@ from typing import Any
 from app.i18n import pseudo
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+# Each language in its own words: the same in every language, never translated.
+LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh-Hans"
 CATALOG_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
 

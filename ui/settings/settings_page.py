@@ -14,14 +14,13 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
 from app.codes import OPEN_STAGES, label
 from app.errors import DeskError, ValidationError
-from app.i18n import N_, _
+from app.i18n import LANGUAGE_NAMES, N_, _
 from app.permissions import role_at_least
 from app.services.backups import set_backup_folder
 from app.services.desk_settings import set_business_logo
 from app.services.settings_service import read_settings, set_setting
 from app.settings import SettingSpec
 from ui.context import DeskContext
-from ui.main_window import LANGUAGE_NAMES
 from ui.settings.editors import (
     BoolEditor,
     ChoiceEditor,

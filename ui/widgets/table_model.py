@@ -53,7 +53,7 @@ class TableModel(QAbstractTableModel, Generic[T]):
                  bold: Callable[[T], bool] | None = None,
                  italic: Callable[[T], bool] | None = None,
                  tooltip: Callable[[T], str] | None = None,
-                 roles: dict[int, Callable[[T], Any]] | None = None,
+                 roles: dict[int, Callable[[T], Any]] | None = None,  # before ours
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns: tuple[Column[T], ...] = tuple(columns)
@@ -130,6 +130,9 @@ class TableModel(QAbstractTableModel, Generic[T]):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         row = self.rows[index.row()]
+        extra = self._roles.get(role)
+        if extra is not None:  # a view's own roles come first
+            return extra(row)
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return column.text(row)
@@ -157,8 +160,7 @@ class TableModel(QAbstractTableModel, Generic[T]):
             return self._key(row) if self._key is not None else None
         if role == ITEM_ROLE:
             return row
-        extra = self._roles.get(role)
-        return extra(row) if extra is not None else None
+        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
