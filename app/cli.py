@@ -241,14 +241,21 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def run(argv: Sequence[str] | None = None) -> int:
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line read, and the language chosen from it (the window and the commands
+    alike): --lang, else $COMPLAINT_DESK_LANG, else the system's."""
     make_output_safe()  # a redirect in a Windows code page must not fail a finished command
     args = build_parser().parse_args(argv)
     set_language(args.lang or os.environ.get("COMPLAINT_DESK_LANG") or system_language())
-    if args.command is None:
-        from ui.application import run_gui
+    return args
 
-        return run_gui(args)
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the subcommand of `args` (parse_arguments); without one the entry opens the window
+    (main.py: app/ never imports the window)."""
+    if args.command is None:
+        print(_("Error: {message}", message=_("no command given")), file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         from app.cli_user import command_actor
 
@@ -260,3 +267,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as e:
         print(_("Error: {message}", message=str(e)), file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """A subcommand from its arguments (tests and scripts)."""
+    return run_command(parse_arguments(argv))

@@ -6,8 +6,6 @@ form only. Geometry, toolbar state and the last view are remembered in QSettings
 
 from __future__ import annotations
 
-import importlib
-
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -29,7 +27,6 @@ from app.services.goto import find_reference
 from ui.context import DeskContext
 from ui.views import VIEW_BY_KEY, VIEWS, ViewSpec
 
-# Each language is offered in its own script, whatever the current language is.
 GOTO_SHORTCUT = "Ctrl+G"
 
 
@@ -161,10 +158,9 @@ class MainWindow(QMainWindow):
         """The view's widget, created on first use (its module imported then)."""
         if key not in self.views:
             spec = VIEW_BY_KEY[key]
-            module_name, class_name = spec.target.split(":")
             try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-            except (ImportError, AttributeError):
+                cls = spec.load()
+            except ImportError:  # a bundle built without the view
                 widget: QWidget = Placeholder(spec)
             else:
                 widget = cls(self.ctx, self)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPush
 from app.errors import DeskError
 from app.i18n import _
 from app.permissions import EXPORT, can
-from app.services.month_export import export_month_csv, export_month_xlsx
+from app.reports.month_export import export_month_csv, export_month_xlsx
 from ui import messages
 from ui.context import DeskContext
 from ui.reports.month_picker import LanguageCombo, MonthCombo
