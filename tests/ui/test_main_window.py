@@ -15,9 +15,9 @@ from PySide6.QtTest import QTest
 from app.i18n import get_language, translate
 from app.services.intake import IntakeInput, log_complaint
 from app.settings import put
-from ui.shown_marker import ENV_EXIT_AFTER_SHOW, SHOWN_MARKER
 from ui.context import DeskContext
 from ui.main_window import MainWindow
+from ui.shown_marker import ENV_EXIT_AFTER_SHOW, SHOWN_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 

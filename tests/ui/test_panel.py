@@ -297,11 +297,11 @@ def test_moves_that_need_a_reason_ask_for_it(
     reasons: list[str | None] = [None, "顾客已出国，无法回访", "顾客回国后再次投诉"]
     asked: list[str] = []
 
-    def answer(parent: Any, title: str, prompt: str) -> str | None:
+    def answer(parent: Any, prompt: str) -> str | None:
         asked.append(prompt)
         return reasons.pop(0)
 
-    monkeypatch.setattr(dialogs, "ask_reason", answer)
+    monkeypatch.setattr(messages, "ask_reason", answer)
     ref = new_complaint(db, clerk)
     advance(db, ref, "follow_up", clerk, supervisor)
     panel.open(ref)

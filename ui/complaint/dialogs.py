@@ -1,11 +1,11 @@
-"""Small dialogs of the panel, behind module functions that tests replace (like ui.messages)."""
+"""Small dialogs of the panel, behind module functions that tests replace (like ui.messages):
+the evidence file to add, a new improvement action."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -25,32 +24,7 @@ from app import clock
 from app.codes import choices
 from app.i18n import _, field_label
 from ui.widgets.choice_combo import ChoiceCombo
-from ui.widgets.qt_dates import qdate, to_date
-
-
-def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
-    """A reason typed by the user; None when cancelled."""
-    text, ok = QInputDialog.getMultiLineText(parent, title, prompt)
-    return text.strip() if ok else None
-
-
-def ask_date(parent: QWidget | None, title: str, current: date) -> date | None:
-    dialog = QDialog(parent)
-    dialog.setWindowTitle(title)
-    edit = QDateEdit(qdate(current))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(qdate(clock.now().date()))
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addWidget(edit)
-    layout.addWidget(buttons)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return to_date(edit.date())
+from ui.widgets.qt_dates import qdate
 
 
 def choose_file(parent: QWidget | None) -> str | None:

@@ -20,7 +20,6 @@ from app.services import moves
 from app.services.complaints import ComplaintDetail
 from app.workflow import MoveKind
 from ui import messages
-from ui.complaint import dialogs
 from ui.complaint.move_bar import move_kind, needs_reason
 from ui.context import DeskContext
 
@@ -116,7 +115,7 @@ class OpenComplaint:
         reason = None
         # A reopen always says why (the timeline shows it), even where the rule does not ask.
         if needs_reason(d, stage, role) or move_kind(d, stage, role) is MoveKind.REOPEN:
-            reason = dialogs.ask_reason(self.widget, _("Reason"), _(
+            reason = messages.ask_reason(self.widget, _(
                 "Why does complaint {reference} move to {stage}?", reference=d.reference,
                 stage=label("stage", stage)))
             if not reason:

@@ -13,7 +13,7 @@ from app.i18n import N_, _
 from app.services import revisits
 from app.services.complaints import ComplaintDetail
 from app.workflow import PART_REVISIT
-from ui.complaint import dialogs
+from ui import messages
 from ui.complaint.clock_text import short_date
 from ui.complaint.open_complaint import OpenComplaint
 from ui.complaint.section import Section, enable, stage_label, text_box
@@ -103,7 +103,7 @@ class RevisitSection(Section):
         pending = [v for v in d.revisits if v.done_at is None] if d else []
         if not pending:
             return
-        day = dialogs.ask_date(self, _("Change the revisit date"), pending[0].scheduled_for)
+        day = messages.ask_date(self, _("Change the revisit date"), pending[0].scheduled_for)
         if day is not None:
             ctx = self.complaint.ctx
             self.complaint.save(None, lambda ref, _v: revisits.reschedule(ctx.db, ref, day, ctx.actor),
