@@ -96,7 +96,7 @@ class _Form(QDialog):
     def show_error(self, e: ValidationError) -> None:
         field = {"customer_name": "display_name"}.get(e.field, e.field)
         if field in self.grid.rows:
-            self.grid.set_error(field, _(e.msgid, **e.params))
+            self.grid.set_error(field, e.problem())
             self.grid.rows[field].widget.setFocus()
         else:
             warn(self, e.message())

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.backup_rotation import KIND_BEFORE_MIGRATION, KIND_BEFORE_RESTORE, KIND_DAILY, KIND_MANUAL
 from app.codes import label
 from app.errors import DeskError
+from app.formatting import attachment_count, complaint_count
 from app.i18n import N_, _
 from app.permissions import BACKUP, RESTORE, can, required_role
 from app.services.backup_info import BackupInfo, human_size
@@ -239,9 +240,9 @@ class BackupDialog(QDialog):
     def _backup_done(self, info: BackupInfo) -> None:
         self._set_busy(False)
         self.refresh()
-        text = _("Backup written: {file} ({complaints} complaints, {attachments} attachments, "
-                 "{size})", file=str(info.path), complaints=info.complaints,
-                 attachments=info.attachments, size=human_size(info.size))
+        text = _("Backup written: {file} ({complaints}, {attachments}, {size})",
+                 file=str(info.path), complaints=complaint_count(info.complaints),
+                 attachments=attachment_count(info.attachments), size=human_size(info.size))
         self.status.setText(f"{text}\n{info.note}" if info.note else text)
 
     def _restore_done(self, result: RestoreResult) -> None:
@@ -249,8 +250,9 @@ class BackupDialog(QDialog):
         self.refresh()
         kept = _("The data it replaced is kept in {file}", file=str(result.kept)) \
             if result.kept else ""
-        self.status.setText(_("Restored: {complaints} complaints.",
-                              complaints=result.complaints) + (f"\n{kept}" if kept else ""))
+        self.status.setText(_("Restored: {complaints}.",
+                              complaints=complaint_count(result.complaints))
+                            + (f"\n{kept}" if kept else ""))
         self.ctx.signals.data_changed.emit("")
 
     def _failed(self, error: BaseException) -> None:

@@ -153,7 +153,7 @@ class FirstStartDialog(QDialog):
             # create_user checks the display name under the "customer_name" rule (a name).
             field = {"customer_name": "display_name", "is_demo": "demo"}.get(e.field, e.field)
             if field in self.grid.rows:
-                self.grid.set_error(field, _(e.msgid, **e.params))
+                self.grid.set_error(field, e.problem())
                 first = first or self.grid.rows[field].widget
             else:
                 warn(self, e.message())

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import audit
 from app.db import Database
-from app.i18n import LANGUAGE_NAMES, N_, _, get_language, set_language
+from app.i18n import LANGUAGE_NAMES, N_, _, get_language, ngettext, set_language
 from app.services.common import Actor
 from app.services.desk_setup import desk_info
 from app.services.privacy import apply_retention
@@ -119,8 +119,11 @@ class SignInDialog(QDialog):
                      "your name."),
             SWITCH: _("Switch user: the next person signs in with their own account."),
             SIGNED_OUT: _("Signed out. Sign in to continue."),
-            IDLE: _("Signed out after {minutes} minutes without use. Sign in to continue; "
-                    "unsaved input is kept.", minutes=self.idle_minutes),
+            IDLE: ngettext("Signed out after {minutes} minute without use. Sign in to "
+                           "continue; unsaved input is kept.",
+                           "Signed out after {minutes} minutes without use. Sign in to "
+                           "continue; unsaved input is kept.", self.idle_minutes,
+                           minutes=self.idle_minutes),
         }
         self.intro.setText(intro.get(self.purpose, intro[START]))
         self.username.setPlaceholderText(_("Your user name"))

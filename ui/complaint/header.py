@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from app.codes import label
 from app.db import Database
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services.complaints import ComplaintDetail
 from app.services.customer_lookup import customer_summary
 from ui.complaint.clock_text import duration, short_datetime, sla_clock
@@ -91,8 +91,10 @@ class HeaderBar(QFrame):
         who = escape(d.customer_name) or _("(no name)")
         self.customer.setText(_("Customer: <b>{name}</b> {phone} · {tier}", name=who,
                                 phone=escape(self._phone), tier=label("tier", d.tier)))
-        self.history_button.setText(_("History ({count} complaints)",
-                                      count=d.customer_complaints))
+        self.history_button.setText(ngettext("History ({count} complaint)",
+                                             "History ({count} complaints)",
+                                             d.customer_complaints,
+                                             count=d.customer_complaints))
         text, kind = sla_clock(d)
         if d.paused_minutes and kind != "paused":
             text += " · " + _("paused {time} in total", time=duration(d.paused_minutes))

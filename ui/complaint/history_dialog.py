@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.codes import label
-from app.formatting import format_money, join_list
+from app.formatting import complaint_count, format_money, join_list
 from app.i18n import N_, _
 from app.services.customer_history import CustomerHistory, HistoryRow
 from ui.complaint.clock_text import short_datetime
@@ -58,10 +58,10 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(_("Customer history"))
         self.resize(980, 420)
         avg = history.average_satisfaction
-        summary = QLabel(_("<b>{name}</b> {phone} · {tier} · {count} complaints · average "
+        summary = QLabel(_("<b>{name}</b> {phone} · {tier} · {complaints} · average "
                            "satisfaction {avg}", name=escape(history.name or "—"),
                            phone=escape(history.phone), tier=label("tier", history.tier),
-                           count=len(history.complaints),
+                           complaints=complaint_count(len(history.complaints)),
                            avg=f"{avg:.1f}/5" if avg is not None else "—"))
         summary.setTextFormat(Qt.TextFormat.RichText)
         self.model = TableModel(COLUMNS, key=lambda r: r.reference,

@@ -167,7 +167,7 @@ class Section(QGroupBox):
     def show_error(self, error: DeskError) -> bool:
         """Show a field's problem under it; True when the section has that field."""
         if isinstance(error, ValidationError) and error.field in self.grid.rows:
-            self.grid.set_error(error.field, DeskError.message(error))
+            self.grid.set_error(error.field, error.problem())
             widget = self.editors.get(error.field)
             if widget is not None:
                 widget.setFocus()

@@ -38,7 +38,7 @@ def refusal_text(error: DeskError) -> str:
     if isinstance(error, ValidationError) and error.field in FIELD_NAMES:
         name = FIELD_NAMES[error.field]
         return _("{field}: {problem}", field=LANGUAGE_NAMES.get(name) or _(name),
-                 problem=_(error.msgid, **error.params))
+                 problem=error.problem())
     return error.message()
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.codes import PROFILES, label
 from app.errors import DeskError
-from app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, get_language
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, NC_, _, get_language, ngettext
 from app.services import lists
 from app.services.lists import LIST_KINDS, Labels, ListEntry
 from app.services.settings_service import read_settings
@@ -42,8 +42,8 @@ class ListsPage(ListEditorPage[ListEntry]):
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         columns = [self._language_column(lang) for lang in LANGUAGES] + [
-            Column(N_("Complaints"), lambda e: str(e.uses), sort_key=lambda e: e.uses,
-                   align_right=True),
+            Column(NC_("how many complaints use a list value", "Complaints"),
+                   lambda e: str(e.uses), sort_key=lambda e: e.uses, align_right=True),
             Column(N_("Status"), lambda e: _("In use") if e.active else _("Deactivated")),
         ]
         super().__init__(ctx, columns, ListEntry, parent)
@@ -168,8 +168,10 @@ class ListsPage(ListEditorPage[ListEntry]):
             _("Adds the chosen business's categories, departments, standard phrases and "
               "opening hours, and deactivates the other profile's categories and departments.")
             if count == 0 else
-            _("This database already holds {count} complaint(s): change the lists above "
-              "instead.", count=count))
+            ngettext("This database already holds {count} complaint: change the lists above "
+                     "instead.",
+                     "This database already holds {count} complaints: change the lists above "
+                     "instead.", count, count=count))
 
     # ---- texts --------------------------------------------------------------------------------
     def retranslate_own(self) -> None:

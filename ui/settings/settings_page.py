@@ -101,8 +101,7 @@ def store(ctx: DeskContext, key: str, value: Any) -> Any:
 def problem(spec: SettingSpec, error: DeskError) -> str:
     """The refusal in words, naming the setting by its label (not its key)."""
     if isinstance(error, ValidationError):
-        return _("{field}: {problem}", field=_(spec.label), problem=_(error.msgid,
-                                                                       **error.params))
+        return _("{field}: {problem}", field=_(spec.label), problem=error.problem())
     return _("{field}: {problem}", field=_(spec.label), problem=error.message())
 
 
