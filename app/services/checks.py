@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import Database
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models import Attachment
 from app.services.attachments import sha256_of
 
@@ -84,8 +84,10 @@ def _attachments(db: Database, session: Session, report: CheckReport) -> None:
         stray = sum(1 for p in root.rglob("*")
                     if p.is_file() and str(p.resolve()) not in known)
         if stray:
-            report.notes.append(_("{count} file(s) in the attachments folder belong to no "
-                                  "complaint", count=stray))
+            report.notes.append(ngettext(
+                "{count} file in the attachments folder belongs to no complaint",
+                "{count} files in the attachments folder belong to no complaint", stray,
+                count=stray))
 
 
 def _optional(db: Database, report: CheckReport) -> None:
@@ -121,8 +123,9 @@ def _backups(db: Database, report: CheckReport) -> None:
         return
     latest = max(found, key=lambda b: b.made_at)
     days = (clock.now() - latest.made_at).days
-    report.notes.append(_("Latest backup: {file} ({days} day(s) old)", file=str(latest.path),
-                          days=days))
+    report.notes.append(ngettext("Latest backup: {file} ({days} day old)",
+                                 "Latest backup: {file} ({days} days old)", days,
+                                 file=str(latest.path), days=days))
 
 
 def run_checks(db: Database) -> CheckReport:

@@ -26,6 +26,7 @@ from app.i18n import (
 from app.i18n.extract import (
     Message,
     entries,
+    hedged_plurals,
     messages,
     missing,
     msgids,
@@ -76,6 +77,11 @@ def test_catalogs_state_the_languages_plural_rule(lang: str) -> None:
             assert stated, f"{po_file.name} has plural entries but no Plural-Forms header"
         if stated:
             assert stated.replace(" ", "") == PLURAL_FORMS[lang].replace(" ", ""), po_file.name
+
+
+def test_no_text_hedges_its_plural() -> None:
+    """"1 complaint(s)": a text with a number takes its plural form from ngettext."""
+    assert not hedged_plurals(), hedged_plurals()[:10]
 
 
 def test_widgets_show_no_untranslated_literals() -> None:
@@ -199,3 +205,20 @@ def test_no_text_is_translated_twice_differently(lang: str) -> None:
                 clashes.append(f"{key}: {seen[key][0]} {seen[key][1]!r} / {po_file.name} {text!r}")
             seen.setdefault(key, (po_file.name, text))
     assert not clashes, clashes
+
+
+def test_the_revisit_list_says_one_day() -> None:
+    """The list of revisits said "in 1 days" and "1 days overdue"."""
+    from datetime import date
+
+    from app.services.revisits import RevisitDue
+    from ui.revisits.revisit_model import when_text
+
+    def due(days: int) -> RevisitDue:
+        return RevisitDue("TS-20260301-0001", "王", None, date(2026, 3, 1), "normal", days)
+
+    set_language("en")
+    assert [when_text(due(d)) for d in (-1, -2, 1, 2)] == [
+        "in 1 day", "in 2 days", "1 day overdue", "2 days overdue"]
+    set_language("zh-Hant")
+    assert when_text(due(-1)) == "1 天後"
