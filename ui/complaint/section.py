@@ -208,10 +208,19 @@ def text_box(height: int = 64) -> QPlainTextEdit:
 
 
 def button_row(*buttons: QWidget) -> QWidget:
+    """Buttons at the right of a line."""
+    return widget_row(None, *buttons)
+
+
+def widget_row(wide: QWidget | None, *rest: QWidget) -> QWidget:
+    """One line: `wide` takes the room left by the others (or empty room, when None)."""
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
-    layout.addStretch(1)
-    for b in buttons:
-        layout.addWidget(b)
+    if wide is None:
+        layout.addStretch(1)
+    else:
+        layout.addWidget(wide, 1)
+    for w in rest:
+        layout.addWidget(w)
     return row

@@ -21,11 +21,9 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,7 @@ from app.permissions import EDIT_LISTS, can
 from ui import messages
 from ui.context import DeskContext
 from ui.settings.edit_dialogs import refusal_text
-from ui.widgets.table_model import ITEM_ROLE, Column, TableModel
+from ui.widgets.table_model import ITEM_ROLE, Column, TableModel, make_table
 
 RETIRED_COLOUR = "#8a8a8a"
 Index = QModelIndex | QPersistentModelIndex
@@ -93,12 +91,7 @@ class ListEditorPage(QWidget, Generic[R]):
             colour=lambda r: None if r.active else RETIRED_COLOUR)
         self.proxy = RowFilter()
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
+        self.view = make_table(self.proxy, wrap=False)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self.enable_buttons())
         self.add_button, self.edit_button = QPushButton(), QPushButton()
         self.up_button, self.down_button = QPushButton(), QPushButton()

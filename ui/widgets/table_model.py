@@ -13,7 +13,14 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -129,6 +136,8 @@ class TableModel(QAbstractTableModel, Generic[T]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
+        if role == SORT_ROLE:  # first: a sort asks for it a hundred thousand times
+            return self._sort_key(index.column(), index.row())
         row = self.rows[index.row()]
         extra = self._roles.get(role)
         if extra is not None:  # a view's own roles come first
@@ -136,8 +145,6 @@ class TableModel(QAbstractTableModel, Generic[T]):
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return column.text(row)
-        if role == SORT_ROLE:
-            return self._sort_key(index.column(), index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.tooltip is not None:
                 return column.tooltip(row)
@@ -197,7 +204,7 @@ def _no_style(_row: Any) -> bool:
     return False
 
 
-def make_table(model: QAbstractTableModel, *, wrap: bool = True) -> QTableView:
+def make_table(model: QAbstractItemModel, *, wrap: bool = True) -> QTableView:
     """A read-only list: whole rows selected, the last column stretched, wrapped text."""
     view = QTableView()
     view.setModel(model)

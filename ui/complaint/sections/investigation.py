@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QStringListModel, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QListView, QPushButton, QWidget
+from PySide6.QtWidgets import QListView, QPushButton
 
 from app.codes import choices
 from app.i18n import N_, _, field_label
@@ -17,7 +17,14 @@ from app.services.list_choices import list_choices
 from app.workflow import PART_INVESTIGATION
 from ui.complaint import dialogs
 from ui.complaint.open_complaint import OpenComplaint
-from ui.complaint.section import Section, button_row, enable, stage_label, text_box
+from ui.complaint.section import (
+    Section,
+    button_row,
+    enable,
+    stage_label,
+    text_box,
+    widget_row,
+)
 from ui.widgets.choice_combo import ChoiceCombo
 
 
@@ -41,12 +48,7 @@ class InvestigationSection(Section):
         self.add_file.clicked.connect(self.attach)
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.open_file)
-        files_row = QWidget()
-        row = QHBoxLayout(files_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.files, 1)
-        row.addWidget(self.add_file)
-        row.addWidget(self.open_button)
+        files_row = widget_row(self.files, self.add_file, self.open_button)
         g.add("findings", self.findings, top_label=True)
         g.add_pair(("root_cause", self.root_cause), ("responsibility", self.responsibility))
         g.add("evidence", self.evidence, top_label=True)

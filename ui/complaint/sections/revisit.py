@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QStringListModel
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QPushButton
 
 from app.codes import choices, label
 from app.i18n import N_, _
@@ -16,7 +16,7 @@ from app.workflow import PART_REVISIT
 from ui import messages
 from ui.complaint.clock_text import short_date
 from ui.complaint.open_complaint import OpenComplaint
-from ui.complaint.section import Section, enable, stage_label, text_box
+from ui.complaint.section import Section, enable, stage_label, text_box, widget_row
 from ui.widgets.choice_combo import ChoiceCombo
 
 SATISFACTION = (N_("Very dissatisfied"), N_("Dissatisfied"), N_("Acceptable"), N_("Satisfied"),
@@ -39,24 +39,14 @@ class RevisitSection(Section):
         self.satisfaction = self.editor("satisfaction", ChoiceCombo(optional=True))
         self.comment = self.editor("comment", text_box(48))
         g = self.grid
-        dates = QWidget()
-        row = QHBoxLayout(dates)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.history, 1)
-        row.addWidget(self.reschedule_button)
-        g.add("revisit_date", dates)
+        g.add("revisit_date", widget_row(self.history, self.reschedule_button))
         g.add_pair(("revisit_method", self.method), ("satisfaction", self.satisfaction))
         g.add("comment", self.comment, top_label=True)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.record_button = QPushButton()
         self.record_button.clicked.connect(self.record)
-        actions = QWidget()
-        row = QHBoxLayout(actions)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.hint, 1)
-        row.addWidget(self.record_button)
-        self.body.addWidget(actions)
+        self.body.addWidget(widget_row(self.hint, self.record_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
         return {"revisit_method": "phone", "satisfaction": None, "comment": ""}

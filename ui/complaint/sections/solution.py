@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from app.codes import label
 from app.formatting import format_money as money_text
@@ -17,7 +17,15 @@ from app.services.complaints import ComplaintDetail
 from app.services.list_choices import list_choices
 from app.workflow import PART_SOLUTION
 from ui.complaint.open_complaint import OpenComplaint
-from ui.complaint.section import WAIT_COLOUR, Section, button_row, enable, stage_label, text_box
+from ui.complaint.section import (
+    WAIT_COLOUR,
+    Section,
+    button_row,
+    enable,
+    stage_label,
+    text_box,
+    widget_row,
+)
 from ui.widgets.check_group import CheckGroup
 
 
@@ -47,13 +55,8 @@ class SolutionSection(Section):
         self.reject_button = QPushButton()
         self.reject_button.clicked.connect(lambda: self.decide(False))
         self.body.addWidget(self.approval)
-        decide = QWidget()
-        row = QHBoxLayout(decide)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.approval_comment, 1)
-        row.addWidget(self.approve_button)
-        row.addWidget(self.reject_button)
-        self.body.addWidget(decide)
+        self.body.addWidget(widget_row(self.approval_comment, self.approve_button,
+                                       self.reject_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
         return {"solution_types": tuple(d.solution_types),
