@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from app import clock
 from app.codes import STAGES, label
@@ -14,7 +14,7 @@ from app.i18n import N_
 from app.services.queue import SEVERITY_RANK, TIER_RANK, Card
 from ui.kanban.card_model import CARD_ROLE, REF_ROLE
 from ui.kanban.card_text import card_tooltip, short_time, sla_clock
-from ui.widgets.table_model import SORT_ROLE, Column, TableModel
+from ui.widgets.table_model import SORT_ROLE, Column, TableModel, show_rows
 
 OVERDUE = "#c62828"
 
@@ -92,18 +92,11 @@ class CardTable(QTableView):
         # Unsorted, the proxy keeps the queue's priority order without asking for sort keys.
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
+        show_rows(self, wrap=False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._widths_set = False
 
     def set_cards(self, cards: list[Card]) -> None:

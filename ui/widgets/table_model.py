@@ -204,10 +204,10 @@ def _no_style(_row: Any) -> bool:
     return False
 
 
-def make_table(model: QAbstractItemModel, *, wrap: bool = True) -> QTableView:
-    """A read-only list: whole rows selected, the last column stretched, wrapped text."""
-    view = QTableView()
-    view.setModel(model)
+def show_rows(view: QTableView, *, wrap: bool) -> None:
+    """How every list of rows behaves: one whole row selected at a time, read-only (a column
+    that edits in place sets its own triggers), alternating rows, no row numbers, the last
+    column taking the room left."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -215,5 +215,12 @@ def make_table(model: QAbstractItemModel, *, wrap: bool = True) -> QTableView:
     view.setWordWrap(wrap)
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
+
+
+def make_table(model: QAbstractItemModel, *, wrap: bool = True) -> QTableView:
+    """A read-only list whose columns fit their contents."""
+    view = QTableView()
+    view.setModel(model)
+    show_rows(view, wrap=wrap)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
