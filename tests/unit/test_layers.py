@@ -143,3 +143,11 @@ def test_no_module_is_imported_by_a_name_in_a_string() -> None:
             if name in ("import_module", "__import__"):
                 found.append(str(path.relative_to(ROOT)))
     assert set(found) <= allowed, sorted(set(found) - allowed)
+
+
+def test_a_new_module_must_be_given_its_layer(code: Path) -> None:
+    """The layers are exhaustive: a module added to ui/ or app/ without a place in them fails
+    until whoever adds it says where it stands."""
+    (code / "ui" / "new_screen.py").write_text('"""A new screen."""\n', encoding="utf-8")
+    out = broken(code)
+    assert "ui.new_screen" in out and "exhaustive" in out
