@@ -1,21 +1,30 @@
-"""Complaint Desk: `python main.py` opens the window; subcommands run the command line."""
+"""Complaint Desk: `python main.py` opens the window; subcommands run the command line.
+
+The entry is the only place that knows both: app/ (the command line among it) never imports
+the window, and the window is started from here (DESIGN.md §4).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 
-def main() -> int:
-    from app.cli import run
+def main(argv: Sequence[str] | None = None) -> int:
+    from app.cli import parse_arguments, run_command
 
-    return run(sys.argv[1:], qt_commands={"selftest": selftest})
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    if args.command is None:
+        from ui.application import run_gui
 
+        return run_gui(args)
+    if args.command == "selftest":
+        # DESIGN.md §5: it needs Qt, so it is wired here, outside app/. Its own temporary
+        # desk: no --db, no signing in to this PC's database.
+        from ui.selftest import command
 
-def selftest(args: object) -> int:
-    """`main.py selftest` (DESIGN.md §5): needs Qt, so it is wired here, outside app/."""
-    from ui.selftest import command
-
-    return command(args)  # type: ignore[arg-type]
+        return command(args)
+    return run_command(args)
 
 
 if __name__ == "__main__":

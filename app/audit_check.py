@@ -39,8 +39,9 @@ from app.audit import (
     read_rows,
     table_of,
 )
+from app.audit_labels import action_label, table_label
 from app.db import Database
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import AuditEvent, AuditHead, AuditSeal
 from app.network_drive import read_only_uri
 
@@ -64,8 +65,8 @@ class Trail:
 def describe_event(row: Any) -> str:
     target = f" {row.target}" if row.target else ""
     return _("audit event #{id} ({time}, {action}{target}, by {actor})", id=row.id,
-             time=f"{row.at:%Y-%m-%d %H:%M:%S}", action=row.action, target=target,
-             actor=row.actor_name)
+             time=f"{row.at:%Y-%m-%d %H:%M:%S}", action=action_label(row.action),
+             target=target, actor=row.actor_name)
 
 
 def _events(conn: Connection) -> Iterator[Any]:
@@ -169,7 +170,7 @@ def row_name(table: str, key: str, row: Any, label: str = "") -> str:
         return _("complaint {reference}", reference=label)
     if label and table == "users":
         return _("account {name}", name=label)
-    return _("row {key} of table {table}", key=key, table=table)
+    return _("row {key} of table {table}", key=key, table=table_label(table))
 
 
 def _row_problems(conn: Connection, trail: Trail) -> list[str]:
@@ -225,13 +226,19 @@ def _coverage_problems(conn: Connection, trail: Trail) -> list[str]:
                                .where(col.between(a, b))).scalar_one()
             gone = sum(1 for t, k in deleted if t == name and k.isdigit() and a <= int(k) <= b)
             if now + gone < n:
-                problems.append(_("{count} row(s) of table {table} added in bulk (ids {first}"
-                                  "–{last}) were deleted outside the program.",
-                                  count=n - now - gone, table=name, first=a, last=b))
+                problems.append(ngettext(
+                    "{count} row of table {table} added in bulk (ids {first}–{last}) was "
+                    "deleted outside the program.",
+                    "{count} rows of table {table} added in bulk (ids {first}–{last}) were "
+                    "deleted outside the program.", n - now - gone,
+                    count=n - now - gone, table=table_label(name), first=a, last=b))
             elif now + gone > n:
-                problems.append(_("{count} row(s) were added to table {table} among the ids "
-                                  "{first}–{last} outside the program.",
-                                  count=now + gone - n, table=name, first=a, last=b))
+                problems.append(ngettext(
+                    "{count} row was added to table {table} among the ids {first}–{last} "
+                    "outside the program.",
+                    "{count} rows were added to table {table} among the ids {first}–{last} "
+                    "outside the program.", now + gone - n,
+                    count=now + gone - n, table=table_label(name), first=a, last=b))
     return problems
 
 

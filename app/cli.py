@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 
 from app.console_text import json_ascii_only, make_output_safe
 from app.errors import DeskError
-from app.i18n import LANGUAGES, N_, _, set_language, system_language
+from app.formatting import attachment_count, complaint_count
+from app.i18n import LANGUAGES, N_, _, ngettext, set_language, system_language
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 ENV_PASSWORD = "COMPLAINT_DESK_PASSWORD"
@@ -93,7 +94,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = _open(args)
     summary = make_demo(db, DemoOptions(count=args.count, seed=args.seed, profile=args.profile,
                                         months=args.months), actor=args.actor)
-    print(_("Demo data: {count} complaints added", count=summary.complaints))
+    print(ngettext("Demo data: {count} complaint added", "Demo data: {count} complaints added",
+                   summary.complaints, count=summary.complaints))
     return EXIT_OK
 
 
@@ -125,9 +127,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(_("New list values: {values}",
                 values=", ".join(text for _kind, text in result.new_values)))
     if args.dry_run:
-        print(_("Dry run, nothing written: {ready} rows can be imported, already present "
-                "{duplicates}, refused {refused}", ready=result.ready,
-                duplicates=result.duplicates, refused=len(result.problems)))
+        print(ngettext("Dry run, nothing written: {ready} row can be imported, already "
+                       "present {duplicates}, refused {refused}",
+                       "Dry run, nothing written: {ready} rows can be imported, already "
+                       "present {duplicates}, refused {refused}", result.ready,
+                       ready=result.ready, duplicates=result.duplicates,
+                       refused=len(result.problems)))
     else:
         print(_("Imported {added}, already present {duplicates}, refused {refused}",
                 added=result.added, duplicates=result.duplicates, refused=len(result.problems)))
@@ -139,7 +144,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db = _open(args)
     n = export_csv(db, args.out, args.date_from, args.date_to, actor=args.actor)
-    print(_("Exported {count} complaints", count=n))
+    print(ngettext("Exported {count} complaint", "Exported {count} complaints", n, count=n))
     return EXIT_OK
 
 
@@ -167,9 +172,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     info = create_backup(db, out=Path(args.out) if args.out else None, actor=args.actor)
     if info.note:
         print(info.note, file=sys.stderr)
-    print(_("Backup written: {file} ({complaints} complaints, {attachments} attachments, "
-            "{size})", file=str(info.path), complaints=info.complaints,
-            attachments=info.attachments, size=human_size(info.size)))
+    print(_("Backup written: {file} ({complaints}, {attachments}, {size})", file=str(info.path),
+            complaints=complaint_count(info.complaints),
+            attachments=attachment_count(info.attachments),
+            size=human_size(info.size)))
     return EXIT_OK
 
 
@@ -181,8 +187,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     # Not _open(): the database being replaced may be the damaged one.
     result = restore_backup(resolve(args.db), Path(args.file), actor=args.actor)
-    print(_("Restored {file} ({time}): {complaints} complaints.", file=str(result.restored.path),
-            time=f"{result.restored.made_at:%Y-%m-%d %H:%M}", complaints=result.complaints))
+    print(_("Restored {file} ({time}): {complaints}.", file=str(result.restored.path),
+            time=f"{result.restored.made_at:%Y-%m-%d %H:%M}",
+            complaints=complaint_count(result.complaints)))
     if result.kept is not None:
         print(_("The data it replaced is kept in {file}", file=str(result.kept)))
     return EXIT_OK
@@ -205,8 +212,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     parse_month(args.month)  # a bad month is refused before the database is opened
     db = _open(args)
     result = write_monthly_report(db, args.month, args.out, get_language(), actor=args.actor)
-    print(_("Monthly report written: {path} ({pages} pages)", path=str(result.path),
-            pages=result.pages))
+    print(ngettext("Monthly report written: {path} ({pages} page)",
+                   "Monthly report written: {path} ({pages} pages)", result.pages,
+                   path=str(result.path), pages=result.pages))
     return EXIT_OK
 
 
@@ -215,11 +223,16 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
 
     db = _open(args)
     result = migrate_to(db, args.url)
-    print(_("Copied {rows} rows in {tables} tables to {target}; row counts and checksums "
-            "verified.", rows=result.total_rows, tables=len(result.tables),
+    print(_("Copied {rows} in {tables} to {target}; row counts and checksums verified.",
+            rows=ngettext("{count} row", "{count} rows", result.total_rows,
+                          count=result.total_rows),
+            tables=ngettext("{count} table", "{count} tables", len(result.tables),
+                            count=len(result.tables)),
             target=result.target))
-    print(_("Audit trail: {events} events, chain intact, newest hash {hash}",
-            events=result.audit_events, hash=result.audit_head[:16]))
+    print(ngettext("Audit trail: {events} event, chain intact, newest hash {hash}",
+                   "Audit trail: {events} events, chain intact, newest hash {hash}",
+                   result.audit_events, events=result.audit_events,
+                   hash=result.audit_head[:16]))
     print(_("Attachments: {count} now held by the server database.",
             count=result.attachments))
     if result.attachments_not_copied:
@@ -250,21 +263,22 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-# Commands that need Qt (`selftest`): given by the entry (main.py), as app/ never imports Qt.
-Command = Callable[[argparse.Namespace], int]
-
-
-def run(argv: Sequence[str] | None = None, qt_commands: dict[str, Command] | None = None) -> int:
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line read, and the language chosen from it (the window and the commands
+    alike): --lang, else $COMPLAINT_DESK_LANG, else the system's."""
     make_output_safe()  # a redirect in a Windows code page must not fail a finished command
     args = build_parser().parse_args(argv)
     set_language(args.lang or os.environ.get("COMPLAINT_DESK_LANG") or system_language())
-    if args.command is None:
-        from ui.application import run_gui
+    return args
 
-        return run_gui(args)
-    if args.command in (qt_commands or {}):
-        # Its own temporary desk: no --db, no signing in to this PC's database.
-        return (qt_commands or {})[args.command](args)
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the subcommand of `args` (parse_arguments); without one the entry opens the window,
+    and the commands that need Qt (`selftest`) are run by the entry too (main.py: app/ never
+    imports the window or Qt)."""
+    if args.command is None:
+        print(_("Error: {message}", message=_("no command given")), file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.command not in COMMANDS:
         print(_("Not available in this program: {command}", command=args.command),
               file=sys.stderr)
@@ -280,3 +294,8 @@ def run(argv: Sequence[str] | None = None, qt_commands: dict[str, Command] | Non
     except (OSError, ValueError) as e:
         print(_("Error: {message}", message=str(e)), file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """A subcommand from its arguments (tests and scripts)."""
+    return run_command(parse_arguments(argv))

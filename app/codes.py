@@ -5,7 +5,7 @@ Codes never change; labels are shown through `label(kind, code)` in the current 
 
 from __future__ import annotations
 
-from app.i18n import N_, _
+from app.i18n import N_, NC_, _
 
 STAGES = ("new", "assessed", "investigating", "proposed", "in_progress", "follow_up", "closed")
 CHANNELS = ("counter", "phone", "email", "online", "letter", "transferred", "other")
@@ -45,7 +45,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "channel": {
         "counter": N_("Walk-in at counter"),
         "phone": N_("Phone"),
-        "email": N_("Email"),
+        "email": NC_("medium", "Email"),  # 电子邮件, not the address
         "online": N_("Online / social media"),
         "letter": N_("Letter"),
         "transferred": N_("Transferred"),
@@ -104,7 +104,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "contact_method": {
         "phone": N_("Phone"),
         "sms": N_("SMS"),
-        "email": N_("Email"),
+        "email": NC_("medium", "Email"),  # 电子邮件, not the address
         "in_person": N_("In person"),
         "wechat": N_("WeChat / messaging"),
         "other": N_("Other"),
@@ -112,7 +112,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "revisit_method": {
         "phone": N_("Phone"),
         "sms": N_("SMS"),
-        "email": N_("Email"),
+        "email": NC_("medium", "Email"),  # 电子邮件, not the address
         "in_person": N_("In person"),
     },
     "approval": {
@@ -124,7 +124,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "role": {"clerk": N_("Clerk"), "supervisor": N_("Supervisor"), "admin": N_("Administrator")},
     "action_status": {
         "open": N_("Open"),
-        "in_progress": N_("In progress"),
+        "in_progress": NC_("improvement action", "In progress"),  # not the stage
         "done": N_("Done"),
         "cancelled": N_("Cancelled"),
     },

@@ -5,19 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from app.codes import field_label, label
-from app.i18n import N_, _
+from app.i18n import N_, NN_, Plural, _, ngettext
 
 
 class DeskError(Exception):
-    """Base class: `message()` renders the text in the current language."""
+    """Base class: `message()` renders the text in the current language. A text with a
+    number is marked `NN_(singular, plural)` and takes its form from the `count` parameter."""
 
-    def __init__(self, msgid: str, **params: Any) -> None:
-        super().__init__(msgid)
-        self.msgid = msgid
+    def __init__(self, msgid: str | Plural, **params: Any) -> None:
+        self.plural = msgid if isinstance(msgid, Plural) else None
+        self.msgid = msgid.singular if isinstance(msgid, Plural) else msgid
+        super().__init__(self.msgid)
         self.params = params
 
-    def message(self) -> str:
+    def problem(self) -> str:
+        """The error's own text, without the field it names (see ValidationError)."""
+        if self.plural is not None:
+            return ngettext(*self.plural, int(self.params["count"]), **self.params)
         return _(self.msgid, **self.params)
+
+    def message(self) -> str:
+        return self.problem()
 
     def __str__(self) -> str:
         return self.message()
@@ -26,19 +34,20 @@ class DeskError(Exception):
 class ValidationError(DeskError):
     """Bad input for one field. `field` is the field code (e.g. "phone")."""
 
-    def __init__(self, field: str, msgid: str, **params: Any) -> None:
+    def __init__(self, field: str, msgid: str | Plural, **params: Any) -> None:
         super().__init__(msgid, **params)
         self.field = field
 
     def message(self) -> str:
-        return _("{field}: {problem}", field=field_label(self.field), problem=super().message())
+        return _("{field}: {problem}", field=field_label(self.field), problem=self.problem())
 
 
 class ValidationErrors(DeskError):
     """Several field problems found at once (the intake form shows them all)."""
 
     def __init__(self, errors: list[ValidationError]) -> None:
-        super().__init__(N_("{count} problem(s) in the input"), count=len(errors))
+        super().__init__(NN_("{count} problem in the input", "{count} problems in the input"),
+                         count=len(errors))
         self.errors = errors
 
     def message(self) -> str:

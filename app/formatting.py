@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from app.i18n import get_language
+from app.i18n import get_language, ngettext
 from app.money import format_money as _plain_money
 
 DEFAULT_CURRENCY = "¥"
@@ -80,6 +80,15 @@ def compact_datetime(value: datetime | None, this_year: int, lang: str | None = 
     if value is None:
         return ""
     return f"{compact_date(value, this_year, lang)} {value:%H:%M}"
+
+
+def complaint_count(n: int) -> str:
+    """"1 complaint", "2 complaints", "3 件投诉": a number of complaints, to put in a sentence."""
+    return ngettext("{count} complaint", "{count} complaints", n, count=n)
+
+
+def attachment_count(n: int) -> str:
+    return ngettext("{count} attachment", "{count} attachments", n, count=n)
 
 
 def set_currency_symbol(symbol: str | None) -> None:

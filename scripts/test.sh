@@ -9,10 +9,24 @@
 # replacing or deleting a file held open) and the CLI tests redirect their output in Windows
 # code pages (tests/cli_process.py); tests/unit/test_windows_simulation.py fails without it.
 # Arguments go to both pytest runs. TEST_BACKENDS="sqlite" (or "postgresql") runs one only.
+# First the static checks, each run to the end so one look shows every problem; any failure
+# fails the run (before the tests, which take minutes): ruff, mypy (strict, app/ and ui/), and
+# the layer contracts (lint-imports, [tool.importlinter] in pyproject.toml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export QT_QPA_PLATFORM=offscreen
+checks=0
+echo "=== ruff check"
+.venv/bin/ruff check app ui tests main.py || checks=$?
+echo "=== mypy app ui"
+.venv/bin/mypy app ui main.py || checks=$?
+echo "=== lint-imports"
+.venv/bin/lint-imports --no-cache || checks=$?
+if [ "$checks" -ne 0 ]; then
+  echo "static checks failed: fix them before the tests run" >&2
+  exit "$checks"
+fi
 BACKENDS=${TEST_BACKENDS:-sqlite postgresql}
 status=0
 for backend in $BACKENDS; do

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -44,9 +42,8 @@ from ui.context import DeskContext
 from ui.messages import warn
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import INVALID_STYLE, FieldGrid
+from ui.widgets.table_model import Column, TableModel
 
-Index = QModelIndex | QPersistentModelIndex
-COLUMNS = (N_("Name shown"), N_("User name"), N_("Role"), N_("Status"))
 WARNING_COLOUR = "#c62828"
 MUTED_COLOUR = "#757575"
 
@@ -61,41 +58,18 @@ def status_text(a: AccountInfo) -> str:
     return _("Active")
 
 
-class AccountsModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[AccountInfo] = []
+def account_colour(a: AccountInfo) -> str | None:
+    if not a.intact or a.locked_until is not None:
+        return WARNING_COLOUR
+    return None if a.active else MUTED_COLOUR
 
-    def set_rows(self, rows: list[AccountInfo]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        a = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (a.display_name, a.username, label("role", a.role),
-                    status_text(a))[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if not a.intact or a.locked_until is not None:
-                return QColor(WARNING_COLOUR)
-            if not a.active:
-                return QColor(MUTED_COLOUR)
-        return None
+COLUMNS: tuple[Column[AccountInfo], ...] = (
+    Column(N_("Name shown"), lambda a: a.display_name),
+    Column(N_("User name"), lambda a: a.username),
+    Column(N_("Role"), lambda a: label("role", a.role)),
+    Column(N_("Status"), status_text),
+)
 
 
 class _Form(QDialog):
@@ -122,7 +96,7 @@ class _Form(QDialog):
     def show_error(self, e: ValidationError) -> None:
         field = {"customer_name": "display_name"}.get(e.field, e.field)
         if field in self.grid.rows:
-            self.grid.set_error(field, _(e.msgid, **e.params))
+            self.grid.set_error(field, e.problem())
             self.grid.rows[field].widget.setFocus()
         else:
             warn(self, e.message())
@@ -242,7 +216,8 @@ class AccountsDialog(QDialog):
         self.resize(760, 420)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.model = AccountsModel(self)
+        self.model: TableModel[AccountInfo] = TableModel(COLUMNS, key=lambda a: a.id,
+                                                         colour=account_colour, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -287,18 +262,17 @@ class AccountsDialog(QDialog):
         self.unlock_button.setText(_("Unlock"))
         self.close_button.setText(_("Close"))
         self._enable()
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        self.model.retranslate()
 
     def reload(self, keep: int | None = None) -> None:
         self.model.set_rows(list_accounts(self.ctx.db, self.ctx.actor))
-        for row, a in enumerate(self.model.rows):
-            if a.id == keep:
-                self.table.selectRow(row)
+        if keep is not None and (row := self.model.row_of(keep)) >= 0:
+            self.table.selectRow(row)
         self._enable()
 
     def selected(self) -> AccountInfo | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+        return self.model.item(rows[0].row()) if rows else None
 
     def _enable(self) -> None:
         a = self.selected()

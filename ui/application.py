@@ -6,14 +6,13 @@ import argparse
 import contextlib
 import os
 import sys
-import time
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import get_language, normalise_language, set_language
 from app.services.common import SYSTEM, Actor
-from ui import gui_gc, housekeeping, safety_start
+from ui import gui_gc, housekeeping, safety_start, shown_marker
 from ui.context import DeskContext
 from ui.fonts import install_font
 from ui.main_window import MainWindow
@@ -21,10 +20,6 @@ from ui.qt_translations import apply_qt_language
 from ui.settings_file import configure_settings
 
 ORG, APP = "ComplaintDesk", "ComplaintDesk"
-# Set to 1 (benchmarks, smoke tests): print SHOWN_MARKER once the window is shown, then quit.
-ENV_EXIT_AFTER_SHOW = "COMPLAINT_DESK_EXIT_AFTER_SHOW"
-SHOWN_MARKER = "COMPLAINT_DESK_WINDOW_SHOWN"
-_STARTED = time.perf_counter()
 
 
 def make_qapp(argv: list[str] | None = None) -> QApplication:
@@ -83,8 +78,8 @@ def run_gui(args: argparse.Namespace) -> int:
         return 0
     ctx = DeskContext(db=db, actor=actor)
     open_window(app, ctx, safe)
-    if os.environ.get(ENV_EXIT_AFTER_SHOW) == "1":
-        QTimer.singleShot(0, lambda: _report_shown(app))
+    if shown_marker.exit_after_show():
+        QTimer.singleShot(0, lambda: shown_marker.report_shown(app))
     return app.exec()
 
 
@@ -129,19 +124,12 @@ def set_up_if_new(db) -> Actor | None:  # type: ignore[no-untyped-def]
     from ui.first_start import FirstStartDialog
 
     dialog = FirstStartDialog(db)
-    if os.environ.get(ENV_EXIT_AFTER_SHOW) == "1":  # smoke test: the dialog shows, then ends
+    if shown_marker.exit_after_show():  # smoke test: the dialog shows, then ends
         def shown_then_close() -> None:
-            _report_shown(None, "first-start")
+            shown_marker.report_shown(None, "first-start")
             dialog.reject()
 
         QTimer.singleShot(0, shown_then_close)
     if dialog.exec() != FirstStartDialog.DialogCode.Accepted or dialog.member is None:
         return None
     return dialog.member.as_actor()
-
-
-def _report_shown(app: QApplication | None, what: str = "window") -> None:
-    ms = (time.perf_counter() - _STARTED) * 1000
-    print(f"{SHOWN_MARKER} {what} {ms:.0f} ms {get_language()}", flush=True)
-    if app is not None:
-        app.quit()

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.backup_rotation import KIND_BEFORE_MIGRATION, KIND_BEFORE_RESTORE, KIND_DAILY, KIND_MANUAL
 from app.codes import label
 from app.errors import DeskError
+from app.formatting import attachment_count, complaint_count
 from app.i18n import N_, _
 from app.permissions import BACKUP, RESTORE, can, required_role
 from app.services.backup_info import BackupInfo, human_size
@@ -38,6 +38,7 @@ from app.services.restore import RestoreResult, restore_backup
 from ui import messages
 from ui.context import DeskContext
 from ui.tasks import run_task
+from ui.widgets.table_model import Column, TableModel
 
 KIND_LABELS = {
     KIND_DAILY: N_("Daily"),
@@ -45,8 +46,16 @@ KIND_LABELS = {
     KIND_BEFORE_MIGRATION: N_("Before an update"),
     KIND_BEFORE_RESTORE: N_("Before a restore"),
 }
-COLUMNS = (N_("Made at"), N_("Kind"), N_("Complaint count"), N_("Attachment count"), N_("Size"),
-           N_("Program version"), N_("File"))
+COLUMNS: tuple[Column[BackupInfo], ...] = (
+    Column(N_("Made at"), lambda b: f"{b.made_at:%Y-%m-%d %H:%M}", tooltip=lambda b: str(b.path)),
+    Column(N_("Kind"), lambda b: _(KIND_LABELS.get(b.kind, b.kind))),
+    Column(N_("Complaint count"), lambda b: str(b.complaints), align_right=True),
+    Column(N_("Attachment count"),
+           lambda b: str(b.attachments) if b.includes_attachments else "—", align_right=True),
+    Column(N_("Size"), lambda b: human_size(b.size), align_right=True),
+    Column(N_("Program version"), lambda b: b.version),
+    Column(N_("File"), lambda b: b.path.name),
+)
 
 
 class _Progress(QObject):
@@ -70,7 +79,7 @@ class BackupDialog(QDialog):
         self.folder_button.clicked.connect(self.change_folder)
         self.role_note = QLabel()
         self.role_note.setWordWrap(True)
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model: TableModel[BackupInfo] = TableModel(COLUMNS, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -133,7 +142,7 @@ class BackupDialog(QDialog):
             "Backup and restore need the role: {role}",
             role=label("role", required_role(BACKUP))))
         self.role_note.setVisible(not self.allowed)
-        self.model.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
+        self.model.retranslate()
         self.backup_button.setText(_("Back up now"))
         self.restore_button.setText(_("Restore the selected backup…"))
         self.file_button.setText(_("Restore from a file…"))
@@ -153,17 +162,7 @@ class BackupDialog(QDialog):
         self._enable()
 
     def _fill(self) -> None:
-        self.model.removeRows(0, self.model.rowCount())
-        for info in self.backups:
-            cells = [f"{info.made_at:%Y-%m-%d %H:%M}", _(KIND_LABELS.get(info.kind, info.kind)),
-                     str(info.complaints),
-                     str(info.attachments) if info.includes_attachments else "—",
-                     human_size(info.size), info.version, info.path.name]
-            items = [QStandardItem(c) for c in cells]
-            for item in items[2:5]:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            items[0].setToolTip(str(info.path))
-            self.model.appendRow(items)
+        self.model.set_rows(self.backups)
         if self.backups:
             self.table.selectRow(0)
 
@@ -241,9 +240,9 @@ class BackupDialog(QDialog):
     def _backup_done(self, info: BackupInfo) -> None:
         self._set_busy(False)
         self.refresh()
-        text = _("Backup written: {file} ({complaints} complaints, {attachments} attachments, "
-                 "{size})", file=str(info.path), complaints=info.complaints,
-                 attachments=info.attachments, size=human_size(info.size))
+        text = _("Backup written: {file} ({complaints}, {attachments}, {size})",
+                 file=str(info.path), complaints=complaint_count(info.complaints),
+                 attachments=attachment_count(info.attachments), size=human_size(info.size))
         self.status.setText(f"{text}\n{info.note}" if info.note else text)
 
     def _restore_done(self, result: RestoreResult) -> None:
@@ -251,8 +250,9 @@ class BackupDialog(QDialog):
         self.refresh()
         kept = _("The data it replaced is kept in {file}", file=str(result.kept)) \
             if result.kept else ""
-        self.status.setText(_("Restored: {complaints} complaints.",
-                              complaints=result.complaints) + (f"\n{kept}" if kept else ""))
+        self.status.setText(_("Restored: {complaints}.",
+                              complaints=complaint_count(result.complaints))
+                            + (f"\n{kept}" if kept else ""))
         self.ctx.signals.data_changed.emit("")
 
     def _failed(self, error: BaseException) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.damage import DamagedDatabase
+from app.formatting import complaint_count
 from app.i18n import _
 from app.paths import Paths
 from app.services.backup_info import BackupInfo, human_size
@@ -36,8 +37,8 @@ class _Progress(QObject):
 
 
 def describe_backup(info: BackupInfo) -> str:
-    return _("{time} · {complaints} complaints · {size} · program version {version}",
-             time=f"{info.made_at:%Y-%m-%d %H:%M}", complaints=info.complaints,
+    return _("{time} · {complaints} · {size} · program version {version}",
+             time=f"{info.made_at:%Y-%m-%d %H:%M}", complaints=complaint_count(info.complaints),
              size=human_size(info.size), version=info.version)
 
 

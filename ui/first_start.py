@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.codes import choices
 from app.db import Database
 from app.errors import ValidationError, ValidationErrors
-from app.i18n import N_, _, get_language, set_language
+from app.i18n import LANGUAGE_NAMES, N_, _, get_language, set_language
 from app.services.desk_setup import FirstStartInput, first_start
 from app.services.users import StaffMember
 from ui.messages import warn
@@ -30,7 +30,6 @@ from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import INVALID_STYLE, FieldGrid
 
 # Each language is offered in its own script, whatever the current language is.
-LANGUAGE_NAMES = (("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文"), ("en", "English"))
 DEMO_COUNT, DEMO_MONTHS = 2000, 12
 
 
@@ -57,7 +56,7 @@ class FirstStartDialog(QDialog):
         self.business = QLineEdit()
         self.profile = ChoiceCombo()
         self.language = ChoiceCombo()
-        self.language.set_choices(list(LANGUAGE_NAMES))
+        self.language.set_choices(list(LANGUAGE_NAMES.items()))
         self.language.set_code(get_language())
         self.demo = QCheckBox()
         self.username = QLineEdit()
@@ -154,7 +153,7 @@ class FirstStartDialog(QDialog):
             # create_user checks the display name under the "customer_name" rule (a name).
             field = {"customer_name": "display_name", "is_demo": "demo"}.get(e.field, e.field)
             if field in self.grid.rows:
-                self.grid.set_error(field, _(e.msgid, **e.params))
+                self.grid.set_error(field, e.problem())
                 first = first or self.grid.rows[field].widget
             else:
                 warn(self, e.message())

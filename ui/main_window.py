@@ -29,15 +29,13 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.codes import label
 from app.formatting import set_currency_symbol
-from app.i18n import LANGUAGES, _, get_language, set_language
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, _, get_language, set_language
 from app.permissions import can, required_role
 from app.services.desk_setup import desk_info
 from app.services.goto import find_reference
 from ui.context import DeskContext
 from ui.views import VIEW_BY_KEY, VIEWS, ViewSpec
 
-# Each language is offered in its own script, whatever the current language is.
-LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
 GOTO_SHORTCUT = "Ctrl+G"
 
 

@@ -61,8 +61,10 @@ def root_causes(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flow
               f"{100 * n / total:.1f}%"] for cause, n in data.root_causes[:TOP]]
     table = Table(rows, colWidths=[FULL_WIDTH - 150, 75, 75], repeatRows=1)
     table.setStyle(grid(st.font, len(rows)))
-    note = Paragraph(tx._("Share of the {count} complaints of the month with a recorded root "
-                          "cause.", count=tx.number(total)), st.small)
+    note = Paragraph(tx.ngettext(
+        "Share of the {count} complaint of the month with a recorded root cause.",
+        "Share of the {count} complaints of the month with a recorded root cause.", total,
+        count=tx.number(total)), st.small)
     return [KeepTogether([section, head, note, table])]
 
 
@@ -132,8 +134,10 @@ def outcome(c: SeriousComplaint, tx: ReportTexts, data: MonthReportData) -> str:
 
 def serious(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:
     listed = data.serious[:SERIOUS_LIMIT]
-    note = tx._("{count} complaints received in the month; outcome as of {date}.",
-                count=tx.number(len(data.serious)), date=tx.minute(data.generated_at))
+    note = tx.ngettext("{count} complaint received in the month; outcome as of {date}.",
+                       "{count} complaints received in the month; outcome as of {date}.",
+                       len(data.serious), count=tx.number(len(data.serious)),
+                       date=tx.minute(data.generated_at))
     if len(listed) < len(data.serious):
         note += " " + tx._("The first {n} are listed (urgent first, then by received time); "
                            "the Excel export of the month has them all.", n=len(listed))
@@ -163,8 +167,11 @@ def serious(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable
 
 def repeat_customers(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:
     listed = data.repeat_customers[:REPEAT_LIMIT]
-    note = tx._("{count} customers with two or more complaints received in the month; phone "
-                "numbers masked.", count=tx.number(len(data.repeat_customers)))
+    note = tx.ngettext("{count} customer with two or more complaints received in the month; "
+                       "phone numbers masked.",
+                       "{count} customers with two or more complaints received in the month; "
+                       "phone numbers masked.", len(data.repeat_customers),
+                       count=tx.number(len(data.repeat_customers)))
     if len(data.repeat_customers) > len(listed):
         note += " " + tx._("The {n} with the most complaints are listed.", n=len(listed))
     head = [Paragraph(tx._("Repeat complainants"), st.h1), Paragraph(note, st.small)]
@@ -194,9 +201,10 @@ def actions(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable
     title = Paragraph(tx._("Open improvement actions"), st.h1)
     if not data.actions:
         return [title, Paragraph(tx._("No improvement action is open."), st.body)]
-    head = [title, Paragraph(tx._("{count} actions open or in progress as of {date}.",
-                                  count=tx.number(len(data.actions)),
-                                  date=tx.day(data.generated_at)), st.small)]
+    head = [title, Paragraph(tx.ngettext("{count} action open or in progress as of {date}.",
+                                         "{count} actions open or in progress as of {date}.",
+                                         len(data.actions), count=tx.number(len(data.actions)),
+                                         date=tx.day(data.generated_at)), st.small)]
     rows: list[list[Any]] = [header_row(
         [tx._("Action"), tx.field("owner"), tx._("Due"), tx._("Status"), tx._("References")],
         st)]

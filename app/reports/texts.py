@@ -13,7 +13,7 @@ from typing import Any
 
 from app import codes
 from app.formatting import compact_datetime, format_money, short_date, short_datetime
-from app.i18n import N_, normalise_language, translate
+from app.i18n import N_, normalise_language, translate, translate_plural
 
 MONTH_NAMES = (
     N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
@@ -32,6 +32,15 @@ class ReportTexts:
 
     def _(self, msgid: str, **params: Any) -> str:
         text = translate(msgid, self.lang)
+        return text.format(**params) if params else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        """Like `app.i18n.ngettext`, in this report's language."""
+        text = translate_plural(singular, plural, n, self.lang)
+        return text.format(**params) if params else text
+
+    def pgettext(self, context: str, msgid: str, **params: Any) -> str:
+        text = translate(msgid, self.lang, context=context)
         return text.format(**params) if params else text
 
     def label(self, kind: str, code: str | None) -> str:

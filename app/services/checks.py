@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import Database
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models import Attachment, AttachmentBlob
 from app.services.attachments import held_in_database, sha256_of, unreferenced_blobs
 
@@ -79,8 +79,9 @@ def _held_attachments(session: Session, report: CheckReport) -> None:
         report.passed.append(_("Attachments ({count}, checksums verified)", count=len(rows)))
     spare = unreferenced_blobs(session)
     if spare:
-        report.notes.append(_("{count} stored attachment content(s) belong to no complaint",
-                              count=spare))
+        report.notes.append(ngettext(
+            "{count} stored attachment content belongs to no complaint",
+            "{count} stored attachment contents belong to no complaint", spare, count=spare))
 
 
 def _attachments(db: Database, session: Session, report: CheckReport) -> None:
@@ -111,8 +112,10 @@ def _attachments(db: Database, session: Session, report: CheckReport) -> None:
         stray = sum(1 for p in root.rglob("*")
                     if p.is_file() and str(p.resolve()) not in known)
         if stray:
-            report.notes.append(_("{count} file(s) in the attachments folder belong to no "
-                                  "complaint", count=stray))
+            report.notes.append(ngettext(
+                "{count} file in the attachments folder belongs to no complaint",
+                "{count} files in the attachments folder belong to no complaint", stray,
+                count=stray))
 
 
 def _optional(db: Database, report: CheckReport) -> None:
@@ -148,8 +151,9 @@ def _backups(db: Database, report: CheckReport) -> None:
         return
     latest = max(found, key=lambda b: b.made_at)
     days = (clock.now() - latest.made_at).days
-    report.notes.append(_("Latest backup: {file} ({days} day(s) old)", file=str(latest.path),
-                          days=days))
+    report.notes.append(ngettext("Latest backup: {file} ({days} day old)",
+                                 "Latest backup: {file} ({days} days old)", days,
+                                 file=str(latest.path), days=days))
 
 
 def run_checks(db: Database) -> CheckReport:

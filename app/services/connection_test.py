@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from app.db import pg_connect_args
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Complaint
 from app.network_drive import NetworkDatabase, read_only_uri, require_local_disk
 from app.paths import is_url
@@ -54,12 +54,17 @@ class ProbeResult:
             return _("The file does not exist yet: the program creates it at the next start.")
         lines = [_("Connected to {server} in {ms} ms.", server=self.server, ms=self.ms)]
         if self.state == READY:
-            lines.append(_("Ready: {count} complaints.", count=self.complaints or 0))
+            n = self.complaints or 0
+            lines.append(ngettext("Ready: {count} complaint.", "Ready: {count} complaints.", n,
+                                  count=n))
         elif self.state == EMPTY:
             lines.append(_("The database is empty: the program sets it up at the next start."))
         elif self.state == OLDER:
-            lines.append(_("It holds {count} complaints in an older layout; the program "
-                           "upgrades it at the next start.", count=self.complaints or 0))
+            n = self.complaints or 0
+            lines.append(ngettext("It holds {count} complaint in an older layout; the program "
+                                  "upgrades it at the next start.",
+                                  "It holds {count} complaints in an older layout; the program "
+                                  "upgrades it at the next start.", n, count=n))
         else:
             lines.append(_("It was written by a newer version of the program (schema "
                            "{revision}): update this program first.", revision=self.revision))

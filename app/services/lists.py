@@ -20,7 +20,7 @@ from app import audit, validation
 from app.codes import PROFILES
 from app.db import Database
 from app.errors import NotFound, ValidationError
-from app.i18n import N_
+from app.i18n import N_, NN_
 from app.models import Complaint, Investigation, ListValue, Solution
 from app.permissions import EDIT_LISTS, require
 from app.profiles import CATEGORIES, DEPARTMENTS, apply_profile
@@ -239,8 +239,11 @@ def delete_value(db: Database, value_id: int, actor: Actor) -> None:
         value = _load(session, value_id)
         uses = _uses(session, value.kind, [value]).get(value.id, 0)
         if uses:
-            raise ValidationError("list", N_("\"{label}\" is used by {count} complaint(s) and "
-                                             "cannot be deleted; deactivate it instead"),
+            raise ValidationError("list", NN_(
+                "\"{label}\" is used by {count} complaint and cannot be deleted; deactivate it "
+                "instead",
+                "\"{label}\" is used by {count} complaints and cannot be deleted; deactivate it "
+                "instead"),
                                   label=value.label_en, count=uses)
         audit.record(session, actor, "list_value_deleted", f"{value.kind}:{value.code}")
         session.delete(value)

@@ -39,7 +39,7 @@ from app.audit import fingerprint
 from app.audit_check import walk_chain
 from app.db import WRITE_LOCK_KEY, Database
 from app.errors import DeskError
-from app.i18n import N_
+from app.i18n import N_, NN_
 from app.migrate import MIGRATIONS
 from app.models import Attachment, AttachmentBlob, AuditHead, Base, Complaint
 from app.paths import resolve
@@ -120,8 +120,10 @@ def _clear_setup_rows(conn: Connection) -> dict[str, int]:
     """Refuse a server database with complaints; empty one that holds only set-up data."""
     complaints = conn.execute(select(func.count()).select_from(Complaint)).scalar_one()
     if complaints:
-        raise DeskError(N_("The server database already holds {count} complaints; migrate-to "
-                           "only fills a new database. Nothing was copied."), count=complaints)
+        raise DeskError(NN_("The server database already holds {count} complaint; migrate-to "
+                            "only fills a new database. Nothing was copied.",
+                            "The server database already holds {count} complaints; migrate-to "
+                            "only fills a new database. Nothing was copied."), count=complaints)
     replaced: dict[str, int] = {}
     for table in reversed(_tables()):
         n = conn.execute(delete(table)).rowcount
@@ -243,9 +245,11 @@ def _verify(src: Connection, conn: Connection) -> list[TableCopy]:
         n_src, sum_src = _checksum(src, table)
         n_dst, sum_dst = _checksum(conn, table)
         if n_src != n_dst:
-            raise DeskError(N_("Table {table}: {source} rows in the file but {target} on the "
-                               "server; nothing was copied."), table=table.name,
-                            source=n_src, target=n_dst)
+            raise DeskError(NN_("Table {table}: {count} row in the file but {target} on the "
+                                "server; nothing was copied.",
+                                "Table {table}: {count} rows in the file but {target} on the "
+                                "server; nothing was copied."), table=table.name,
+                            count=n_src, target=n_dst)
         if sum_src != sum_dst:
             raise DeskError(N_("Table {table} reads back differently on the server; nothing "
                                "was copied."), table=table.name)

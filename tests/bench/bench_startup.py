@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ui.application import ENV_EXIT_AFTER_SHOW, SHOWN_MARKER  # noqa: E402
+from ui.shown_marker import ENV_EXIT_AFTER_SHOW, SHOWN_MARKER  # noqa: E402
 
 TARGET_MS = 1500
 RUNS = 5

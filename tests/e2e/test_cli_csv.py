@@ -87,7 +87,7 @@ def test_bad_row_exit_2_line_numbered_and_nothing_written(tmp_path: Path) -> Non
     dry = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping,
               "--dry-run", "--skip-bad")
     assert dry.returncode == 0
-    assert ("Dry run, nothing written: 1 rows can be imported, already present 0, refused 2"
+    assert ("Dry run, nothing written: 1 row can be imported, already present 0, refused 2"
             in dry.stdout)
     assert db_fingerprint(db) == before
 

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from app.db import Database
 from app.errors import DeskError, PermissionDenied, ValidationError
+from app.reports.month_export import ExportCancelled, export_month_csv, export_month_xlsx
 from app.services.common import Actor
 from app.services.intake import IntakeInput, log_complaint
-from app.services.month_export import ExportCancelled, export_month_csv, export_month_xlsx
 from app.services.stats import month_stats
 from tests.reports import month_scenario as scenario
 

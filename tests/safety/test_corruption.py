@@ -170,7 +170,7 @@ def test_check_reports_what_it_found(db_path: Path, tmp_path: Path) -> None:
     assert not report.ok
     assert "Attachment changed" in text and "outside the attachments folder" in text
     assert "Broken link in table attachments" in text
-    assert "1 file(s) in the attachments folder belong to no complaint" in text
+    assert "1 file in the attachments folder belongs to no complaint" in text
     assert "Audit trail" in text and "BAD" in text
     env = dict(os.environ, COMPLAINT_DESK_PASSWORD="demo1234")  # the fixture's accounts
     done = run_main(["--lang", "en", "--user", "clerk1", "--db", str(db_path), "check"], env,

@@ -26,8 +26,8 @@ from tests.ui.board_helpers import (
     stage_refs,
     timeline_kinds,
 )
+from ui import messages
 from ui.context import DeskContext
-from ui.kanban import reason_dialog
 from ui.kanban.board_view import BoardView
 
 
@@ -146,7 +146,7 @@ def test_withdrawal_asks_for_a_reason(db: Database, ctx: DeskContext, clerk: Act
         prompts.append(prompt)
         return next(answers)
 
-    monkeypatch.setattr(reason_dialog, "ask_reason", ask)
+    monkeypatch.setattr(messages, "ask_reason", ask)
     board = make_board(ctx)
     assert not move_and_wait(qtbot, board, lambda: board.move_card(keep, "closed"))
     assert get_detail(db, keep).stage == "new"  # cancelled: nothing happened

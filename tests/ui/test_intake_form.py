@@ -120,7 +120,7 @@ def test_returning_customer_is_filled_in_with_a_badge(form, db, qtbot):
     qtbot.waitUntil(lambda: box.badge.isVisible(), timeout=3000)
     assert box.name.text() == "陳大文"
     assert box.tier.code() == "key"
-    assert "2 earlier complaint(s)" in box.badge.text()
+    assert "2 earlier complaints" in box.badge.text()
     assert "Key customer" in box.badge.text()
     assert "Repeat: 2 in the last 90 days" in box.badge.text()
     # A clerk does not see the email on file (mask_personal_data), only a masked hint.

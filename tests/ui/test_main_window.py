@@ -15,9 +15,9 @@ from PySide6.QtTest import QTest
 from app.i18n import get_language, translate
 from app.services.intake import IntakeInput, log_complaint
 from app.settings import put
-from ui.application import ENV_EXIT_AFTER_SHOW, SHOWN_MARKER
 from ui.context import DeskContext
 from ui.main_window import MainWindow
+from ui.shown_marker import ENV_EXIT_AFTER_SHOW, SHOWN_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,11 +132,11 @@ def _run_main(db_path: Path, tmp_path: Path, *extra: str) -> subprocess.Complete
 def test_main_py_opens_the_window_without_heavy_modules(db_path, tmp_path):
     probe = (
         "import sys, runpy; sys.argv = ['main.py', '--db', sys.argv[1]];\n"
-        "import ui.application as a; real = a._report_shown\n"
+        "import ui.shown_marker as a; real = a.report_shown\n"
         "heavy = ('reportlab', 'openpyxl', 'PySide6.QtCharts', 'app.services.stats')\n"
         "def report(app, what='window'):\n"
         "    print('HEAVY', [m for m in heavy if m in sys.modules], flush=True); real(app, what)\n"
-        "a._report_shown = report\n"
+        "a.report_shown = report\n"
         "runpy.run_path('main.py', run_name='__main__')\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),

@@ -147,7 +147,7 @@ def test_one_complaint_from_intake_to_close_in_the_panel(
     d = settled(panel, db, ref, "proposed")
     assert (d.approval_state, d.approval_comment) == ("approved", "金额合理，同意")
     assert panel.timeline.texts()[-1] == "Solution approved: 金额合理，同意"
-    assert panel.timeline.model.rows[-1].cells[1] == "王主管"
+    assert panel.timeline.model.rows[-1].actor == "王主管"
     assert panel.approvals.items == []
     as_actor(ctx, clerk)
 
@@ -306,11 +306,11 @@ def test_moves_that_need_a_reason_ask_for_it(
     reasons: list[str | None] = [None, "顾客已出国，无法回访", "顾客回国后再次投诉"]
     asked: list[str] = []
 
-    def answer(parent: Any, title: str, prompt: str) -> str | None:
+    def answer(parent: Any, prompt: str) -> str | None:
         asked.append(prompt)
         return reasons.pop(0)
 
-    monkeypatch.setattr(dialogs, "ask_reason", answer)
+    monkeypatch.setattr(messages, "ask_reason", answer)
     ref = new_complaint(db, clerk)
     advance(db, ref, "follow_up", clerk, supervisor)
     panel.open(ref)
@@ -366,14 +366,14 @@ def test_open_at_part_goto_box_and_customer_history(
     assert panel.reference == second and panel.goto.text() == ""
     click(qtbot, panel.header.history_button)
     assert panel.history is not None
-    rows = panel.history.model.rows
-    assert [r.key for r in rows] == [second, first]
-    assert rows[1].cells[4:6] == ["Closed, customer satisfied", "5/5"]
+    model = panel.history.model
+    assert [r.reference for r in model.rows] == [second, first]
+    assert model.texts(1)[4:6] == ["Closed, customer satisfied", "5/5"]
     panel.history.open_row(panel.history.model.index(1, 0))
     assert panel.reference == first
     panel.goto.setText("+86 138 0013 8000")  # a phone: that customer's history
     panel.goto.returnPressed.emit()
-    assert [r.key for r in panel.history.model.rows] == [second, first]
+    assert [r.reference for r in panel.history.model.rows] == [second, first]
     panel.goto.setText("TS-20200101-0001")
     panel.goto.returnPressed.emit()
     assert seen.warnings == ["No complaint with reference TS-20200101-0001"]
@@ -385,7 +385,7 @@ def test_improvement_action_from_two_complaints(
     a = new_complaint(db, clerk)
     b = new_complaint(db, clerk, phone="13900139000", description="同一商户再次售出过期商品")
     panel.open(a)
-    panel.tabs.setCurrentWidget(panel.actions)
+    panel.tabs.setCurrentWidget(panel.actions_tab)
     problems: list[str | None] = []
 
     def fill(parent: Any, refs: list[str], submit: Any) -> bool:
@@ -398,18 +398,18 @@ def test_improvement_action_from_two_complaints(
         return True
 
     monkeypatch.setattr(dialogs, "ask_new_action", fill)
-    click(qtbot, panel.actions.new_button)
+    click(qtbot, panel.actions_tab.new_button)
     assert problems[0] is not None and "Owner" in problems[0]
     assert problems[1] is None
     [action] = list_actions(db)
     assert action.references == sorted([a, b]) and action.owner == "营运部 张经理"
-    assert [r.cells[1] for r in panel.actions.model.rows] == ["商户进货查验流程整改"]
+    assert [a.action for a in panel.actions_tab.model.rows] == ["商户进货查验流程整改"]
     assert panel.timeline.texts()[-1] == "Improvement action: 商户进货查验流程整改"
     assert get_detail(db, b).timeline[-1].kind == "action_linked"
-    panel.actions.table.selectRow(0)
-    panel.actions.status.set_code("done")
-    click(qtbot, panel.actions.status_button)
-    assert list_actions(db) == [] and panel.actions.model.rowCount() == 0
+    panel.actions_tab.table.selectRow(0)
+    panel.actions_tab.status.set_code("done")
+    click(qtbot, panel.actions_tab.status_button)
+    assert list_actions(db) == [] and panel.actions_tab.model.rowCount() == 0
 
 
 def test_language_switch_rereads_and_keeps_edits(

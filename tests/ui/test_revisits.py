@@ -16,7 +16,7 @@ from app.services.complaints import get_detail
 from app.services.revisit_calls import revisit_groups
 from tests.complaint_factory import advance, new_complaint
 from tests.conftest import ControlledClock
-from ui.complaint import dialogs
+from ui import messages
 from ui.context import DeskContext
 from ui.revisits.revisit_list import RevisitList
 
@@ -78,7 +78,7 @@ def test_list_view_groups_opens_and_reschedules(
     assert opened.args == [four["today"], "revisit"]
 
     asked: list[Any] = []
-    monkeypatch.setattr(dialogs, "ask_date",
+    monkeypatch.setattr(messages, "ask_date",
                         lambda parent, title, current: asked.append(current) or date(2026, 3, 20))
     with qtbot.waitSignal(ctx.signals.data_changed):
         view.date_button.click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +16,23 @@ from app.services.common import Actor
 from ui import main_window
 from ui.context import DeskContext
 from ui.main_window import BrokenView, MainWindow, Placeholder
-from ui.views import VIEWS, ViewSpec
+from ui.views import VIEWS, ViewClass, ViewSpec
 
-BROKEN = ViewSpec("broken", "Queue", "F9", "ui.no_such_module_here:View")
-GUARDED = ViewSpec("guarded", "Reports", "F10", "ui.reports.reports_view:ReportsView",
-                   needs=SEE_REPORTS)
+
+def _missing_module() -> ViewClass:
+    """A view whose module is not in the installed program (a bundle built without it)."""
+    module = importlib.import_module("ui.no_such_module_here")
+    return module.View  # type: ignore[no-any-return]
+
+
+def _reports() -> ViewClass:
+    from ui.reports.reports_view import ReportsView
+
+    return ReportsView
+
+
+BROKEN = ViewSpec("broken", "Queue", "F9", _missing_module)
+GUARDED = ViewSpec("guarded", "Reports", "F10", _reports, needs=SEE_REPORTS)
 
 
 @pytest.fixture

@@ -69,13 +69,13 @@ def _export(db: Database, a: Actor, tmp: Path) -> Any:
 
 
 def _month_csv(db: Database, a: Actor, tmp: Path) -> Any:
-    from app.services.month_export import export_month_csv
+    from app.reports.month_export import export_month_csv
 
     return export_month_csv(db, "2026-03", tmp / "m.csv", actor=a)
 
 
 def _month_xlsx(db: Database, a: Actor, tmp: Path) -> Any:
-    from app.services.month_export import export_month_xlsx
+    from app.reports.month_export import export_month_xlsx
 
     return export_month_xlsx(db, "2026-03", tmp / "m.xlsx", "en", actor=a)
 

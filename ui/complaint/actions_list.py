@@ -3,8 +3,6 @@ their status."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.codes import choices, label
@@ -12,18 +10,26 @@ from app.i18n import N_, _
 from app.services.improvements import ActionInfo, create_action, list_actions, update_action
 from ui.complaint import dialogs
 from ui.complaint.clock_text import short_date
-from ui.complaint.header import make_table
-from ui.complaint.rows_model import Row, RowsModel
+from ui.complaint.open_complaint import OpenComplaint
 from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.table_model import Column, TableModel, make_table
+
+COLUMNS: tuple[Column[ActionInfo], ...] = (
+    Column(N_("Due"), lambda a: short_date(a.due_date)),
+    Column(N_("Action"), lambda a: a.action),
+    Column(N_("Owner"), lambda a: a.owner),
+    Column(N_("Status"), lambda a: label("action_status", a.status)),
+    Column(N_("Complaints"), lambda a: " ".join(a.references)),
+)
 
 
 class ActionsTab(QWidget):
-    def __init__(self, panel: Any) -> None:
+    def __init__(self, complaint: OpenComplaint) -> None:
         super().__init__()
-        self.panel = panel
-        self.items: list[ActionInfo] = []
-        self.model = RowsModel([N_("Due"), N_("Action"), N_("Owner"), N_("Status"),
-                                N_("Complaints")])
+        self.complaint = complaint
+        self.model = TableModel(COLUMNS, key=lambda a: a.id,
+                                colour=lambda a: "#b3261e" if a.overdue else None,
+                                tooltip=lambda a: a.action)
         self.table = make_table(self.model)
         self.only_this = QCheckBox()
         self.only_this.toggled.connect(lambda _on: self.reload())
@@ -43,41 +49,42 @@ class ActionsTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
 
+    @property
+    def items(self) -> list[ActionInfo]:
+        return self.model.rows
+
     def reload(self) -> None:
-        ref = self.panel.reference if self.only_this.isChecked() else None
-        self.items = list_actions(self.panel.ctx.db, open_only=not ref, reference=ref)
-        self.model.set_rows([
-            Row(a.id, [short_date(a.due_date), a.action, a.owner, label("action_status", a.status),
-                       " ".join(a.references)],
-                colour="#b3261e" if a.overdue else None, tooltip=a.action)
-            for a in self.items])
+        ref = self.complaint.reference if self.only_this.isChecked() else None
+        self.model.set_rows(list_actions(self.complaint.ctx.db, open_only=not ref,
+                                         reference=ref))
         self.table.resizeRowsToContents()
-        self.new_button.setEnabled(bool(self.panel.reference))
+        self.new_button.setEnabled(bool(self.complaint.reference))
 
     def new_action(self) -> None:
-        refs = [self.panel.reference] if self.panel.reference else []
-        dialogs.ask_new_action(self, refs, self.create)
+        refs = [self.complaint.reference] if self.complaint.reference else []
+        dialogs.ask_new_action(self, refs, self.create_action)
 
-    def create(self, value: dialogs.NewAction) -> str | None:
+    def create_action(self, value: dialogs.NewAction) -> str | None:
         """Create the action; a problem comes back as text for the dialog."""
-        ctx = self.panel.ctx
-        result = self.panel.call_service(lambda: create_action(
+        ctx = self.complaint.ctx
+        result = self.complaint.call_service(lambda: create_action(
             ctx.db, value.references, action=value.action, owner=value.owner,
             due_date=value.due_date, status=value.status, actor=ctx.actor))
         if isinstance(result, str):
             return result
         for ref in value.references:
-            self.panel.changed_elsewhere(ref)
+            self.complaint.changed_elsewhere(ref)
         self.reload()
         return None
 
     def change_status(self) -> None:
-        row = self.table.currentIndex().row()
-        if not 0 <= row < len(self.items) or not self.status.code():
+        item = self.model.item(self.table.currentIndex().row())
+        status = self.status.code()
+        if item is None or not status:
             return
-        ctx, item, status = self.panel.ctx, self.items[row], self.status.code()
-        self.panel.call_service(lambda: update_action(ctx.db, item.id, status=status,
-                                                      actor=ctx.actor), show=True)
+        ctx = self.complaint.ctx
+        self.complaint.call_service(lambda: update_action(ctx.db, item.id, status=status,
+                                                          actor=ctx.actor), show=True)
         self.reload()
 
     def retranslate(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.formatting import format_money, join_list
@@ -12,17 +10,26 @@ from app.services import resolution
 from app.services.approvals import PendingApproval, pending_approvals
 from app.services.list_choices import list_labels
 from ui.complaint.clock_text import short_datetime
-from ui.complaint.header import make_table
-from ui.complaint.rows_model import Row, RowsModel
+from ui.complaint.open_complaint import OpenComplaint
+from ui.widgets.table_model import Column, TableModel, make_table
 
 
 class ApprovalsTab(QWidget):
-    def __init__(self, panel: Any) -> None:
+    def __init__(self, complaint: OpenComplaint) -> None:
         super().__init__()
-        self.panel = panel
-        self.items: list[PendingApproval] = []
-        self.model = RowsModel([N_("Reference"), N_("Customer"), N_("Amount"), N_("Since"),
-                                N_("Asked by"), N_("Solution")])
+        self.complaint = complaint
+        self.type_labels: dict[str, str] = {}
+        columns: tuple[Column[PendingApproval], ...] = (
+            Column(N_("Reference"), lambda p: p.reference),
+            Column(N_("Customer"), lambda p: p.customer_name),
+            Column(N_("Amount"), lambda p: format_money(p.amount_cents)),
+            Column(N_("Since"), lambda p: short_datetime(p.proposed_at)),
+            Column(N_("Asked by"), lambda p: p.proposed_by),
+            Column(N_("Solution"), lambda p: join_list(
+                self.type_labels.get(t, t) for t in p.solution_types)),
+        )
+        self.model = TableModel(columns, key=lambda p: p.reference,
+                                tooltip=lambda p: p.description)
         self.table = make_table(self.model)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.comment = QLineEdit()
@@ -42,37 +49,35 @@ class ApprovalsTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
 
+    @property
+    def items(self) -> list[PendingApproval]:
+        return self.model.rows
+
     def reload(self) -> None:
-        self.items = pending_approvals(self.panel.ctx.db)
-        types = list_labels(self.panel.ctx.db, "solution_type")
-        self.model.set_rows([
-            Row(p.reference, [p.reference, p.customer_name, format_money(p.amount_cents),
-                              short_datetime(p.proposed_at), p.proposed_by,
-                              join_list(types.get(t, t) for t in p.solution_types)],
-                tooltip=p.description)
-            for p in self.items])
+        db = self.complaint.ctx.db
+        self.type_labels = list_labels(db, "solution_type")
+        self.model.set_rows(pending_approvals(db))
         self.table.resizeRowsToContents()
         if self.items:
             # The open complaint's request first, if it waits; else the oldest.
-            refs = [p.reference for p in self.items]
-            current = self.panel.reference
-            self.table.selectRow(refs.index(current) if current in refs else 0)
+            current = self.complaint.reference
+            row = self.model.row_of(current) if current else -1
+            self.table.selectRow(max(row, 0))
 
     def selected(self) -> PendingApproval | None:
-        row = self.table.currentIndex().row()
-        return self.items[row] if 0 <= row < len(self.items) else None
+        return self.model.item(self.table.currentIndex().row())
 
     def open_selected(self) -> None:
         item = self.selected()
         if item is not None:
-            self.panel.ctx.signals.open_complaint_at.emit(item.reference, "approval")
+            self.complaint.ctx.signals.open_complaint_at.emit(item.reference, "approval")
 
     def decide(self, approve: bool) -> None:
         item = self.selected()
         if item is None:
             return
-        ctx, comment = self.panel.ctx, self.comment.text()
-        done = self.panel.save_other(item.reference, lambda: resolution.decide_approval(
+        ctx, comment = self.complaint.ctx, self.comment.text()
+        done = self.complaint.save_other(item.reference, lambda: resolution.decide_approval(
             ctx.db, item.reference, approve=approve, comment=comment, actor=ctx.actor,
             expected_version=item.version))
         if done:

@@ -3,8 +3,6 @@ customer sets the first-response time (app/services/resolution.add_contact)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -21,19 +19,33 @@ from app.codes import choices, field_label, label
 from app.i18n import N_, _
 from app.rules.edits import PART_CONTACT, can_edit
 from app.services import resolution
-from app.services.complaints import ComplaintDetail
+from app.services.complaints import ComplaintDetail, ContactEntry
 from ui.complaint.clock_text import short_datetime
-from ui.complaint.header import make_table
-from ui.complaint.rows_model import Row, RowsModel
+from ui.complaint.open_complaint import OpenComplaint
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.phrase_picker import attach_phrase_picker
+from ui.widgets.qt_dates import qdatetime, to_datetime
+from ui.widgets.table_model import Column, TableModel, make_table
+
+
+def summary_text(c: ContactEntry) -> str:
+    return _("Unreachable: {summary}", summary=c.summary) if c.unreachable else c.summary
+
+
+COLUMNS: tuple[Column[ContactEntry], ...] = (
+    Column(N_("When"), lambda c: short_datetime(c.at)),
+    Column(N_("How"), lambda c: label("contact_method", c.method)),
+    Column(N_("Summary"), summary_text),
+    Column(N_("By"), lambda c: c.by),
+)
 
 
 class ContactsTab(QWidget):
-    def __init__(self, panel: Any) -> None:
+    def __init__(self, complaint: OpenComplaint) -> None:
         super().__init__()
-        self.panel = panel
-        self.model = RowsModel([N_("When"), N_("How"), N_("Summary"), N_("By")])
+        self.complaint = complaint
+        self.model = TableModel(COLUMNS,
+                                colour=lambda c: "#8a5a00" if c.unreachable else None)
         self.table = make_table(self.model)
         self.method = ChoiceCombo()
         # The contact happens now unless the clerk logs an earlier call.
@@ -46,7 +58,8 @@ class ContactsTab(QWidget):
         self.summary = QLineEdit()
         # Standard phrases at Ctrl+; (issue 12): the complaint's category's phrases first.
         self.phrases = attach_phrase_picker(
-            self.summary, panel.ctx, lambda: panel.detail.category if panel.detail else None)
+            self.summary, complaint.ctx,
+            lambda: complaint.detail.category if complaint.detail else None)
         self.unreachable = QCheckBox()
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add)
@@ -68,24 +81,19 @@ class ContactsTab(QWidget):
         layout.addLayout(form)
 
     def show_detail(self, d: ComplaintDetail | None) -> None:
-        rows = [] if d is None else [
-            Row(i, [short_datetime(c.at), label("contact_method", c.method),
-                    (_("Unreachable: {summary}", summary=c.summary) if c.unreachable
-                     else c.summary), c.by], colour="#8a5a00" if c.unreachable else None)
-            for i, c in enumerate(d.contacts)]
-        self.model.set_rows(rows)
+        self.model.set_rows([] if d is None else d.contacts)
         self.table.resizeRowsToContents()
         open_ = d is not None and can_edit(d.stage, PART_CONTACT)
         for w in (self.method, self.earlier, self.summary, self.unreachable, self.add_button):
             w.setEnabled(open_)
         self.at.setEnabled(open_ and self.earlier.isChecked())
         if not self.earlier.isChecked():
-            self.at.setDateTime(clock.now())
+            self.at.setDateTime(qdatetime(clock.now()))
 
     def add(self) -> None:
-        ctx, ref = self.panel.ctx, self.panel.reference
-        at = self.at.dateTime().toPython() if self.earlier.isChecked() else None
-        if self.panel.save(None, lambda _v: resolution.add_contact(
+        ctx = self.complaint.ctx
+        at = to_datetime(self.at.dateTime()) if self.earlier.isChecked() else None
+        if self.complaint.save(None, lambda ref, _v: resolution.add_contact(
                 ctx.db, ref, method=self.method.code() or "", summary=self.summary.text(),
                 unreachable=self.unreachable.isChecked(), at=at, actor=ctx.actor),
                 versioned=False):

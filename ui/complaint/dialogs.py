@@ -1,20 +1,18 @@
-"""Small dialogs of the panel, behind module functions that tests replace (like ui.messages)."""
+"""Small dialogs of the panel, behind module functions that tests replace (like ui.messages):
+the evidence file to add, a new improvement action."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,31 +24,7 @@ from app import clock
 from app.codes import choices, field_label
 from app.i18n import _
 from ui.widgets.choice_combo import ChoiceCombo
-
-
-def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
-    """A reason typed by the user; None when cancelled."""
-    text, ok = QInputDialog.getMultiLineText(parent, title, prompt)
-    return text.strip() if ok else None
-
-
-def ask_date(parent: QWidget | None, title: str, current: date) -> date | None:
-    dialog = QDialog(parent)
-    dialog.setWindowTitle(title)
-    edit = QDateEdit(QDate(current.year, current.month, current.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(QDate(clock.now().date()))
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addWidget(edit)
-    layout.addWidget(buttons)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return edit.date().toPython()  # type: ignore[no-any-return]
+from ui.widgets.qt_dates import qdate
 
 
 def choose_file(parent: QWidget | None) -> str | None:
@@ -85,7 +59,7 @@ class ActionDialog(QDialog):
         self.action = QPlainTextEdit()
         self.action.setFixedHeight(90)
         self.owner = QLineEdit()
-        self.due = QDateEdit(QDate(clock.now().date()).addDays(14))
+        self.due = QDateEdit(qdate(clock.now().date()).addDays(14))
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.status = ChoiceCombo()

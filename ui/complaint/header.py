@@ -5,20 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.codes import label
-from app.i18n import _
+from app.db import Database
+from app.i18n import _, ngettext
 from app.services.complaints import ComplaintDetail
 from app.services.customer_lookup import customer_summary
 from ui.complaint.clock_text import duration, short_datetime, sla_clock
@@ -31,21 +22,6 @@ CLOCK_COLOURS = {"overdue": "#b3261e", "paused": "#8a5a00", "ok": "#1b5e20", "do
 
 def chip(text: str, colour: str) -> str:
     return (f'<span style="background-color:{colour}; color:white;">&nbsp;{text}&nbsp;</span>')
-
-
-def make_table(model: object) -> QTableView:
-    """A read-only list: whole rows selected, the last column stretched, wrapped text."""
-    view = QTableView()
-    view.setModel(model)  # type: ignore[arg-type]
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return view
 
 
 class HeaderBar(QFrame):
@@ -85,10 +61,10 @@ class HeaderBar(QFrame):
         self.detail: ComplaintDetail | None = None
         self.customer_count = 0
 
-    def show_detail(self, d: ComplaintDetail | None, role: str, db: object) -> None:
+    def show_detail(self, d: ComplaintDetail | None, role: str, db: Database) -> None:
         self.detail = d
         if d is not None and d.customer_id:
-            summary = customer_summary(db, d.customer_id, role)  # type: ignore[arg-type]
+            summary = customer_summary(db, d.customer_id, role)
             self._phone = summary.phone if summary else ""
         else:
             self._phone = ""
@@ -115,8 +91,10 @@ class HeaderBar(QFrame):
         who = escape(d.customer_name) or _("(no name)")
         self.customer.setText(_("Customer: <b>{name}</b> {phone} · {tier}", name=who,
                                 phone=escape(self._phone), tier=label("tier", d.tier)))
-        self.history_button.setText(_("History ({count} complaints)",
-                                      count=d.customer_complaints))
+        self.history_button.setText(ngettext("History ({count} complaint)",
+                                             "History ({count} complaints)",
+                                             d.customer_complaints,
+                                             count=d.customer_complaints))
         text, kind = sla_clock(d)
         if d.paused_minutes and kind != "paused":
             text += " · " + _("paused {time} in total", time=duration(d.paused_minutes))

@@ -2,9 +2,9 @@
 workflow allows, and on the right the timeline, contact log, improvement actions and (for
 supervisors) pending approvals.
 
-Every change passes the version the panel read; when the complaint changed elsewhere
-meanwhile the service refuses (Conflict), the panel says so, reloads, and puts back what the
-user had typed but not saved.
+The panel lays these out, opens and reloads the complaint, and follows other screens'
+changes; how a change is applied (versions, refusals, conflicts) is ui/complaint/
+open_complaint.py, and each part of the procedure is its own module in ui/complaint/sections/.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DeskError, NotFound
-from app.i18n import _
+from app.i18n import N_, _
 from app.permissions import APPROVE_COMPENSATION, can
 from app.services.complaints import ComplaintDetail, get_detail
-from app.services.customer_history import customer_history
+from app.services.customer_history import CustomerHistory, customer_history
 from app.services.goto import find_reference
 from app.workflow import PART_APPROVAL, PART_REASON
 from ui import messages
@@ -39,16 +39,9 @@ from ui.complaint.contacts_tab import ContactsTab
 from ui.complaint.header import HeaderBar
 from ui.complaint.history_dialog import HistoryDialog
 from ui.complaint.move_bar import MoveBar
-from ui.complaint.panel_changes import PanelChanges
+from ui.complaint.open_complaint import FieldErrors, Notice, OpenComplaint
 from ui.complaint.section import Section
-from ui.complaint.sections_early import AssessmentSection, IntakeSection, InvestigationSection
-from ui.complaint.sections_late import (
-    AgreementSection,
-    CloseSection,
-    ImplementationSection,
-    RevisitSection,
-    SolutionSection,
-)
+from ui.complaint.sections import SECTIONS
 from ui.complaint.timeline_view import TimelineView
 from ui.context import DeskContext
 from ui.widgets.banner import Banner
@@ -72,15 +65,15 @@ def work_part(d: ComplaintDetail) -> str:
             "in_progress": "implementation", "follow_up": "revisit"}.get(d.stage, "close")
 
 
-class ComplaintPanel(PanelChanges, QWidget):
+class ComplaintPanel(QWidget):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.detail: ComplaintDetail | None = None
+        self.complaint = OpenComplaint(ctx, self, self)
         self.current_part: str | None = None
         self.history: HistoryDialog | None = None
-        self._announcing = False
-        self._notice: tuple[str, Callable[[], str], str, Callable[[], None] | None] | None = None
+        self._notice: tuple[str, Notice, str, Callable[[], None] | None] | None = None
         self.setStyleSheet(STYLE)
 
         self.goto_label = QLabel()
@@ -99,7 +92,7 @@ class ComplaintPanel(PanelChanges, QWidget):
         self.header = HeaderBar()
         self.header.history_requested.connect(self.open_history)
         self.move_bar = MoveBar()
-        self.move_bar.move_requested.connect(self.move_to)
+        self.move_bar.move_requested.connect(self.complaint.move_to)
         self.move_bar.part_requested.connect(self.scroll_to)
 
         self.sections: dict[str, Section] = {}
@@ -110,25 +103,24 @@ class ComplaintPanel(PanelChanges, QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         column.addWidget(self.empty, 10)  # centred in the empty column
-        for cls in (IntakeSection, AssessmentSection, InvestigationSection, SolutionSection,
-                    AgreementSection, ImplementationSection, RevisitSection, CloseSection):
-            section = cls(self)
+        for cls in SECTIONS:
+            section = cls(self.complaint)
             self.sections[section.part] = section
             column.addWidget(section)
         column.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(holder)
+        self.sections_scroll = QScrollArea()
+        self.sections_scroll.setWidgetResizable(True)
+        self.sections_scroll.setWidget(holder)
 
         self.timeline = TimelineView()
-        self.contacts = ContactsTab(self)
-        self.actions = ActionsTab(self)
-        self.approvals = ApprovalsTab(self)
+        self.contacts = ContactsTab(self.complaint)
+        self.actions_tab = ActionsTab(self.complaint)
+        self.approvals = ApprovalsTab(self.complaint)
         self.tabs = QTabWidget()
-        for w in (self.timeline, self.contacts, self.actions, self.approvals):
+        for w in (self.timeline, self.contacts, self.actions_tab, self.approvals):
             self.tabs.addTab(w, "")
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.scroll)
+        splitter.addWidget(self.sections_scroll)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -183,7 +175,7 @@ class ComplaintPanel(PanelChanges, QWidget):
         for section in self.sections.values():
             section.fill(detail)
         self._show()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.sections_scroll.verticalScrollBar().setValue(0)
         self.scroll_to(work_part(detail))
         return True
 
@@ -211,7 +203,7 @@ class ComplaintPanel(PanelChanges, QWidget):
                 return
         messages.warn(self, _("No complaint with reference {reference}", reference=text))
 
-    def reload(self, keep_edits: bool = True, saved: Section | None = None) -> None:
+    def reload(self, keep_edits: bool = True, saved: FieldErrors | None = None) -> None:
         """Read the complaint again; unsaved edits (except the just-saved section) stay."""
         if self.detail is None:
             return
@@ -240,7 +232,7 @@ class ComplaintPanel(PanelChanges, QWidget):
         self.move_bar.show_detail(d, self.role)
         self.timeline.show_detail(d)
         self.contacts.show_detail(d)
-        self.actions.reload()
+        self.actions_tab.reload()
         supervisor = can(self.ctx.actor, APPROVE_COMPENSATION)
         self.tabs.setTabVisible(self.tabs.indexOf(self.approvals), supervisor)
         if supervisor:
@@ -267,7 +259,7 @@ class ComplaintPanel(PanelChanges, QWidget):
         # The section at the top of the view; again once the layout has settled, so the
         # section's position is final.
         def to_top() -> None:
-            self.scroll.verticalScrollBar().setValue(max(0, section.y() - 4))
+            self.sections_scroll.verticalScrollBar().setValue(max(0, section.y() - 4))
 
         to_top()
         QTimer.singleShot(0, to_top)
@@ -279,9 +271,43 @@ class ComplaintPanel(PanelChanges, QWidget):
             return
         self.show_history(customer_history(self.ctx.db, d.customer_id, self.role))
 
-    def show_history(self, history: Any) -> None:
+    def show_history(self, history: CustomerHistory) -> None:
         self.history = HistoryDialog(self, history, self.reference, self.open)
         self.history.show()
+
+    # --- notices -------------------------------------------------------------------------
+    def notify(self, kind: str, text: Notice, action: str = "",
+               on_action: Callable[[], None] | None = None) -> None:
+        """A notice in the banner, rendered again when the language changes; `action` is the
+        msgid of the banner's button."""
+        self._notice = (kind, text, action, on_action)
+        self.banner.show_message(kind, text(), _(action) if action else "", on_action)
+
+    def clear_notice(self) -> None:
+        self.banner.hide()
+
+    # --- other screens' changes ----------------------------------------------------------
+    def on_data_changed(self, reference: str) -> None:
+        if self.complaint.announcing:
+            return
+        if self.detail is not None and reference in ("", self.detail.reference):
+            if self.unsaved():
+                self.notify("warning", lambda: _(
+                    "This complaint was changed elsewhere. Your unsaved edits are kept; reload "
+                    "to see the changes."), N_("Reload"), self.reload)
+            else:
+                self.reload(keep_edits=False)
+            return
+        self.actions_tab.reload()
+        if can(self.ctx.actor, APPROVE_COMPENSATION):
+            self.approvals.reload()
+            self._tab_titles()
+
+    def on_actor_changed(self) -> None:
+        if self.detail is not None:
+            self.reload()
+        else:
+            self._show()
 
     # --- language ------------------------------------------------------------------------
     def _tab_titles(self) -> None:
@@ -289,7 +315,7 @@ class ComplaintPanel(PanelChanges, QWidget):
         self.tabs.setTabText(0, _("Timeline ({count})", count=len(d.timeline) if d else 0))
         self.tabs.setTabText(1, _("Contacts ({count})", count=len(d.contacts) if d else 0))
         self.tabs.setTabText(2, _("Improvement actions ({count})",
-                                  count=len(self.actions.items)))
+                                  count=len(self.actions_tab.items)))
         self.tabs.setTabText(3, _("Approvals ({count})", count=len(self.approvals.items)))
         # Every tab title in view (none hidden behind the scroll arrows), in every language;
         # an explicit minimum replaces the pages' own, so it must cover those too.
@@ -307,7 +333,7 @@ class ComplaintPanel(PanelChanges, QWidget):
             self.notify(*self._notice)
         for section in self.sections.values():
             section.retranslate()
-        for tab in (self.timeline, self.contacts, self.actions, self.approvals):
+        for tab in (self.timeline, self.contacts, self.actions_tab, self.approvals):
             tab.retranslate()
         if self.detail is not None:
             self.reload()  # the timeline and list labels are read in the new language

@@ -3,7 +3,7 @@ missing, and the edits the user has not saved yet (kept across a reload after a 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -23,13 +24,13 @@ from app.codes import label
 from app.errors import DeskError, ValidationError
 from app.i18n import _
 from app.services.complaints import ComplaintDetail
+from ui.complaint.open_complaint import OpenComplaint
 from ui.widgets.amounts_editor import AmountsEditor
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
 
-if TYPE_CHECKING:
-    from ui.complaint.panel import ComplaintPanel
+W = TypeVar("W", bound=QWidget)
 
 DONE_COLOUR, MISSING_COLOUR, WAIT_COLOUR = "#1b7f3b", "#b3261e", "#8a5a00"
 KEPT_STYLE = "background: #fff8d6;"  # an unsaved edit that differs from the saved value
@@ -87,14 +88,16 @@ def checklist_html(heading: str, items: list[tuple[str, bool]]) -> str:
 
 class Section(QGroupBox):
     """Subclasses set `part`, `title_msgid`, build editors into `self.grid`, and implement
-    `values_from`, `refresh` and `retranslate_own`."""
+    `values_from`, `refresh` and `retranslate_own`; they change the complaint through
+    `self.complaint.save(...)`. A new section is a module in ui/complaint/sections/ and its
+    line in SECTIONS there."""
 
     part = ""
     title_msgid = ""
 
-    def __init__(self, panel: ComplaintPanel) -> None:
+    def __init__(self, complaint: OpenComplaint) -> None:
         super().__init__()
-        self.panel = panel
+        self.complaint = complaint
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.RichText)
@@ -107,7 +110,7 @@ class Section(QGroupBox):
         self._baseline: dict[str, Any] = {}
 
     # --- editors and unsaved edits -------------------------------------------------------
-    def editor(self, field: str, widget: QWidget) -> QWidget:
+    def editor(self, field: str, widget: W) -> W:
         self.editors[field] = widget
         return widget
 
@@ -169,7 +172,7 @@ class Section(QGroupBox):
     def show_error(self, error: DeskError) -> bool:
         """Show a field's problem under it; True when the section has that field."""
         if isinstance(error, ValidationError) and error.field in self.grid.rows:
-            self.grid.set_error(error.field, DeskError.message(error))
+            self.grid.set_error(error.field, error.problem())
             widget = self.editors.get(error.field)
             if widget is not None:
                 widget.setFocus()
@@ -178,7 +181,8 @@ class Section(QGroupBox):
 
     def first_editor(self) -> QWidget | None:
         for widget in self.editors.values():
-            if widget.isEnabled() and not getattr(widget, "isReadOnly", lambda: False)():
+            read_only = isinstance(widget, QLineEdit | QPlainTextEdit) and widget.isReadOnly()
+            if widget.isEnabled() and not read_only:
                 return widget
         return None
 
@@ -199,3 +203,29 @@ def stage_label(stage: str) -> str:
 def enable(button: QAbstractButton, on: bool, visible: bool = True) -> None:
     button.setVisible(visible)
     button.setEnabled(on and visible)
+
+
+def text_box(height: int = 64) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(height)
+    return box
+
+
+def button_row(*buttons: QWidget) -> QWidget:
+    """Buttons at the right of a line."""
+    return widget_row(None, *buttons)
+
+
+def widget_row(wide: QWidget | None, *rest: QWidget) -> QWidget:
+    """One line: `wide` takes the room left by the others (or empty room, when None)."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    if wide is None:
+        layout.addStretch(1)
+    else:
+        layout.addWidget(wide, 1)
+    for w in rest:
+        layout.addWidget(w)
+    return row

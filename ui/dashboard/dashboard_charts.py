@@ -28,8 +28,8 @@ def _nice_top(value: float) -> float:
     step = 10 ** (len(str(int(value))) - 1)
     for m in (1, 2, 2.5, 5, 10):
         if m * step >= value * 1.1:
-            return m * step
-    return 10 * step
+            return float(m * step)
+    return float(10 * step)
 
 
 def _font(size_delta: int = 0) -> QFont:

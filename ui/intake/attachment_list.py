@@ -139,7 +139,7 @@ class AttachmentBox(QWidget):
             try:
                 size = check_file(path)
             except ValidationError as e:
-                problems.append(_(e.msgid, **e.params))
+                problems.append(e.problem())
                 continue
             if path.resolve() in have:
                 continue

@@ -10,7 +10,8 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
 from app.codes import choices, label
-from app.i18n import _
+from app.formatting import complaint_count
+from app.i18n import _, ngettext
 from app.services.customer_lookup import (
     CustomerSummary,
     customer_phone,
@@ -104,7 +105,7 @@ class CustomerBox(QObject):
         for m in matches:
             shown = " · ".join(p for p in (
                 m.name or _("(no name)"), m.phone, label("tier", m.tier),
-                _("{count} complaint(s)", count=m.complaints)) if p)
+                complaint_count(m.complaints)) if p)
             item = QStandardItem(shown)
             item.setData(m.id, ID_ROLE)
             item.setEditable(False)
@@ -174,11 +175,15 @@ class CustomerBox(QObject):
                                  tier=label("tier", s.tier)))
             self.badge.setStyleSheet(NEW_STYLE)
         else:
-            text = _("Returning customer: {count} earlier complaint(s) · {tier}",
-                     count=s.earlier_complaints, tier=label("tier", s.tier))
+            text = ngettext("Returning customer: {count} earlier complaint · {tier}",
+                            "Returning customer: {count} earlier complaints · {tier}",
+                            s.earlier_complaints, count=s.earlier_complaints,
+                            tier=label("tier", s.tier))
             if s.is_repeat:
-                text += " · " + _("Repeat: {count} in the last {days} days",
-                                  count=s.recent_complaints, days=s.window_days)
+                text += " · " + ngettext("Repeat: {count} in the last {days} day",
+                                         "Repeat: {count} in the last {days} days",
+                                         s.window_days, count=s.recent_complaints,
+                                         days=s.window_days)
             self.badge.setText(text)
             self.badge.setStyleSheet(REPEAT_STYLE if s.is_repeat else BADGE_STYLE)
         self.badge.show()

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
 from ui.widgets.phrase_picker import attach_phrase_picker
+from ui.widgets.qt_dates import qdatetime
 
 DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
 
@@ -189,7 +190,7 @@ class IntakeFields(QWidget):
 
     def _set_received(self, when: datetime) -> None:
         self._setting_time = True
-        self.received.setDateTime(QDateTime(when))
+        self.received.setDateTime(qdatetime(when))
         self._setting_time = False
 
     def _received_edited(self) -> None:

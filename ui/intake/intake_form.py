@@ -48,7 +48,7 @@ SPOT_FIELDS = ("solution_types", "implementation", "amount")
 
 def problem_text(e: ValidationError) -> str:
     """The problem without the field name (shown next to the field, which is labelled)."""
-    return _(e.msgid, **e.params)
+    return e.problem()
 
 
 class IntakeForm(QWidget):

@@ -128,8 +128,7 @@ class BoardView(QWidget):
         self.act_refresh.setText(_("Refresh"))
         self.act_search.setText(_("Search"))
         self.board.retranslate()
-        self.table.source.headerDataChanged.emit(
-            Qt.Orientation.Horizontal, 0, self.table.source.columnCount() - 1)
+        self.table.source.retranslate()
         if reload:
             self.reload()  # category and department names come from the database
 

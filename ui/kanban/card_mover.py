@@ -21,7 +21,6 @@ from app.services.queue import Card
 from app.workflow import PART_REASON
 from ui import messages
 from ui.context import DeskContext
-from ui.kanban import reason_dialog
 from ui.tasks import run_task
 
 
@@ -68,7 +67,7 @@ class CardMover(QObject):
             return
         ref, stage = card.reference, label("stage", to_stage)
         if isinstance(exc, MoveRefused) and exc.missing == PART_REASON and reason is None:
-            given = reason_dialog.ask_reason(self.widget, _(
+            given = messages.ask_reason(self.widget, _(
                 "{reference} → {stage}: {reason}", reference=ref, stage=stage,
                 reason=exc.message()))
             if given and self.request(card, to_stage, given):

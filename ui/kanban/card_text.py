@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from app.codes import label
 from app.formatting import compact_date, compact_datetime, short_date
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.services.board import CLOSED_DAYS
 from app.services.queue import Card
 from app.sla import is_overdue
@@ -125,7 +125,8 @@ def card_tooltip(card: Card, now: datetime) -> str:
     if card.has_attachments:
         lines.append(_("Has attachments"))
     if card.reopen_count:
-        lines.append(_("Reopened {count} time(s)", count=card.reopen_count))
+        lines.append(ngettext("Reopened {count} time", "Reopened {count} times",
+                              card.reopen_count, count=card.reopen_count))
     if card.is_repeat:
         lines.append(_("Repeat complainant"))
     lines += ["", card.description, ""]

@@ -2,149 +2,81 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from app import clock
 from app.codes import STAGES, label
-from app.i18n import N_, _
+from app.i18n import N_
 from app.services.queue import SEVERITY_RANK, TIER_RANK, Card
 from ui.kanban.card_model import CARD_ROLE, REF_ROLE
 from ui.kanban.card_text import card_tooltip, short_time, sla_clock
+from ui.widgets.table_model import SORT_ROLE, Column, TableModel, show_rows
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 10
-Index = QModelIndex | QPersistentModelIndex
+OVERDUE = "#c62828"
 
-# (key, header msgid); the first column keeps the queue's priority order.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("rank", N_("No.")),
-    ("reference", N_("Reference")),
-    ("stage", N_("Stage")),
-    ("severity", N_("Severity")),
-    ("sla", N_("Time left")),
-    ("customer", N_("Customer")),
-    ("tier", N_("Customer tier")),
-    ("category", N_("Category")),
-    ("department", N_("Department / shop")),
-    ("owner", N_("Owner")),
-    ("received", N_("Received at")),
-    ("channel", N_("Channel")),
-    ("description", N_("Description")),
+
+@dataclass(frozen=True, slots=True)
+class RankedCard:
+    rank: int  # place in the queue's priority order, from 1
+    card: Card
+
+
+def _sla_text(r: RankedCard) -> str:
+    state = sla_clock(r.card, clock.now())
+    return ("⚠ " if state.state == "overdue" else "") + state.text
+
+
+def _sla_overdue(r: RankedCard) -> bool:
+    return sla_clock(r.card, clock.now()).state == "overdue"
+
+
+def _sla_key(r: RankedCard) -> float:
+    c = r.card
+    if c.due_at is None:
+        return float("inf")
+    return (c.due_at - (c.paused_since or clock.now())).total_seconds()
+
+
+def _label(kind: str, attr: str) -> Callable[[RankedCard], str]:
+    return lambda r: label(kind, getattr(r.card, attr))
+
+
+# The column keys (widths, tests) and their specs; the first keeps the queue's priority order.
+COLUMNS: tuple[tuple[str, Column[RankedCard]], ...] = (
+    ("rank", Column(N_("No."), lambda r: str(r.rank), sort_key=lambda r: r.rank)),
+    ("reference", Column(N_("Reference"), lambda r: r.card.reference)),
+    ("stage", Column(N_("Stage"), _label("stage", "stage"),
+                     sort_key=lambda r: STAGES.index(r.card.stage)
+                     if r.card.stage in STAGES else 99)),
+    ("severity", Column(N_("Severity"), _label("severity", "severity"),
+                        sort_key=lambda r: SEVERITY_RANK.get(r.card.severity, 9))),
+    ("sla", Column(N_("Time left"), _sla_text, sort_key=_sla_key,
+                   colour=lambda r: OVERDUE if _sla_overdue(r) else None, bold=_sla_overdue)),
+    ("customer", Column(N_("Customer"), lambda r: r.card.customer_name)),
+    ("tier", Column(N_("Customer tier"), _label("tier", "tier"),
+                    sort_key=lambda r: TIER_RANK.get(r.card.tier, 9))),
+    ("category", Column(N_("Category"), lambda r: r.card.category)),
+    ("department", Column(N_("Department / shop"), lambda r: r.card.department)),
+    ("owner", Column(N_("Owner"), lambda r: r.card.owner)),
+    ("received", Column(N_("Received at"),
+                        lambda r: short_time(r.card.received_at, clock.now()),
+                        sort_key=lambda r: r.card.received_at.isoformat())),
+    ("channel", Column(N_("Channel"),
+                       lambda r: label("channel", r.card.channel) if r.card.channel else "")),
+    ("description", Column(N_("Description"), lambda r: " ".join(r.card.description.split()))),
 )
-COLUMN_KEYS = [key for key, _msgid in COLUMNS]
-OVERDUE = QColor("#c62828")
+COLUMN_KEYS = [key for key, _column in COLUMNS]
 
 
-class CardTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._cards: list[Card] = []
-        self._rows: dict[str, int] = {}
-        # Sort keys per column, made on the first sort after a reset: the proxy asks for
-        # them tens of thousands of times while sorting 5,000 rows.
-        self._sort_keys: dict[int, list[Any]] = {}
-
-    def set_cards(self, cards: list[Card]) -> None:
-        self.beginResetModel()
-        self._cards = list(cards)
-        self._rows = {c.reference: i for i, c in enumerate(self._cards)}
-        self._sort_keys = {}
-        self.endResetModel()
-
-    def row_of(self, reference: str) -> int | None:
-        return self._rows.get(reference)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._cards)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return _(COLUMNS[section][1])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._cards):
-            return None
-        card = self._cards[index.row()]
-        key = COLUMN_KEYS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(card, key, index.row())
-        if role == SORT_ROLE:
-            keys = self._sort_keys.get(index.column())
-            if keys is None:
-                keys = [self._sort_value(c, key, row) for row, c in enumerate(self._cards)]
-                self._sort_keys[index.column()] = keys
-            return keys[index.row()]
-        if role == CARD_ROLE:
-            return card
-        if role == REF_ROLE:
-            return card.reference
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return card_tooltip(card, clock.now())
-        if key == "sla" and sla_clock(card, clock.now()).state == "overdue":
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(OVERDUE)
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return None
-
-    @staticmethod
-    def _display(card: Card, key: str, row: int) -> str:
-        now = clock.now()
-        if key == "rank":
-            return str(row + 1)
-        if key == "sla":
-            state = sla_clock(card, now)
-            return ("⚠ " if state.state == "overdue" else "") + state.text
-        values: dict[str, str] = {
-            "reference": card.reference,
-            "stage": label("stage", card.stage),
-            "severity": label("severity", card.severity),
-            "customer": card.customer_name,
-            "tier": label("tier", card.tier),
-            "category": card.category,
-            "department": card.department,
-            "owner": card.owner,
-            "received": short_time(card.received_at, now),
-            "channel": label("channel", card.channel) if card.channel else "",
-            "description": " ".join(card.description.split()),
-        }
-        return values.get(key, "")
-
-    @staticmethod
-    def _sort_value(card: Card, key: str, row: int) -> Any:
-        if key == "rank":
-            return row
-        if key == "stage":
-            return STAGES.index(card.stage) if card.stage in STAGES else 99
-        if key == "severity":
-            return SEVERITY_RANK.get(card.severity, 9)
-        if key == "tier":
-            return TIER_RANK.get(card.tier, 9)
-        if key == "sla":
-            due = card.due_at or datetime.max
-            return (due - (card.paused_since or clock.now())).total_seconds() \
-                if card.due_at else float("inf")
-        if key == "received":
-            return card.received_at.isoformat()
-        return CardTableModel._display(card, key, row).casefold()
+def card_table_model(parent: QObject | None = None) -> TableModel[RankedCard]:
+    return TableModel([column for _key, column in COLUMNS], key=lambda r: r.card.reference,
+                      tooltip=lambda r: card_tooltip(r.card, clock.now()),
+                      roles={CARD_ROLE: lambda r: r.card, REF_ROLE: lambda r: r.card.reference},
+                      parent=parent)
 
 
 class CardTable(QTableView):
@@ -152,7 +84,7 @@ class CardTable(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.source = CardTableModel(self)
+        self.source = card_table_model(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.source)
         self.proxy.setSortRole(SORT_ROLE)
@@ -160,22 +92,15 @@ class CardTable(QTableView):
         # Unsorted, the proxy keeps the queue's priority order without asking for sort keys.
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
+        show_rows(self, wrap=False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._widths_set = False
 
     def set_cards(self, cards: list[Card]) -> None:
-        self.source.set_cards(cards)
+        self.source.set_rows([RankedCard(i, c) for i, c in enumerate(cards, start=1)])
         if not self._widths_set and cards:
             self._widths_set = True
             self.resize_columns()
@@ -199,7 +124,7 @@ class CardTable(QTableView):
 
     def select_reference(self, reference: str) -> bool:
         row = self.source.row_of(reference)
-        if row is None:
+        if row < 0:
             return False
         index = self.proxy.mapFromSource(self.source.index(row, 0))
         self.selectionModel().setCurrentIndex(

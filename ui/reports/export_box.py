@@ -12,9 +12,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app.errors import DeskError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.permissions import EXPORT, can
-from app.services.month_export import export_month_csv, export_month_xlsx
+from app.reports.month_export import export_month_csv, export_month_xlsx
 from ui import messages
 from ui.context import DeskContext
 from ui.reports.month_picker import LanguageCombo, MonthCombo
@@ -82,8 +82,9 @@ class ExportBox(QGroupBox):
         self._enable()
         self.settings.setValue(LAST_DIR, str(target.parent))
         self.retranslate()
-        messages.inform(self, _("{count} complaints exported to {file}", count=count,
-                                file=str(target)))
+        messages.inform(self, ngettext("{count} complaint exported to {file}",
+                                       "{count} complaints exported to {file}", count,
+                                       count=count, file=str(target)))
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False

@@ -5,12 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app import clock
-from app.i18n import LANGUAGES, get_language
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, get_language
 from app.reports.texts import ReportTexts
 
 MONTHS_BACK = 36
 # Each language is offered in its own script, whatever the screen's language is.
-LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
 
 
 def recent_months(count: int = MONTHS_BACK) -> list[str]:

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from app.atomic_files import FileInUse, write_bytes
 from app.errors import DeskError
-from app.i18n import _
+from app.formatting import complaint_count
+from app.i18n import _, ngettext
 from app.permissions import SEE_REPORTS, can
 from app.reports.monthly import TITLE, MonthlyReport, ReportCancelled
 from app.reports.texts import ReportTexts
@@ -204,9 +205,11 @@ class ReportsView(QWidget):
         if self.report is None:
             return
         tx = ReportTexts(self.report.lang)
-        self.status.setText(_("{title} of {month}: {pages} pages, {count} complaints.",
+        self.status.setText(_("{title} of {month}: {pages}, {complaints}.",
                               title=tx._(TITLE), month=tx.month(self.report.month),
-                              pages=self.report.pages, count=self.report.received))
+                              pages=ngettext("{count} page", "{count} pages", self.report.pages,
+                                             count=self.report.pages),
+                              complaints=complaint_count(self.report.received)))
 
     def _signed_in(self) -> None:
         self._forget_report()
@@ -253,7 +256,8 @@ class ReportsView(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         pages = print_pdf(self.document, printer)
-        self.status.setText(_("{pages} pages sent to the printer.", pages=pages))
+        self.status.setText(ngettext("{pages} page sent to the printer.",
+                                     "{pages} pages sent to the printer.", pages, pages=pages))
 
     # Language -----------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -25,7 +25,6 @@ from app.services.revisit_calls import revisit_groups
 from app.workflow import PART_REVISIT
 from ui import messages
 from ui.change_poller import ChangePoller
-from ui.complaint import dialogs
 from ui.context import DeskContext
 from ui.revisits.revisit_model import (
     DATE_ROLE,
@@ -142,7 +141,7 @@ class RevisitList(QWidget):
             return
         index = self.view.currentIndex()
         current = self.model.itemFromIndex(index.siblingAtColumn(0)).data(DATE_ROLE)
-        day = dialogs.ask_date(self, _("Change the revisit date"), date.fromisoformat(current))
+        day = messages.ask_date(self, _("Change the revisit date"), date.fromisoformat(current))
         if day is None:
             return
         try:

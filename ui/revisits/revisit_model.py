@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 
 from app.codes import label
 from app.formatting import short_date
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.services.revisit_calls import GROUPS, RevisitGroups
 from app.services.revisits import RevisitDue
 
@@ -25,10 +25,11 @@ GROUP_COLOURS = {"overdue": "#b3261e", "today": "#0b57d0", "upcoming": "#444444"
 
 def when_text(r: RevisitDue) -> str:
     if r.overdue_days > 0:
-        return _("{days} days overdue", days=r.overdue_days)
+        return ngettext("{days} day overdue", "{days} days overdue", r.overdue_days,
+                        days=r.overdue_days)
     if r.overdue_days == 0:
         return _("today")
-    return _("in {days} days", days=-r.overdue_days)
+    return ngettext("in {days} day", "in {days} days", -r.overdue_days, days=-r.overdue_days)
 
 
 class RevisitModel(QStandardItemModel):

@@ -10,7 +10,7 @@ from app import clock
 from app.db import Database
 from app.i18n import _
 from app.services.common import SYSTEM, Actor
-from ui.selftest.runner import CheckFailed
+from ui.selftest.outcomes import CheckFailed
 
 CUSTOMER = "林美玲"
 PHONE = "13912345678"

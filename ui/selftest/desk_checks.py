@@ -9,9 +9,9 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from app.i18n import LANGUAGES, _, catalog_files, catalog_size, translate
+from app.i18n import LANGUAGES, _, catalog_files, catalog_size, ngettext, translate
 from ui.selftest.desk import CUSTOMER, MASKED_PHONE, SelfTestDesk
-from ui.selftest.runner import CheckFailed
+from ui.selftest.outcomes import CheckFailed
 
 Check = tuple[str, Callable[[], str]]
 # A text every catalog must translate (the program's name, in the title bar and on pages).
@@ -103,8 +103,9 @@ def slip_check(desk: SelfTestDesk, fmt: str, lang: str) -> Callable[[], str]:
         pages, text = pdf_text(out)
         _expect(text, [translate(TITLE, lang), desk.reference, CUSTOMER, MASKED_PHONE],
                 out.name)
-        return _("{pages} page(s), {chars} characters read back, {language}",
-                 pages=pages, chars=len(text), language=lang)
+        return ngettext("{pages} page, {chars} characters read back, {language}",
+                        "{pages} pages, {chars} characters read back, {language}", pages,
+                        pages=pages, chars=len(text), language=lang)
 
     return check
 
@@ -133,8 +134,8 @@ def excel_check(desk: SelfTestDesk, lang: str) -> Callable[[], str]:
     def check() -> str:
         from openpyxl import load_workbook
 
+        from app.reports.month_export import COLUMNS, export_month_xlsx
         from app.reports.texts import ReportTexts
-        from app.services.month_export import COLUMNS, export_month_xlsx
         from app.services.stats import month_stats
 
         out = desk.folder / f"complaints-{desk.month}.xlsx"

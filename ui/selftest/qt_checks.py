@@ -14,9 +14,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QLibraryInfo, QPluginLoader, QTi
 from PySide6.QtGui import QAction, QFontDatabase, QFontMetrics, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
 
-from app.i18n import LANGUAGES, _
+from app.i18n import LANGUAGES, _, ngettext
 from ui.selftest.desk import SelfTestDesk
-from ui.selftest.runner import CheckFailed
+from ui.selftest.outcomes import CheckFailed
 
 Check = tuple[str, Callable[[], str]]
 # Hanzi the window and the pages must draw: Simplified and Traditional forms of the same words.
@@ -111,8 +111,9 @@ def print_check() -> str:
         painter.end()
         if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
             raise CheckFailed(_("QPrinter wrote no page"))
-    return _("plugin {plugin}; {count} printer(s) known; a page painted", plugin=plugin,
-             count=printers)
+    return ngettext("plugin {plugin}; {count} printer known; a page painted",
+                    "plugin {plugin}; {count} printers known; a page painted", printers,
+                    plugin=plugin, count=printers)
 
 
 def image_check() -> str:
@@ -169,8 +170,9 @@ def modules_check() -> str:
         except Exception as e:  # noqa: BLE001 - each failure is listed
             failed.append(f"{name} ({type(e).__name__}: {e})")
     if failed:
-        raise CheckFailed(_("{count} module(s) cannot be imported: {modules}",
-                            count=len(failed), modules="; ".join(failed)))
+        raise CheckFailed(ngettext("{count} module cannot be imported: {modules}",
+                                   "{count} modules cannot be imported: {modules}",
+                                   len(failed), count=len(failed), modules="; ".join(failed)))
     if len(names) < 20:  # a frozen program whose modules cannot be listed checks nothing
         raise CheckFailed(_("only {count} modules found", count=len(names)))
     return _("{count} modules of app/ and ui/ imported", count=len(names))

@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 
 from app.codes import PHRASE_KINDS, label
 from app.errors import DeskError, ValidationError
-from app.i18n import LANGUAGES, N_, _
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _
 from app.services.lists import LABEL_LEN, Labels
 from app.services.phrases import PHRASE_LEN, PhraseInput
-from ui.main_window import LANGUAGE_NAMES
 
 ERROR_STYLE = "color: #c62828;"
 FIELD_NAMES = {  # fields of these dialogs, for refusals that name them
@@ -39,7 +38,7 @@ def refusal_text(error: DeskError) -> str:
     if isinstance(error, ValidationError) and error.field in FIELD_NAMES:
         name = FIELD_NAMES[error.field]
         return _("{field}: {problem}", field=LANGUAGE_NAMES.get(name) or _(name),
-                 problem=_(error.msgid, **error.params))
+                 problem=error.problem())
     return error.message()
 
 

@@ -1,12 +1,12 @@
-"""The Lists page: categories, subjects, departments/shops and root causes — add, rename (in
-place or in a dialog, three languages), reorder, deactivate/reactivate, delete what was never
-used; and a profile preset for a database that holds no complaints yet."""
+"""The Lists page: categories, subjects, departments/shops, root causes and solution types —
+add, rename (in place or in a dialog, three languages), reorder, deactivate/reactivate,
+delete what was never used; and a profile preset for a database that holds no complaints
+yet. The table and its buttons are the shared list editor (ui/settings/list_editor.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,79 +15,52 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.codes import PROFILES, label
 from app.errors import DeskError
-from app.i18n import N_, _, get_language
-from app.permissions import EDIT_LISTS, can
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, NC_, _, get_language, ngettext
 from app.services import lists
 from app.services.lists import LIST_KINDS, Labels, ListEntry
 from app.services.settings_service import read_settings
 from ui import messages
 from ui.context import DeskContext
-from ui.settings.edit_dialogs import LabelsDialog, refusal_text
-from ui.settings.list_models import ID_ROLE, ListModel
+from ui.settings.edit_dialogs import LabelsDialog
+from ui.settings.list_editor import ListEditorPage
+from ui.widgets.table_model import Column
 
 KIND_TITLES = {"category": N_("Categories"), "subject": N_("Subjects"),
                "department": N_("Departments and shops"), "root_cause": N_("Root causes"),
                "solution_type": N_("Solution types")}
+LABEL_FIELDS = {"zh-Hans": "zh_hans", "zh-Hant": "zh_hant", "en": "en"}
 
 
-class ListsPage(QWidget):
-    """`changed(text)` after a stored change, `refused(text)` with the reason of a refusal."""
-
-    changed = Signal(str)
-    refused = Signal(str)
+class ListsPage(ListEditorPage[ListEntry]):
+    edit_msgid = N_("Rename…")
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.editable = can(ctx.actor, EDIT_LISTS)
-        self.kind_label = QLabel()
-        self.kind = QComboBox()
-        self.kind.currentIndexChanged.connect(lambda _i: self.reload())
-        self.model = ListModel(self._rename_in_place)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  if self.editable else QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
+        columns = [self._language_column(lang) for lang in LANGUAGES] + [
+            Column(NC_("how many complaints use a list value", "Complaints"),
+                   lambda e: str(e.uses), sort_key=lambda e: e.uses, align_right=True),
+            Column(N_("Status"), lambda e: _("In use") if e.active else _("Deactivated")),
+        ]
+        super().__init__(ctx, columns, ListEntry, parent)
+        if self.editable:
+            self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                      | QAbstractItemView.EditTrigger.EditKeyPressed)
         header = self.view.horizontalHeader()
-        for column in range(3):
+        for column in range(len(LANGUAGES)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         for column in (3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
-        self.add_button, self.rename_button = QPushButton(), QPushButton()
-        self.up_button, self.down_button = QPushButton(), QPushButton()
-        self.active_button, self.delete_button = QPushButton(), QPushButton()
-        actions: list[tuple[QPushButton, Callable[[], object]]] = [
-            (self.add_button, self.add), (self.rename_button, self.rename),
-            (self.up_button, lambda: self.move_selected(-1)),
-            (self.down_button, lambda: self.move_selected(1)),
-            (self.active_button, self.toggle_active), (self.delete_button, self.delete)]
-        side = QVBoxLayout()
-        for button, slot in actions:
-            button.clicked.connect(lambda _c=False, s=slot: s())
-            side.addWidget(button)
-        side.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.kind_label)
-        top.addWidget(self.kind)
-        top.addStretch(1)
-        middle = QHBoxLayout()
-        middle.addWidget(self.view, 1)
-        middle.addLayout(side)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555;")
+        self.kind_label = QLabel()
+        self.kind = QComboBox()
+        self.kind.currentIndexChanged.connect(lambda _i: self.reload())
+        self.filters.addWidget(self.kind_label)
+        self.filters.addWidget(self.kind)
+        self.filters.addStretch(1)
 
         self.preset_box = QGroupBox()
         self.preset = QComboBox()
@@ -102,92 +75,57 @@ class ListsPage(QWidget):
         preset_layout = QVBoxLayout(self.preset_box)
         preset_layout.addLayout(preset_row)
         preset_layout.addWidget(self.preset_note)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addLayout(middle, 1)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.preset_box)
+        self.box.addWidget(self.preset_box)
         self.retranslate()
 
-    # ---- reading ---------------------------------------------------------------------------
+    def _language_column(self, lang: str) -> Column[ListEntry]:
+        return Column(LANGUAGE_NAMES[lang], lambda e: e.label(lang),
+                      tooltip=lambda e: _("Code: {code}", code=e.code),
+                      edit=lambda e, text: self._rename_in_place(e, lang, text))
+
+    # ---- the list editor's questions ----------------------------------------------------------
     def current_kind(self) -> str:
         return str(self.kind.currentData() or LIST_KINDS[0])
 
-    def reload(self, select_id: int | None = None) -> None:
-        keep = select_id if select_id is not None else self.selected_id()
-        self.model.set_rows(lists.list_entries(self.ctx.db, self.current_kind()))
-        if keep is not None and (row := self.model.row_of(keep)) >= 0:
-            self.view.selectionModel().select(
-                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-            self.view.scrollTo(self.model.index(row, 0))
-        self._enable()
+    def load(self) -> list[ListEntry]:
+        return lists.list_entries(self.ctx.db, self.current_kind())
+
+    def rows_loaded(self) -> None:
         self._preset_state()
 
-    def selected(self) -> ListEntry | None:
-        rows = self.view.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+    def can_delete(self, row: ListEntry) -> bool:
+        return row.uses == 0
 
-    def selected_id(self) -> int | None:
-        rows = self.view.selectionModel().selectedRows()
-        return int(rows[0].data(ID_ROLE)) if rows else None
+    def delete_tooltip(self, row: ListEntry | None) -> str:
+        return _("Used by complaints: deactivate it instead") if row and row.uses else ""
 
-    def _enable(self) -> None:
-        entry = self.selected()
-        self.add_button.setEnabled(self.editable)
-        for button in (self.rename_button, self.up_button, self.down_button,
-                       self.active_button):
-            button.setEnabled(self.editable and entry is not None)
-        self.delete_button.setEnabled(self.editable and entry is not None and entry.uses == 0)
-        self.active_button.setText(_("Reactivate") if entry is not None and not entry.active
-                                   else _("Deactivate"))
-        self.delete_button.setToolTip(
-            _("Used by complaints: deactivate it instead") if entry is not None and entry.uses
-            else "")
+    def delete_question(self, row: ListEntry) -> str:
+        return _("Delete \"{label}\"? It was never used.", label=row.label(get_language()))
 
-    def _preset_state(self) -> None:
-        count = lists.complaint_count(self.ctx.db)
-        profile = read_settings(self.ctx.db)["profile"]
-        self.preset.setCurrentIndex(max(self.preset.findData(profile), 0))
-        self.preset_button.setEnabled(self.editable and count == 0)
-        self.preset.setEnabled(self.editable and count == 0)
-        self.preset_note.setText(
-            _("Adds the chosen business's categories, departments, standard phrases and "
-              "opening hours, and deactivates the other profile's categories and departments.")
-            if count == 0 else
-            _("This database already holds {count} complaint(s): change the lists above "
-              "instead.", count=count))
+    def move_row(self, row: ListEntry, steps: int) -> None:
+        lists.move_value(self.ctx.db, row.id, steps, self.ctx.actor)
 
-    # ---- changing ----------------------------------------------------------------------------
-    def _run(self, call: Callable[[], object], done: str, select_id: int | None = None) -> bool:
-        try:
-            result = call()
-        except DeskError as e:
-            text = refusal_text(e)
-            self.refused.emit(text)
-            messages.warn(self, text)
-            return False
-        if select_id is None and isinstance(result, ListEntry):
-            select_id = result.id
-        self.reload(select_id)
+    def set_row_active(self, row: ListEntry, active: bool) -> object:
+        return lists.set_active(self.ctx.db, row.id, active, self.ctx.actor)
+
+    def delete_row(self, row: ListEntry) -> None:
+        lists.delete_value(self.ctx.db, row.id, self.ctx.actor)
+
+    def after_change(self) -> None:
         self.ctx.signals.data_changed.emit("")  # forms and filters offer the lists anew
-        self.changed.emit(done)
-        return True
 
-    def _rename_in_place(self, value_id: int, labels: Labels) -> bool:
+    # ---- changing -----------------------------------------------------------------------------
+    def _rename_in_place(self, entry: ListEntry, lang: str, text: str) -> bool:
         """A name corrected in the table: stored, and the row updated without a reset (the
         view is still closing its editor)."""
+        labels = replace(entry.labels, **{LABEL_FIELDS[lang]: text})
         try:
-            entry = lists.rename_value(self.ctx.db, value_id, labels, self.ctx.actor)
+            stored = lists.rename_value(self.ctx.db, entry.id, labels, self.ctx.actor)
         except DeskError as e:
-            text = refusal_text(e)
-            self.refused.emit(text)
-            messages.warn(self, text)
+            self.refuse(e)
             return False
-        self.model.replace(entry)
-        self.ctx.signals.data_changed.emit("")
+        self.model.replace(stored)
+        self.after_change()
         self.changed.emit(_("Renamed"))
         return True
 
@@ -201,52 +139,42 @@ class ListsPage(QWidget):
         dialog = LabelsDialog(_("Add to: {list}", list=_(KIND_TITLES[kind])), Labels(), submit,
                               self)
         if dialog.exec() and "entry" in saved:
-            self.reload(saved["entry"].id)
-            self.ctx.signals.data_changed.emit("")
-            self.changed.emit(_("Added"))
+            self.stored(_("Added"), saved["entry"].id)
 
-    def rename(self) -> None:
+    def edit(self) -> None:
         entry = self.selected()
         if entry is None:
             return
         dialog = LabelsDialog(_("Rename"), entry.labels, lambda labels: lists.rename_value(
             self.ctx.db, entry.id, labels, self.ctx.actor), self)
         if dialog.exec():
-            self.reload(entry.id)
-            self.ctx.signals.data_changed.emit("")
-            self.changed.emit(_("Renamed"))
-
-    def move_selected(self, steps: int) -> None:
-        entry = self.selected()
-        if entry is not None:
-            self._run(lambda: lists.move_value(self.ctx.db, entry.id, steps, self.ctx.actor),
-                      _("Order changed"), entry.id)
-
-    def toggle_active(self) -> None:
-        entry = self.selected()
-        if entry is not None:
-            self._run(lambda: lists.set_active(self.ctx.db, entry.id, not entry.active,
-                                               self.ctx.actor),
-                      _("Reactivated") if not entry.active else _("Deactivated"))
-
-    def delete(self) -> None:
-        entry = self.selected()
-        if entry is None or not messages.ask(self, _("Delete \"{label}\"? It was never used.",
-                                                     label=entry.label(get_language()))):
-            return
-        self._run(lambda: lists.delete_value(self.ctx.db, entry.id, self.ctx.actor),
-                  _("Deleted"))
+            self.stored(_("Renamed"), entry.id)
 
     def apply_preset(self) -> None:
         profile = str(self.preset.currentData())
         if not messages.ask(self, _("Set this desk up as a {profile}?",
                                     profile=label("profile", profile))):
             return
-        self._run(lambda: lists.apply_preset(self.ctx.db, profile, self.ctx.actor),
-                  _("Profile applied: {profile}", profile=label("profile", profile)))
+        self.run(lambda: lists.apply_preset(self.ctx.db, profile, self.ctx.actor),
+                 _("Profile applied: {profile}", profile=label("profile", profile)))
 
-    # ---- texts -------------------------------------------------------------------------------
-    def retranslate(self) -> None:
+    def _preset_state(self) -> None:
+        count = lists.complaint_count(self.ctx.db)
+        profile = read_settings(self.ctx.db)["profile"]
+        self.preset.setCurrentIndex(max(self.preset.findData(profile), 0))
+        self.preset_button.setEnabled(self.editable and count == 0)
+        self.preset.setEnabled(self.editable and count == 0)
+        self.preset_note.setText(
+            _("Adds the chosen business's categories, departments, standard phrases and "
+              "opening hours, and deactivates the other profile's categories and departments.")
+            if count == 0 else
+            ngettext("This database already holds {count} complaint: change the lists above "
+                     "instead.",
+                     "This database already holds {count} complaints: change the lists above "
+                     "instead.", count, count=count))
+
+    # ---- texts --------------------------------------------------------------------------------
+    def retranslate_own(self) -> None:
         current = self.kind.currentData()
         self.kind.blockSignals(True)
         self.kind.clear()
@@ -260,15 +188,8 @@ class ListsPage(QWidget):
             self.preset.addItem(label("profile", profile), profile)
         self.preset.setCurrentIndex(max(self.preset.findData(preset), 0))
         self.kind_label.setText(_("List:"))
-        self.add_button.setText(_("Add…"))
-        self.rename_button.setText(_("Rename…"))
-        self.up_button.setText(_("Move up"))
-        self.down_button.setText(_("Move down"))
-        self.delete_button.setText(_("Delete"))
         self.preset_box.setTitle(_("Profile preset for a new desk"))
         self.preset_button.setText(_("Apply preset"))
         self.hint.setText(_("Double-click a name to correct it. A value used by complaints is "
                             "never deleted: deactivate it, and forms stop offering it while "
                             "the complaints that use it still show it."))
-        self.model.retranslate()
-        self.reload()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
 from app.codes import label
 from app.errors import DeskError, ValidationError
-from app.i18n import N_, _
+from app.i18n import LANGUAGE_NAMES, N_, _
 from app.permissions import role_at_least
 from app.rules.stages import OPEN_STAGES
 from app.services.backups import set_backup_folder
@@ -22,7 +22,6 @@ from app.services.desk_settings import set_business_logo
 from app.services.settings_service import read_settings, set_setting
 from app.settings import SettingSpec
 from ui.context import DeskContext
-from ui.main_window import LANGUAGE_NAMES
 from ui.settings.editors import (
     BoolEditor,
     ChoiceEditor,
@@ -103,8 +102,7 @@ def store(ctx: DeskContext, key: str, value: Any) -> Any:
 def problem(spec: SettingSpec, error: DeskError) -> str:
     """The refusal in words, naming the setting by its label (not its key)."""
     if isinstance(error, ValidationError):
-        return _("{field}: {problem}", field=_(spec.label), problem=_(error.msgid,
-                                                                       **error.params))
+        return _("{field}: {problem}", field=_(spec.label), problem=error.problem())
     return _("{field}: {problem}", field=_(spec.label), problem=error.message())
 
 

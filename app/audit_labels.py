@@ -1,0 +1,77 @@
+"""What the audit trail's codes mean in words: the action of each event and the tables whose
+rows it seals, for `check` and anything else that tells a person about an event. The codes stay
+codes in the database and in JSON; unknown ones are shown as they are.
+
+tests/unit/test_audit_labels.py fails when a service records an action not listed here.
+"""
+
+from __future__ import annotations
+
+from app.i18n import N_, NC_, _
+
+ACTIONS: dict[str, str] = {
+    "data_changed": N_("data changed"),
+    "found_changed_outside": N_("change made outside the program found"),
+    "schema_upgraded": N_("database layout upgraded, changed rows sealed again"),
+    "account_created": N_("account created"),
+    "account_activated": N_("account switched on"),
+    "account_deactivated": N_("account switched off"),
+    "account_locked": N_("account locked"),
+    "account_unlocked": N_("account unlocked"),
+    "account_role_changed": N_("role changed"),
+    "password_changed": N_("password changed"),
+    "password_reset": N_("password reset"),
+    "sign_in": N_("signed in"),
+    "sign_in_failed": N_("sign-in failed"),
+    "sign_in_refused": N_("sign-in refused"),
+    "sign_out": N_("signed out"),
+    "sign_out_idle": N_("signed out after idle time"),
+    "customer_anonymised": N_("customer anonymised"),
+    "phone_revealed": N_("phone number shown"),
+    "backup": N_("backup made"),
+    "restore": N_("backup restored"),
+    "demo_data": N_("demo data added"),
+    "import_csv": N_("complaints imported"),
+    "export_csv": N_("CSV exported"),
+    "export_xlsx": N_("Excel file exported"),
+    "setting_changed": N_("setting changed"),
+    "profile_applied": N_("profile preset applied"),
+    "list_value_added": N_("list value added"),
+    "list_value_renamed": N_("list value renamed"),
+    "list_value_activated": N_("list value reactivated"),
+    "list_value_deactivated": N_("list value deactivated"),
+    "list_value_deleted": N_("list value deleted"),
+    "list_reordered": N_("list reordered"),
+    "phrase_added": N_("phrase added"),
+    "phrase_changed": N_("phrase changed"),
+    "phrase_activated": N_("phrase reactivated"),
+    "phrase_deactivated": N_("phrase deactivated"),
+    "phrase_deleted": N_("phrase deleted"),
+    "phrase_moved": N_("phrase moved"),
+}
+
+# In context: "complaints" the table is not the Excel sheet of that name (投诉明细).
+TABLES: dict[str, str] = {
+    "settings": NC_("database table", "settings"),
+    "list_values": NC_("database table", "list values"),
+    "users": NC_("database table", "staff accounts"),
+    "customers": NC_("database table", "customers"),
+    "complaints": NC_("database table", "complaints"),
+    "complaint_events": NC_("database table", "complaint timelines"),
+    "contacts": NC_("database table", "contact log"),
+    "investigations": NC_("database table", "investigations"),
+    "solutions": NC_("database table", "solutions"),
+    "revisits": NC_("database table", "revisits"),
+    "attachments": NC_("database table", "attachments"),
+    "improvement_actions": NC_("database table", "improvement actions"),
+}
+
+
+def action_label(action: str) -> str:
+    msgid = ACTIONS.get(action)
+    return _(msgid) if msgid else action
+
+
+def table_label(table: str) -> str:
+    msgid = TABLES.get(table)
+    return _(msgid) if msgid else table
