@@ -47,8 +47,13 @@ def install_logging(paths: Paths, level: int = logging.INFO) -> Path | None:
             handler.close()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        # keep_file_open=False: each process closes the file after each record, as the handler
+        # always does on Windows. Otherwise, on POSIX, every process holds the file open between
+        # records, and a rotation is put off for as long as another process runs (the Windows
+        # simulation refuses the rename, as Windows would): the log grows past MAX_BYTES.
         handler = ConcurrentRotatingFileHandler(
-            str(target), maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+            str(target), maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8",
+            keep_file_open=False)
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -29,6 +29,16 @@ log = logging.getLogger("complaint_desk.test")
 for i in range(int(sys.argv[3])):
     log.info("%s line %05d %s", sys.argv[2], i, "柜台" * 20)
 """
+IDLE = """
+import logging, sys
+from pathlib import Path
+from app import logging_setup
+from app.paths import Paths
+logging_setup.install_logging(Paths(Path(sys.argv[1]), "sqlite:///x.db", None))
+logging.getLogger("complaint_desk.test").info("idle beside the other")
+print("ready", flush=True)
+sys.stdin.read()
+"""
 LINE = re.compile(r" INFO complaint_desk\.test \[MainThread\] (\w+) line (\d{5}) (柜台){20}$")
 
 
@@ -80,3 +90,27 @@ def test_a_log_held_open_elsewhere_delays_rotation_and_loses_nothing(
     assert all(f"held {i:03d} " in text for i in range(200))
     assert all(f"after {i:03d} " in text for i in range(100))
     assert "Logging error" not in capsys.readouterr().err
+
+
+def test_another_process_of_the_program_does_not_hold_off_rotation(small_log: Path) -> None:
+    """The window has written to the log and sits idle while a command beside it logs: the
+    log still rotates at its size. On Windows the handler closes the file after each record;
+    it must do so here too, else every process holds the file open and (in the Windows
+    simulation, as on Windows) no rotation can rename it while the window runs."""
+    idle = subprocess.Popen([sys.executable, "-c", IDLE, str(small_log.parents[1])], cwd=ROOT,
+                            env=python_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert idle.stdout is not None and idle.stdout.readline().strip() == "ready"
+        log = logging.getLogger("complaint_desk.test")
+        for i in range(200):  # ~24 KB: several rotations of 4000 bytes
+            log.info("beside %03d %s", i, "x" * 80)
+    finally:
+        _out, err = idle.communicate("", timeout=60)
+    assert idle.returncode == 0, err
+    rotated = list(small_log.parent.glob(f"{logging_setup.LOG_NAME}.*"))
+    assert len(rotated) >= 4, rotated
+    assert small_log.stat().st_size < 2 * logging_setup.MAX_BYTES
+    text = "\n".join(_lines(small_log.parents[1]))
+    assert all(f"beside {i:03d} " in text for i in range(200))
+    assert "idle beside the other" in text
