@@ -54,9 +54,11 @@ def _day(value: str | date | None, option: str) -> date | None:
                         option=option, value=value[:40]) from None
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> str | int:
     if value is None:
         return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value  # satisfaction: a number, left unquoted
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, list):
@@ -96,7 +98,9 @@ def export_csv(db: Database, out: str | Path, date_from: str | date | None = Non
     try:
         with atomic_write(target) as raw, db.read() as session:
             fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            writer = csv.writer(fh)
+            # Every text is quoted: a spreadsheet that splits on ";" or tab as well as ","
+            # (LibreOffice's default) still finds "exchange;explanation" in one column.
+            writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC)
             writer.writerow(HEADER)
             result = session.execute(query.execution_options(yield_per=FETCH))
             for chunk in result.partitions():
