@@ -88,6 +88,9 @@ def run_gui(args: argparse.Namespace) -> int:
     window.show()
     safety_start.attach(window, ctx, safe)
     install_action(window, ctx.signals.language_changed)
+    from ui.printers_dialog import install_action as install_printers_action
+
+    install_printers_action(window, ctx)
     housekeeping.attach(window, ctx)
     sign_in.attach(window, ctx)  # Account menu, switch user, idle sign-out, retention
     if os.environ.get(ENV_EXIT_AFTER_SHOW) == "1":

@@ -101,10 +101,10 @@ def deliver_slip(ctx: DeskContext, reference: str, parent: QWidget | None,
 
 
 def print_service_available() -> bool:
-    """The system's print service (CUPS) answers: slips and reports go through it."""
-    from app.printing import cups
+    """The system's print service answers: slips and reports go through it."""
+    from app.printing.print_service import available
 
-    return cups.available()
+    return available()
 
 
 def ask_printer(parent: QWidget | None, preferred: str, title: str) -> tuple[str, int] | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.errors import DeskError
 from app.i18n import N_
-from app.printing.paper import papers_and_range, paper
+from app.printing.paper import paper, papers_and_range
 from app.printing.placement import PrinterPapers
 
 # IPP printer-state and job-state values (RFC 8011).
@@ -163,5 +163,5 @@ def watch(name: str, job: int, seconds: float = 2.0) -> JobReceipt:
 
 
 def _ipp_text(error: Exception) -> str:
-    args = getattr(error, "args", ())
+    args: tuple[object, ...] = tuple(getattr(error, "args", ()))
     return str(args[1]) if len(args) > 1 and args[1] else str(error)

@@ -43,9 +43,7 @@ def load(paths: Paths) -> DeskPrinters:
     known = {f.name: f.type for f in fields(DeskPrinters)}
     kept: dict[str, Any] = {}
     for key, value in raw.items():
-        if key == "print_without_dialog" and isinstance(value, bool):
-            kept[key] = value
-        elif key in known and key != "print_without_dialog" and isinstance(value, str):
+        if key == "print_without_dialog" and isinstance(value, bool) or key in known and key != "print_without_dialog" and isinstance(value, str):
             kept[key] = value
     if kept.get("slip_format") not in (None, "", *FORMATS):
         kept.pop("slip_format")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -63,17 +64,25 @@ class _Cups:
         return self._cups.submit(name, path, title, media, copies)
 
 
-_system: PrintSystem | None = None
+_factory: Callable[[], PrintSystem] | None = None
 
 
-def set_print_system(system: PrintSystem | None) -> None:
-    """Use `system` instead of CUPS (None: CUPS again)."""
-    global _system
-    _system = system
+def set_print_system(factory: Callable[[], PrintSystem] | None) -> None:
+    """Print through the system `factory` makes instead of CUPS (None: CUPS again). The entry
+    sets Qt's printer support where there is no CUPS (Windows): app/ never imports Qt."""
+    global _factory
+    _factory = factory
+
+
+def available() -> bool:
+    """A print system is there: the one the entry set, or a CUPS server that answers."""
+    from app.printing import cups
+
+    return _factory is not None or cups.available()
 
 
 def print_system() -> PrintSystem:
-    return _system if _system is not None else _Cups()
+    return _factory() if _factory is not None else _Cups()
 
 
 @dataclass(frozen=True)

@@ -100,8 +100,8 @@ def export_csv(db: Database, out: str | Path, date_from: str | date | None = Non
             fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             # Every text is quoted: a spreadsheet that splits on ";" or tab as well as ","
             # (LibreOffice's default) still finds "exchange;explanation" in one column.
+            csv.writer(fh).writerow(HEADER)  # plain names, as readers of the header expect
             writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC)
-            writer.writerow(HEADER)
             result = session.execute(query.execution_options(yield_per=FETCH))
             for chunk in result.partitions():
                 writer.writerows([_cell(v) for v in row] for row in chunk)

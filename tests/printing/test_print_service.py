@@ -22,7 +22,6 @@ from app.services.intake import IntakeInput, log_complaint
 from app.timeline import describe
 from tests.printing.printed import (
     DPI,
-    MM,
     blank_outside,
     difference,
     landed,
