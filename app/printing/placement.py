@@ -3,8 +3,9 @@
 1. The printer has paper of the page's size (A5 on an A5-capable printer): that paper.
 2. The printer's own paper is as wide as the page and it takes custom lengths (a receipt
    roll): a custom paper as long as the page, so the roll is cut after the content.
-3. Else its default paper if the page fits on it, else its smallest paper that holds the
-   page: the page centred on it at 1:1, never enlarged.
+3. Else its default paper if the page fits on it, else its smallest sheet of office paper
+   (A and B series, Letter, Legal) that holds the page, not an envelope or a photo card the
+   printer may list but not have loaded: the page centred on it at 1:1, never enlarged.
 4. No paper holds the page (an A5 slip on an 80 mm roll): refused, naming the printer and
    its widest paper, since shrinking it would make it unreadable.
 """
@@ -16,6 +17,10 @@ from dataclasses import dataclass
 from app.errors import DeskError
 from app.i18n import N_
 from app.printing.paper import MM, SAME_SIZE_PT, CustomRange, Paper
+
+
+# Sheets an office printer has in a tray (PWG names): the fallback papers of rule 3.
+OFFICE_SHEETS = ("iso_a", "iso_b", "jis_b", "na_letter", "na_legal", "na_ledger")
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,8 @@ def place(width: float, height: float, printer: PrinterPapers, printer_name: str
             and abs(default.width - width) <= SAME_SIZE_PT
             and printer.custom.allows(width, height)):
         return Placement(f"Custom.{width:.2f}x{height:.2f}", width, height, 0, 0)
-    holding = [p for p in _default_first(printer) if p.holds(width, height)]
+    holding = [p for p in _default_first(printer)
+               if p.holds(width, height) and p.keyword.startswith(OFFICE_SHEETS)]
     if default is not None and default.holds(width, height):
         sheet = default
     elif holding:

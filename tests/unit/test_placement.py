@@ -53,6 +53,13 @@ def test_roll_slip_on_an_office_printer_is_centred_on_its_paper_not_custom() -> 
     assert placed.media == "iso_a4_210x297mm" and not placed.exact
 
 
+def test_a_long_roll_slip_goes_on_an_office_sheet_not_an_envelope() -> None:
+    a5_tray = printer(["iso_a5_148x210mm", "iso_a4_210x297mm", "iso_dl_110x220mm",
+                       "na_index-4x6_4x6in"], "iso_a5_148x210mm")
+    placed = place(80 * MM, 220 * MM, a5_tray, "a5")  # longer than A5: the next office sheet
+    assert placed.media == "iso_a4_210x297mm"
+
+
 def test_a5_on_the_roll_is_refused_not_shrunk() -> None:
     with pytest.raises(NoPaperForPage) as refused:
         place(*A5, ROLL, "roll")
