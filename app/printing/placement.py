@@ -18,7 +18,6 @@ from app.errors import DeskError
 from app.i18n import N_
 from app.printing.paper import MM, SAME_SIZE_PT, CustomRange, Paper
 
-
 # Sheets an office printer has in a tray (PWG names): the fallback papers of rule 3.
 OFFICE_SHEETS = ("iso_a", "iso_b", "jis_b", "na_letter", "na_legal", "na_ledger")
 
