@@ -13,6 +13,12 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     from app.cli import parse_arguments, run_command
 
+    if sys.platform == "win32":
+        # No CUPS: print through Qt's printer support (the Windows spooler), for the window
+        # and the `print` command alike.
+        from app.printing.print_service import set_print_system
+
+        set_print_system(_qt_print_system)
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         from ui.application import run_gui
@@ -25,6 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return command(args)
     return run_command(args)
+
+
+def _qt_print_system():  # type: ignore[no-untyped-def]
+    from ui.qt_print_system import QtPrintSystem
+
+    return QtPrintSystem()
 
 
 if __name__ == "__main__":

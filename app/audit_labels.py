@@ -34,6 +34,7 @@ ACTIONS: dict[str, str] = {
     "import_csv": N_("complaints imported"),
     "export_csv": N_("CSV exported"),
     "export_xlsx": N_("Excel file exported"),
+    "report_printed": N_("monthly report printed"),
     "setting_changed": N_("setting changed"),
     "profile_applied": N_("profile preset applied"),
     "list_value_added": N_("list value added"),

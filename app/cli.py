@@ -17,7 +17,7 @@ from app.errors import DeskError
 from app.formatting import attachment_count, complaint_count
 from app.i18n import LANGUAGES, N_, _, ngettext, set_language, system_language
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_PRINTED = 0, 2, 3
 ENV_PASSWORD = "COMPLAINT_DESK_PASSWORD"
 
 
@@ -52,11 +52,28 @@ def build_parser() -> argparse.ArgumentParser:
     exp_csv.add_argument("--out", required=True)
     exp_csv.add_argument("--from", dest="date_from")
     exp_csv.add_argument("--to", dest="date_to")
+    exp_xlsx = exp_sub.add_parser("xlsx", help="the month's Excel workbook (as the window's)")
+    exp_xlsx.add_argument("--month", required=True)
+    exp_xlsx.add_argument("--out", required=True)
+    exp_xlsx.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     slip = sub.add_parser("slip", help="the complaint slip as PDF")
     slip.add_argument("reference")
     slip.add_argument("--out", required=True)
     slip.add_argument("--format", choices=("a5", "receipt80"), default="a5")
+    slip.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
+    prn = sub.add_parser("print", help="print a slip or a report at its own size")
+    prn_sub = prn.add_subparsers(dest="page", required=True)
+    prn_slip = prn_sub.add_parser("slip")
+    prn_slip.add_argument("reference")
+    prn_slip.add_argument("--printer")
+    prn_slip.add_argument("--format", choices=("a5", "receipt80"))
+    prn_slip.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+    prn_report = prn_sub.add_parser("report")
+    prn_report.add_argument("--month", required=True)
+    prn_report.add_argument("--printer")
+    prn_report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     report = sub.add_parser("report", help="printed reports")
     report.add_argument("kind", choices=("monthly",))
@@ -140,6 +157,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "xlsx":
+        from app.i18n import get_language
+        from app.reports.month_export import export_month_xlsx
+        from app.validation import parse_month
+
+        parse_month(args.month)
+        db = _open(args)
+        n = export_month_xlsx(db, args.month, args.out, get_language(), actor=args.actor)
+        print(_("Exported {count} complaints", count=n))
+        return EXIT_OK
     from app.services.exporting import export_csv
 
     db = _open(args)
@@ -199,8 +226,43 @@ def cmd_slip(args: argparse.Namespace) -> int:
     from app.reports.slip import write_slip
 
     db = _open(args)
-    path = write_slip(db, args.reference, args.out, args.format)
+    from app.i18n import get_language
+
+    path = write_slip(db, args.reference, args.out, args.format, get_language())
     print(_("Slip written: {path}", path=str(path)))
+    return EXIT_OK
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """Exit 0 once the print system took the job; else one line naming the printer and the
+    reason, exit 3 (refused, held by a paused printer, no paper that holds the page)."""
+    from app.i18n import get_language
+    from app.printing.cups import PrintFailed
+    from app.printing.placement import NoPaperForPage
+    from app.printing.print_service import print_report, print_slip
+
+    db = _open(args)
+    try:
+        if args.page == "slip":
+            outcome = print_slip(db, args.reference, printer=args.printer, fmt=args.format,
+                                 lang=get_language(), actor=args.actor)
+        else:
+            from app.validation import parse_month
+
+            parse_month(args.month)
+            outcome = print_report(db, args.month, printer=args.printer, lang=get_language(),
+                                   actor=args.actor)
+    except (PrintFailed, NoPaperForPage) as e:
+        print(_("Not printed: {message}", message=e.message()), file=sys.stderr)
+        return EXIT_NOT_PRINTED
+    held = outcome.held_message()
+    if held is not None:
+        print(_("Not printed yet: {message}", message=held.message()), file=sys.stderr)
+        return EXIT_NOT_PRINTED
+    print(ngettext("Sent to {printer}: job {job}, {pages} page on {paper}",
+                   "Sent to {printer}: job {job}, {pages} pages on {paper}", outcome.pages,
+                   printer=outcome.printer, job=outcome.job_id, pages=outcome.pages,
+                   paper=outcome.placement.media))
     return EXIT_OK
 
 
@@ -257,6 +319,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "slip": cmd_slip,
     "report": cmd_report,
+    "print": cmd_print,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "migrate-to": cmd_migrate_to,

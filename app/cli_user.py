@@ -45,6 +45,7 @@ COMMAND_ACTIONS = {
     "check": CHECK_DATABASE,
     "slip": PRINT_SLIP,
     "report": SEE_REPORTS,
+    "print": PRINT_SLIP,  # a report's print also needs its own role (write_monthly_report)
     "backup": BACKUP,
     "restore": RESTORE,
 }

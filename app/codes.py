@@ -136,6 +136,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "time_promise": N_("Promise of a time"),
         "closing": N_("Closing"),
     },
+    # Printing (app/printing): a slip's format, and a language named in its own script.
+    "slip_format": {"a5": N_("A5 page"), "receipt80": N_("80 mm receipt roll")},
+    "language": {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"},
 }
 
 FIELD_LABELS: dict[str, str] = {

@@ -37,12 +37,14 @@ KINDS: dict[str, str] = {
     "note": N_("Note: {text}"),
     "attachment": N_("Attachment added: {name}"),
     "action_linked": N_("Improvement action: {action}"),
+    "slip_printed": N_("Slip printed on {printer} ({format}, {language}), job {job}"),
 }
 
 # Which data values are codes and how to label them when shown.
 _CODED = {"channel": "channel", "from_stage": "stage", "to_stage": "stage",
           "severity": "severity", "method": "contact_method",
-          "responsibility": "responsibility"}
+          "responsibility": "responsibility", "format": "slip_format",
+          "language": "language"}
 
 
 # Events that enter a stage without naming it in their data.

@@ -6,10 +6,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3)
+# What Qt's xcb platform plugin links: without them the window aborts on a real desktop (Qt's
+# message then names libxcb-cursor0 whichever one is missing; QT_DEBUG_PLUGINS=1 tells).
+SYSTEM_PACKAGES+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+                  libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 libxcb-xfixes0
+                  libxcb-sync1 libxcb-shm0 libxcb-util1 libxkbcommon-x11-0 libx11-xcb1)
+# Printing: libcups2 for Qt's print dialog and pycups; pycups is built from source.
+SYSTEM_PACKAGES+=(libcups2 libcups2-dev gcc)
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+  SYSTEM_PACKAGES+=(python3-dev)  # Python.h, to build pycups
+fi
 if [ "${1:-}" = "--test" ]; then
   # postgresql: the suite runs a second time on a real server (scripts/test.sh).
   # gnome-keyring: a real Secret Service for the server-password test (tests/unit/test_credentials.py).
   SYSTEM_PACKAGES+=(poppler-utils poppler-data zbar-tools postgresql gnome-keyring dbus)
+  # A real X server for the window with xcb, and a real CUPS server for the printing tests
+  # (scripts/cups_test_server.sh).
+  SYSTEM_PACKAGES+=(xvfb xauth x11-utils cups-daemon cups-client cups-filters cups-ppdc
+                    printer-driver-cups-pdf)
 fi
 if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
   missing=()
@@ -24,7 +39,6 @@ if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
   fi
 fi
 
-PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 # Exact versions, each file checked against its SHA-256 (uv.lock, exported by scripts/lock.sh):

@@ -15,6 +15,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+# The printing tests print through a real CUPS server; it needs root (CI runs as root).
+# Elsewhere they are skipped unless it was started by hand (scripts/cups_test_server.sh).
+if [ "$(id -u)" = 0 ]; then
+  bash scripts/cups_test_server.sh >/dev/null || { echo "the test print server did not start" >&2; exit 1; }
+fi
 export QT_QPA_PLATFORM=offscreen
 checks=0
 echo "=== ruff check"

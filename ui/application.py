@@ -96,6 +96,9 @@ def open_window(app: QApplication, ctx: DeskContext,
     window.show()
     safety_start.attach(window, ctx, safe)
     install_action(window, ctx.signals.language_changed)
+    from ui.printers_dialog import install_action as install_printers_action
+
+    install_printers_action(window, ctx)
     housekeeping.attach(window, ctx)
     sign_in.attach(window, ctx)  # Account menu, switch user, idle sign-out, retention
     return window

@@ -23,13 +23,15 @@ from app import clock
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import _
-from app.services.settings_service import read_settings, remember_choice, stored_setting
+from app.services.settings_service import remember_choice, stored_setting
 from ui.context import DeskContext
 from ui.messages import warn
 from ui.tasks import run_task
 
 if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument
+
+    from app.printing.print_service import PrintOutcome
 
 # Rendering finer than this only makes the print job bigger: laser printers print a 300 dpi
 # raster of text crisply and receipt printers have 203 dpi.
@@ -43,33 +45,42 @@ def slip_file(db: Database, reference: str) -> Path:
 
 
 def deliver_slip(ctx: DeskContext, reference: str, parent: QWidget | None,
-                 done: Callable[[Path | None], None] | None = None) -> None:
-    """Make the slip of `reference` and print it or open it, as the desk chose.
+                 done: Callable[[Path | None], None] | None = None, *,
+                 fmt: str | None = None, lang: str | None = None,
+                 with_dialog: bool | None = None, action: str | None = None) -> None:
+    """Print the slip of `reference`, or open it, as the desk chose.
 
-    Returns at once; the work goes on in the background. `done(path)` (None when nothing
-    was delivered) lets a caller or a test follow the outcome.
+    Printing goes through the print service at the slip's own size (app/printing); the print
+    dialog chooses the printer unless this PC prints slips without it (`with_dialog` forces
+    either). `fmt` and `lang` choose another format or language than this PC's and the
+    window's (a reprint). Returns at once; `done(path)` reports the outcome (the printed
+    slip's file when printed or opened, None when nothing was delivered).
     """
     def finish(path: Path | None) -> None:
         if done is not None:
             done(path)
 
-    action = _chosen_action(ctx, parent)
+    action = action or _chosen_action(ctx, parent)
     if action is None:
         finish(None)
         return
-    fmt = str(read_settings(ctx.db)["slip_format"])
+    if action == "print" and print_service_available():
+        print_slip_now(ctx, reference, parent, finish, fmt=fmt, lang=lang,
+                       with_dialog=with_dialog)
+        return
+    fmt = slip_format(ctx.db, fmt)
     target = slip_file(ctx.db, reference)
 
     def make() -> Path:
         from app.reports.slip import write_slip  # ReportLab loads on first use only
 
         try:
-            return write_slip(ctx.db, reference, target, fmt)
+            return write_slip(ctx.db, reference, target, fmt, lang)
         except PermissionError:
             # Windows: the viewer still holds the earlier copy open; write a new one beside it.
             stamp = f"{clock.now():%H%M%S}"
             return write_slip(ctx.db, reference, target.with_stem(f"{target.stem}-{stamp}"),
-                              fmt)
+                              fmt, lang)
 
     def made(path: Path) -> None:
         if action == "print" and can_print():
@@ -87,6 +98,76 @@ def deliver_slip(ctx: DeskContext, reference: str, parent: QWidget | None,
         finish(None)
 
     run_task(make, made, failed)
+
+
+def print_service_available() -> bool:
+    """The system's print service answers: slips and reports go through it."""
+    from app.printing.print_service import available
+
+    return available()
+
+
+def ask_printer(parent: QWidget | None, preferred: str, title: str) -> tuple[str, int] | None:
+    """The print dialog, opened on `preferred`: (printer, copies), or None if cancelled.
+
+    Only the printer and the number of copies are taken from it: the paper is the page's
+    own (the dialog would otherwise impose the queue's default paper)."""
+    printer = new_printer()
+    if preferred:
+        printer.setPrinterName(preferred)
+    printer.setDocName(title)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer.printerName(), max(1, printer.copyCount())
+
+
+def print_slip_now(ctx: DeskContext, reference: str, parent: QWidget | None,
+                   finish: Callable[[Path | None], None], *, fmt: str | None = None,
+                   lang: str | None = None, with_dialog: bool | None = None) -> None:
+    """Print the slip through the print service; tell the user when it is refused or held."""
+    from app.i18n import get_language
+    from app.printing import desk_printers
+    from app.printing.print_service import print_slip
+
+    chosen = desk_printers.load(ctx.db.paths)
+    printer, copies = chosen.slip_printer or "", 1
+    if with_dialog is None:
+        with_dialog = not chosen.print_without_dialog
+    if with_dialog:
+        answer = ask_printer(parent, printer, _("Print slip {reference}", reference=reference))
+        if answer is None:
+            finish(None)
+            return
+        printer, copies = answer
+    lang = lang or get_language()
+    actor = ctx.actor
+
+    def work() -> PrintOutcome:
+        return print_slip(ctx.db, reference, printer=printer or None, fmt=fmt, lang=lang,
+                          copies=copies, actor=actor)
+
+    def done(outcome: PrintOutcome) -> None:
+        held = outcome.held_message()
+        if held is not None:
+            warn(parent, held.message(), _("Slip not printed yet"))
+        ctx.signals.data_changed.emit(reference)  # the timeline shows the print
+        finish(slip_file(ctx.db, reference))
+
+    def failed(exc: BaseException) -> None:
+        text = exc.message() if isinstance(exc, DeskError) else str(exc)
+        warn(parent, _("The slip was not printed: {reason}", reason=text),
+             _("Slip not printed"))
+        finish(None)
+
+    run_task(work, done, failed)
+
+
+def slip_format(db: Database, explicit: str | None = None) -> str:
+    from app.printing.print_service import slip_format as chosen
+
+    return chosen(db, explicit)
 
 
 def _chosen_action(ctx: DeskContext, parent: QWidget | None) -> str | None:
@@ -145,14 +226,17 @@ def print_pdf(path: Path, parent: QWidget | None) -> bool:
     printer = new_printer()
     # Paper as big as the slip (A5, or the roll's width and the slip's length), no scaling.
     size = document.pagePointSize(0)
-    printer.setPageLayout(QPageLayout(
+    own = QPageLayout(
         QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point, "",
                   QPageSize.SizeMatchPolicy.FuzzyMatch),
-        QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+        QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+    printer.setPageLayout(own)
     printer.setDocName(path.stem)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
+    # The dialog puts the queue's default paper back: the slip's own size again.
+    printer.setPageLayout(own)
     render_pdf(document, printer)
     return True
 
@@ -173,9 +257,13 @@ def render_pdf(document: QPdfDocument, printer: QPrinter) -> int:
                 printer.newPage()
             area = QRectF(painter.viewport())
             points = document.pagePointSize(i)
-            scale = min(area.width() / points.width(), area.height() / points.height())
-            target = QRectF(area.x(), area.y(), points.width() * scale,
-                            points.height() * scale)
+            # 1:1 where the paper holds the page; only a page bigger than the paper shrinks.
+            px = printer.resolution() / 72  # device pixels per point
+            scale = px * min(1.0, area.width() / (points.width() * px),
+                             area.height() / (points.height() * px))
+            w, h = points.width() * scale, points.height() * scale
+            target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2,
+                            w, h)
             dpi = min(printer.resolution(), MAX_PRINT_DPI)
             image = document.render(i, QSize(round(points.width() * dpi / 72),
                                              round(points.height() * dpi / 72)))

@@ -50,6 +50,34 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 )
 
 
+# What each key figure counts, beside it in the workbook: the figures count different sets
+# (received in the month, resolved or closed in it, revisits done in it, open at its end), so
+# without this a reader compares "closed 13" with 27 closed rows and finds them disagreeing.
+FIGURE_BASIS: dict[str, str] = {
+    "received": N_("Complaints received in the month: the rows of the sheet of complaints"),
+    "closed_in_month": N_("Complaints closed in the month, whichever month they were "
+                          "received in"),
+    "open_at_month_end": N_("Complaints received by the month's end and not closed then"),
+    "overdue_at_month_end": N_("Complaints open and past their due time at the month's end "
+                               "(the sheet's Overdue column is as of the export)"),
+    "resolved_in_month": N_("Complaints resolved in the month, whichever month they were "
+                            "received in"),
+    "sla_met_pct": N_("Of the complaints resolved in the month: the share resolved by their "
+                      "due time"),
+    "median_hours_to_resolve": N_("Complaints resolved in the month whose times are known"),
+    "median_hours_to_first_contact": N_("Complaints received in the month and contacted"),
+    "revisits_done": N_("Revisits done in the month, for complaints of any month"),
+    "avg_satisfaction": N_("The revisits done in the month (not the Satisfaction column of "
+                           "the complaints received in it)"),
+    "reopened": N_("Reopenings in the month, for complaints of any month"),
+    "repeat_customers": N_("Customers with 2 or more complaints received in the month"),
+    # The compensation ledger (app/rules/compensation.py): what was carried out in the month.
+    "compensation_total": N_("Amounts of the solutions carried out in the month, for "
+                             "complaints of any month (not the Amount column of the "
+                             "complaints received in it)"),
+}
+
+
 def _days(month: str) -> tuple[Any, Any]:
     year, mon = parse_month(month)
     start, end = month_bounds(year, mon)
@@ -197,11 +225,13 @@ def _type_labels(db: Database, lang: str) -> dict[str, str]:
 def _summary_sheet(sheet: Any, figures: dict[str, Any], tx: ReportTexts, font: Any,
                    fill: Any, type_labels: dict[str, str]) -> None:
     prev = figures["previous_month"]
-    sheet.append([tx._("Figure"), tx.month(figures["month"]), tx.month(prev["month"])])
+    sheet.append([tx._("Figure"), tx.month(figures["month"]), tx.month(prev["month"]),
+                  tx._("What it counts")])
     for cell in sheet[1]:
         cell.font, cell.fill = font, fill
     for msgid, key, _kind in KEY_FIGURES:
-        sheet.append([tx._(msgid), figures[key], prev[key]])
+        basis = FIGURE_BASIS.get(key)
+        sheet.append([tx._(msgid), figures[key], prev[key], tx._(basis) if basis else ""])
     # The compensation ledger: what was carried out in each month, per solution type.
     now, before = figures["compensation_by_type"], prev["compensation_by_type"]
     codes = sorted(set(now) | set(before), key=lambda c: (-now.get(c, 0), c))
@@ -218,3 +248,4 @@ def _summary_sheet(sheet: Any, figures: dict[str, Any], tx: ReportTexts, font: A
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 16
     sheet.column_dimensions["C"].width = 16
+    sheet.column_dimensions["D"].width = 90

@@ -87,6 +87,15 @@ def write_slip(db: Database, reference: str, out_path: str | os.PathLike[str],
     NotFound for an unknown reference (nothing written). The file appears whole or not at
     all: written beside the target, then renamed over it.
     """
+    pdf = slip_pdf(db, reference, fmt, lang)
+    target = Path(out_path).expanduser().resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes(target, pdf)
+    return target
+
+
+def slip_pdf(db: Database, reference: str, fmt: str = "a5", lang: str | None = None) -> bytes:
+    """The slip of `reference` as PDF bytes, in `lang` (None: the current language)."""
     from app.settings import get_all, sla_policy
 
     if fmt not in LOOKS:
@@ -97,11 +106,7 @@ def write_slip(db: Database, reference: str, out_path: str | os.PathLike[str],
             settings = get_all(session)
             policy = sla_policy(session)
         detail = with_promises(detail, policy)
-        pdf = build_slip(detail, settings, fmt)
-    target = Path(out_path).expanduser().resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes(target, pdf)
-    return target
+        return build_slip(detail, settings, fmt)
 
 
 def with_promises(detail: ComplaintDetail, policy: SlaPolicy | None = None) -> ComplaintDetail:

@@ -42,6 +42,9 @@ NOTE = N_("Please keep this slip and quote the reference {reference} whenever yo
           "about this complaint.")
 
 
+WHOLE = 10**9  # display columns: more than any description holds
+
+
 @dataclass(frozen=True)
 class Look:
     """Sizes of one format, in points."""
@@ -65,10 +68,11 @@ LOOKS = {
     "a5": Look(A5[0], A5[1], 12 * mm, 10 * mm, body=9.5, small=7.5, business=13, title=17,
                reference=19, qr=28 * mm, label_width=27 * mm, description_width=420,
                side_by_side=True),
-    # 80 mm paper, 72 mm printable: the printer's own margins are inside those 4 mm.
+    # 80 mm paper, 72 mm printable: the printer's own margins are inside those 4 mm. A roll
+    # is as long as its content, so the description is printed whole (never cut with "…").
     "receipt80": Look(80 * mm, None, 4 * mm, 4 * mm, body=8.5, small=7, business=11,
                       title=13, reference=15, qr=30 * mm, label_width=20 * mm,
-                      description_width=180, side_by_side=False),
+                      description_width=WHOLE, side_by_side=False),
 }
 
 

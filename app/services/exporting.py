@@ -54,9 +54,11 @@ def _day(value: str | date | None, option: str) -> date | None:
                         option=option, value=value[:40]) from None
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> str | int:
     if value is None:
         return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value  # satisfaction: a number, left unquoted
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, list):
@@ -96,8 +98,10 @@ def export_csv(db: Database, out: str | Path, date_from: str | date | None = Non
     try:
         with atomic_write(target) as raw, db.read() as session:
             fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            writer = csv.writer(fh)
-            writer.writerow(HEADER)
+            # Every text is quoted: a spreadsheet that splits on ";" or tab as well as ","
+            # (LibreOffice's default) still finds "exchange;explanation" in one column.
+            csv.writer(fh).writerow(HEADER)  # plain names, as readers of the header expect
+            writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC)
             result = session.execute(query.execution_options(yield_per=FETCH))
             for chunk in result.partitions():
                 writer.writerows([_cell(v) for v in row] for row in chunk)

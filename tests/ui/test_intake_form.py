@@ -331,11 +331,19 @@ def test_save_and_print_hands_the_slip_over(form, monkeypatch):
 
     delivered = []
     monkeypatch.setattr(ui.printing, "deliver_slip",
-                        lambda ctx, ref, parent: delivered.append(ref))
+                        lambda ctx, ref, parent, with_dialog=None: delivered.append(
+                            (ref, with_dialog)))
     Keyboard().type("13800000006")
     form.fields.description.setPlainText("Print me")
     Keyboard().press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier, "Ctrl+P")
-    assert delivered == [form.last_reference]
+    assert delivered == [(form.last_reference, None)]  # as this PC prints slips
+    form.fields.customer.phone.setFocus()
+    Keyboard().type("13800000007")
+    form.fields.description.setPlainText("Print me with the dialog")
+    # Ctrl+Shift+P: the print dialog even where slips go straight to the printer (issue 18).
+    Keyboard().press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier
+                     | Qt.KeyboardModifier.ShiftModifier, "Ctrl+Shift+P")
+    assert delivered[1:] == [(form.last_reference, True)]
 
 
 def test_save_and_print_without_the_printing_module_says_so(form, monkeypatch):

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
-from PySide6.QtCore import QUrl
-from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtTest import QTest
 
 import ui.printing as printing
 from app.services.common import Actor
+from app.services.complaints import get_detail
 from app.services.intake import IntakeInput, log_complaint
 from app.services.settings_service import set_setting, stored_setting
 from ui.context import DeskContext
-
-MM = 72 / 25.4
 
 
 @pytest.fixture
@@ -98,68 +94,165 @@ def test_without_a_pdf_viewer_the_clerk_is_told_where_the_file_is(
     assert len(warnings) == 1 and f"{ref}.pdf" in warnings[0]
 
 
-class FakePrintDialog:
-    """Stands in for QPrintDialog: 'chooses' the printer it was given, or cancels."""
+def accept_print_dialog_as_it_opens(qtbot: Any, seen: list[str]) -> None:
+    """Answer the real print dialog (Qt's, listing the CUPS queues) once it is open."""
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication
 
-    answer = QDialog.DialogCode.Accepted
-    shown: list[QPrinter] = []
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QPrintDialog):
+            seen.append(dialog.printer().printerName())
+            dialog.accept()
+        else:
+            QTimer.singleShot(50, answer)
 
-    def __init__(self, printer: QPrinter, parent: Any = None) -> None:
-        self.printer = printer
-
-    def exec(self) -> int:
-        FakePrintDialog.shown.append(self.printer)
-        return int(self.answer)
+    QTimer.singleShot(50, answer)
 
 
 @pytest.fixture
-def pdf_printer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No printers here: the 'printer' writes a PDF file that the test then reads."""
-    out = tmp_path / "printed.pdf"
+def cups_queues() -> None:
+    from tests.printing.printed import require_queues
 
-    def make() -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(out))
-        return printer
-
-    FakePrintDialog.shown = []
-    FakePrintDialog.answer = QDialog.DialogCode.Accepted
-    monkeypatch.setattr(printing, "new_printer", make)
-    monkeypatch.setattr(printing, "QPrintDialog", FakePrintDialog)
-    return out
+    require_queues()
 
 
-@pytest.mark.parametrize(("fmt", "width_mm"), [("a5", 148), ("receipt80", 80)])
-def test_print_mode_prints_the_pages_on_paper_of_the_slips_size(
-        qtbot: Any, ctx: DeskContext, ref: str, supervisor: Actor, pdf_printer: Path,
-        opened: list[QUrl], warnings: list[str], fmt: str, width_mm: int) -> None:
+@pytest.mark.parametrize(("fmt", "queue", "size_mm"), [("a5", "CDT-A4", (148, 210)),
+                                                        ("receipt80", "CDT-Roll80", None)])
+def test_print_dialog_accepted_as_it_opens_prints_at_the_slips_size(
+        qtbot: Any, ctx: DeskContext, ref: str, supervisor: Actor, cups_queues: None,
+        warnings: list[str], fmt: str, queue: str, size_mm: tuple[int, int] | None) -> None:
+    from app.printing import desk_printers
+    from tests.printing.printed import landed, page_sizes_mm
+
     set_setting(ctx.db, "slip_action", "print", supervisor)
-    set_setting(ctx.db, "slip_format", fmt, supervisor)
+    desk_printers.save(ctx.db.paths, desk_printers.DeskPrinters(slip_printer=queue,
+                                                                slip_format=fmt))
+    seen: list[str] = []
+    accept_print_dialog_as_it_opens(qtbot, seen)
     assert deliver(qtbot, ctx, ref) is not None
-    assert len(FakePrintDialog.shown) == 1
-    pages = PdfReader(io.BytesIO(pdf_printer.read_bytes())).pages
-    assert len(pages) == 1
-    assert float(pages[0].mediabox.width) == pytest.approx(width_mm * MM, abs=2)
-    # Something was drawn: the rendered slip is an image on the printed page.
-    assert "/XObject" in str(pages[0]["/Resources"])
-    assert not opened and not warnings
-
-
-def test_cancelled_print_dialog_prints_nothing(qtbot: Any, ctx: DeskContext, ref: str,
-                                               supervisor: Actor, pdf_printer: Path,
-                                               warnings: list[str]) -> None:
-    set_setting(ctx.db, "slip_action", "print", supervisor)
-    FakePrintDialog.answer = QDialog.DialogCode.Rejected
-    assert deliver(qtbot, ctx, ref) is None
-    assert not pdf_printer.exists()
+    assert seen == [queue]  # the dialog opened on this PC's slip printer
+    job = _printed_jobs(ctx, ref)[-1]
+    (width, height), = page_sizes_mm(landed(queue, job))
+    if size_mm is not None:
+        assert (width, height) == pytest.approx(size_mm, abs=1.0)
+    else:
+        assert width == pytest.approx(80, abs=0.5) and height < 297
     assert not warnings
 
 
-def test_unknown_reference_is_reported_not_raised(qtbot: Any, ctx: DeskContext,
-                                                  supervisor: Actor, opened: list[QUrl],
+def test_without_the_dialog_the_slip_goes_straight_to_the_slip_printer(
+        qtbot: Any, ctx: DeskContext, ref: str, supervisor: Actor, cups_queues: None,
+        warnings: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.printing import desk_printers
+    from tests.printing.printed import landed, page_sizes_mm
+
+    set_setting(ctx.db, "slip_action", "print", supervisor)
+    desk_printers.save(ctx.db.paths, desk_printers.DeskPrinters(
+        slip_printer="CDT-A4only", slip_format="a5", print_without_dialog=True))
+    monkeypatch.setattr(printing, "QPrintDialog", None)  # any dialog would fail the test
+    assert deliver(qtbot, ctx, ref) is not None
+    job = _printed_jobs(ctx, ref)[-1]
+    assert page_sizes_mm(landed("CDT-A4only", job))[0] == pytest.approx((210, 297), abs=1)
+    assert not warnings
+
+
+@pytest.mark.parametrize(("queue", "words"), [("CDT-Refuse", "closed by the administrator"),
+                                              ("CDT-Paused", "out of paper")])
+def test_a_refusing_or_paused_printer_is_told_in_the_window(
+        qtbot: Any, ctx: DeskContext, ref: str, supervisor: Actor, cups_queues: None,
+        warnings: list[str], queue: str, words: str) -> None:
+    from app.printing import cups, desk_printers
+
+    set_setting(ctx.db, "slip_action", "print", supervisor)
+    desk_printers.save(ctx.db.paths, desk_printers.DeskPrinters(
+        slip_printer=queue, slip_format="a5", print_without_dialog=True))
+    deliver(qtbot, ctx, ref)
+    assert len(warnings) == 1 and queue in warnings[0] and words in warnings[0]
+    for job in _printed_jobs(ctx, ref):
+        cups.connection().cancelJob(job)
+
+
+def test_panel_prints_the_slip_again_in_the_language_and_format_chosen(
+        qtbot: Any, ctx: DeskContext, ref: str, supervisor: Actor, cups_queues: None,
+        warnings: list[str]) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.printing import desk_printers
+    from tests.printing.printed import landed, page_sizes_mm
+    from ui.complaint.panel import ComplaintPanel
+    from ui.slip_reprint import ReprintDialog
+
+    desk_printers.save(ctx.db.paths, desk_printers.DeskPrinters(
+        slip_printer="CDT-Roll80", print_without_dialog=True))
+    panel = ComplaintPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(1300, 800)
+    panel.show()
+    assert panel.open(ref)
+
+    def choose() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ReprintDialog):
+            QTimer.singleShot(50, choose)
+            return
+        dialog.language.setCurrentIndex(dialog.language.findData("zh-Hant"))
+        dialog.format.setCurrentIndex(dialog.format.findData("receipt80"))
+        dialog.accept()
+
+    QTimer.singleShot(50, choose)
+    panel.activateWindow()
+    panel.goto.setFocus()
+    qtbot.waitUntil(panel.goto.hasFocus)
+    QTest.keyClick(panel.goto, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(_printed_jobs(ctx, ref)), timeout=20_000)
+    job = _printed_jobs(ctx, ref)[0]
+    assert page_sizes_mm(landed("CDT-Roll80", job))[0][0] == pytest.approx(80, abs=0.5)
+    event = [e for e in get_detail(ctx.db, ref).timeline if e.kind == "slip_printed"][0]
+    assert (event.actor, event.data["language"], event.data["format"]) == (
+        ctx.actor.name, "zh-Hant", "receipt80")
+    qtbot.waitUntil(lambda: "CDT-Roll80" in _timeline_text(panel), timeout=5_000)
+    assert not warnings
+
+
+def test_card_menu_offers_the_slip(ctx: DeskContext, ref: str, qtbot: Any) -> None:
+    from ui.kanban.board_view import BoardView
+
+    board = BoardView(ctx)
+    qtbot.addWidget(board)
+    card = type("C", (), {"reference": ref, "stage": "new"})()
+    texts = [a.text() for a in board.card_menu(card).actions()]  # type: ignore[arg-type]
+    assert "Print slip…" in texts
+
+
+def _printed_jobs(ctx: DeskContext, ref: str) -> list[int]:
+    return [int(e.data["job"]) for e in get_detail(ctx.db, ref).timeline
+            if e.kind == "slip_printed"]
+
+
+def _timeline_text(panel: Any) -> str:
+    return " ".join(panel.timeline.texts())
+
+
+def test_printers_are_chosen_once_with_a_test_page(qtbot: Any, ctx: DeskContext,
+                                                  cups_queues: None,
                                                   warnings: list[str]) -> None:
-    set_setting(ctx.db, "slip_action", "open", supervisor)
-    assert deliver(qtbot, ctx, "TS-20990101-0001") is None
-    assert len(warnings) == 1 and "TS-20990101-0001" in warnings[0]
-    assert not opened
+    from app.printing import cups, desk_printers
+    from tests.printing.printed import landed, page_sizes_mm
+    from ui.printers_dialog import PrintersDialog
+
+    dialog = PrintersDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.slip_printer.setCurrentIndex(dialog.slip_printer.findData("CDT-Roll80"))
+    dialog.slip_format.setCurrentIndex(dialog.slip_format.findData("receipt80"))
+    dialog.report_printer.setCurrentIndex(dialog.report_printer.findData("CDT-A4only"))
+    dialog.without_dialog.setChecked(True)
+    before = set(cups.connection().getJobs(which_jobs="all"))
+    dialog.test(dialog.slip_printer, dialog._format())
+    qtbot.waitUntil(lambda: "50 mm" in dialog.status.text(), timeout=20_000)
+    job = max(set(cups.connection().getJobs(which_jobs="all")) - before)
+    assert page_sizes_mm(landed("CDT-Roll80", job))[0] == pytest.approx((80, 120), abs=0.5)
+    dialog.save()
+    assert desk_printers.load(ctx.db.paths) == desk_printers.DeskPrinters(
+        "CDT-Roll80", "receipt80", "CDT-A4only", True)
+    assert not warnings

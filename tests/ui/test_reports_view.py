@@ -122,9 +122,48 @@ def test_print_renders_every_page(qtbot: QtBot, supervisor_ctx: DeskContext,
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QPrintDialog, "exec", accept)
+    # Where there is no print service (CUPS): Qt's own printing, through the dialog.
+    monkeypatch.setattr("ui.printing.print_service_available", lambda: False)
     qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
     assert len(PdfReader(str(out)).pages) == report.pages
     assert view.status.text() == f"{report.pages} pages sent to the printer."
+
+
+def test_print_through_cups_puts_every_page_on_a4_of_the_report_printer(
+        qtbot: QtBot, supervisor_ctx: DeskContext, march: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.printing import cups, desk_printers
+    from tests.printing.printed import landed, page_sizes_mm, require_queues
+
+    require_queues()
+    said: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda parent, text, title=None: said.append(text))
+    desk_printers.save(supervisor_ctx.db.paths,
+                       desk_printers.DeskPrinters(report_printer="CDT-A5"))
+    view = make_view(qtbot, supervisor_ctx)
+    report = build(qtbot, view)
+    opened: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QPrintDialog):
+            QTimer.singleShot(50, answer)
+            return
+        opened.append(dialog.printer().printerName())
+        dialog.accept()
+
+    before = set(cups.connection().getJobs(which_jobs="all"))
+    QTimer.singleShot(50, answer)
+    qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "sent to the printer" in view.status.text(), timeout=20_000)
+    assert opened == ["CDT-A5"] and not said
+    job = max(set(cups.connection().getJobs(which_jobs="all")) - before)
+    sizes = page_sizes_mm(landed("CDT-A5", job))
+    assert len(sizes) == report.pages
+    assert all(size == pytest.approx((210, 297), abs=1.0) for size in sizes)
 
 
 def test_choosing_another_month_drops_the_preview(qtbot: QtBot, supervisor_ctx: DeskContext,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -88,6 +89,14 @@ class ComplaintPanel(QWidget):
         top.addWidget(self.goto)
         top.addWidget(self.goto_button)
         top.addStretch(1)
+        # Print the open complaint's slip again: Ctrl+P, or Ctrl+Shift+P for the print dialog.
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(lambda: self.reprint())
+        top.addWidget(self.print_button)
+        for keys, dialog in (("Ctrl+P", None), ("Ctrl+Shift+P", True)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda dialog=dialog: self.reprint(dialog))
 
         self.header = HeaderBar()
         self.header.history_requested.connect(self.open_history)
@@ -221,8 +230,15 @@ class ComplaintPanel(QWidget):
             section.restore(edits.get(part, {}))
         self._show()
 
+    def reprint(self, with_dialog: bool | None = None) -> None:
+        if self.detail is not None:
+            from ui.slip_reprint import reprint_slip
+
+            reprint_slip(self.ctx, self.detail.reference, self, with_dialog)
+
     def _show(self) -> None:
         d = self.detail
+        self.print_button.setVisible(d is not None)
         self.empty.setVisible(d is None)
         for section in self.sections.values():
             section.setVisible(d is not None)
@@ -326,6 +342,7 @@ class ComplaintPanel(QWidget):
         self.goto_label.setText(_("Go to:"))
         self.goto.setPlaceholderText(_("Reference or customer phone"))
         self.goto_button.setText(_("Open complaint"))
+        self.print_button.setText(_("Print slip…") + "  Ctrl+P")
         self.empty.setText(_("No complaint open. Type a reference above, or open one from the "
                              "queue, the search or the revisits list."))
         self.banner.retranslate()

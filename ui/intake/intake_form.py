@@ -149,6 +149,9 @@ class IntakeForm(QWidget):
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self.save),
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter), self.save),
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_P), lambda: self.save(print_slip=True)),
+            # The print dialog even where slips go straight to the printer (issue 18).
+            (QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_P),
+             lambda: self.save(print_slip=True, with_dialog=True)),
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L), lambda: self.clear()),
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R), self.toggle_spot),
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_O), self.fields.attachments.pick),
@@ -263,7 +266,7 @@ class IntakeForm(QWidget):
         self.fields.attachments.add_paths(paths)
 
     # ---- saving ---------------------------------------------------------------------------------
-    def save(self, print_slip: bool = False) -> str | None:
+    def save(self, print_slip: bool = False, with_dialog: bool | None = None) -> str | None:
         """Save when everything is valid; otherwise show every problem and save nothing."""
         self.show_all = True
         if self.validate_now():
@@ -306,10 +309,10 @@ class IntakeForm(QWidget):
         self.ctx.signals.data_changed.emit(ref)
         self.saved.emit(ref)
         if print_slip:
-            self.deliver_slip(ref)
+            self.deliver_slip(ref, with_dialog)
         return ref
 
-    def deliver_slip(self, ref: str) -> None:
+    def deliver_slip(self, ref: str, with_dialog: bool | None = None) -> None:
         try:
             from ui.printing import deliver_slip
         except ImportError:
@@ -317,7 +320,7 @@ class IntakeForm(QWidget):
                            reference=ref))
             return
         try:
-            deliver_slip(self.ctx, ref, self)
+            deliver_slip(self.ctx, ref, self, with_dialog=with_dialog)
         except DeskError as e:
             warn(self, e.message())
 

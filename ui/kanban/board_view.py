@@ -260,6 +260,7 @@ class BoardView(QWidget):
         menu = QMenu(self)
         menu.addAction(_("Open complaint"),
                        lambda: self.ctx.signals.open_complaint.emit(card.reference))
+        menu.addAction(_("Print slip…"), lambda: self.reprint(card.reference))
         menu.addSeparator()
         for step, keys in ((1, "Ctrl+→"), (-1, "Ctrl+←")):
             target = stage_after(card.stage, step)
@@ -271,6 +272,11 @@ class BoardView(QWidget):
             action = sub.addAction(label("stage", stage), partial(self.mover.request, card, stage))
             action.setEnabled(stage != card.stage)
         return menu
+
+    def reprint(self, reference: str) -> None:
+        from ui.slip_reprint import reprint_slip
+
+        reprint_slip(self.ctx, reference, self)
 
     def _table_menu(self, pos: QPoint) -> None:
         card = self.table.card_at(self.table.indexAt(pos))

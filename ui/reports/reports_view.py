@@ -248,6 +248,11 @@ class ReportsView(QWidget):
     def print_report(self) -> None:
         if self.report is None:
             return
+        from ui.printing import print_service_available
+
+        if print_service_available():
+            self._print_through_service(self.report)
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         a4_portrait(printer)
         printer.setDocName(self.default_name())
@@ -258,6 +263,39 @@ class ReportsView(QWidget):
         pages = print_pdf(self.document, printer)
         self.status.setText(ngettext("{pages} page sent to the printer.",
                                      "{pages} pages sent to the printer.", pages, pages=pages))
+
+    def _print_through_service(self, report: MonthlyReport) -> None:
+        """A4 pages on A4 paper whatever the queue's default; refusals and holds told."""
+        from app.printing import desk_printers
+        from app.printing.print_service import PrintOutcome, print_report_pdf
+        from ui.printing import ask_printer
+        from ui.tasks import run_task
+
+        preferred = desk_printers.load(self.ctx.db.paths).report_printer
+        answer = ask_printer(self, preferred, self.default_name())
+        if answer is None:
+            return
+        printer, copies = answer
+        pdf = report.path.read_bytes()
+        actor = self.ctx.actor
+
+        def done(outcome: PrintOutcome) -> None:
+            held = outcome.held_message()
+            if held is not None:
+                messages.warn(self, held.message(), _("Report not printed yet"))
+                self.status.setText(held.message())
+                return
+            self.status.setText(_("{pages} pages sent to the printer.", pages=outcome.pages))
+
+        def failed(exc: BaseException) -> None:
+            text = exc.message() if isinstance(exc, DeskError) else str(exc)
+            messages.warn(self, _("The report was not printed: {reason}", reason=text),
+                          _("Report not printed"))
+            self.status.setText(_("The report was not printed: {reason}", reason=text))
+
+        run_task(lambda: print_report_pdf(self.ctx.db, pdf, report.month, report.lang,
+                                          printer=printer, copies=copies, actor=actor),
+                 done, failed)
 
     # Language -----------------------------------------------------------------------------
     def retranslate(self) -> None:
