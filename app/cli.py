@@ -165,7 +165,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         parse_month(args.month)
         db = _open(args)
         n = export_month_xlsx(db, args.month, args.out, get_language(), actor=args.actor)
-        print(_("Exported {count} complaints", count=n))
+        print(ngettext("Exported {count} complaint", "Exported {count} complaints", n,
+                       count=n))
         return EXIT_OK
     from app.services.exporting import export_csv
 

@@ -27,13 +27,15 @@ def windows_simulated() -> bool:
 
 def language_of(args: Sequence[str], env: Mapping[str, str]) -> str:
     """The language the command will speak: --lang, else COMPLAINT_DESK_LANG, else a Chinese
-    Windows' (the counters' usual PC)."""
+    Windows' (the counters' usual PC). Given twice (before the command and after it, as
+    `print slip` takes it for the slip), the last one counts, as in app/cli's parser."""
+    chosen = None
     for i, arg in enumerate(args):
         if arg == "--lang" and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return env.get("COMPLAINT_DESK_LANG", "zh-Hans")
+            chosen = args[i + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.split("=", 1)[1]
+    return chosen or env.get("COMPLAINT_DESK_LANG", "zh-Hans")
 
 
 def output_encoding(args: Sequence[str], env: Mapping[str, str]) -> str:

@@ -285,7 +285,9 @@ class ReportsView(QWidget):
                 messages.warn(self, held.message(), _("Report not printed yet"))
                 self.status.setText(held.message())
                 return
-            self.status.setText(_("{pages} pages sent to the printer.", pages=outcome.pages))
+            self.status.setText(ngettext("{pages} page sent to the printer.",
+                                         "{pages} pages sent to the printer.", outcome.pages,
+                                         pages=outcome.pages))
 
         def failed(exc: BaseException) -> None:
             text = exc.message() if isinstance(exc, DeskError) else str(exc)
