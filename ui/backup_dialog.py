@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,7 +34,7 @@ from app.permissions import BACKUP, RESTORE, can, required_role
 from app.services.backup_info import BackupInfo, human_size
 from app.services.backups import backup_folder, create_backup, list_backups, set_backup_folder
 from app.services.restore import RestoreResult, restore_backup
-from ui import messages
+from ui import file_dialogs, messages
 from ui.context import DeskContext
 from ui.tasks import run_task
 from ui.widgets.table_model import Column, TableModel
@@ -188,7 +187,7 @@ class BackupDialog(QDialog):
     # --- actions -------------------------------------------------------------------------
 
     def change_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the backup folder"),
+        folder = file_dialogs.get_existing_directory(self, _("Choose the backup folder"),
                                                   self.folder_edit.text())
         if not folder:
             return
@@ -214,7 +213,7 @@ class BackupDialog(QDialog):
             self._confirm_and_restore(info.path, f"{info.made_at:%Y-%m-%d %H:%M}")
 
     def restore_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path, _filter = file_dialogs.get_open_file_name(
             self, _("Choose a backup file"), self.folder_edit.text(),
             _("Backups (*.zip *.db);;All files (*)"))
         if path:

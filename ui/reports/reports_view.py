@@ -13,7 +13,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,7 +31,7 @@ from app.i18n import _, ngettext
 from app.permissions import SEE_REPORTS, can
 from app.reports.monthly import TITLE, MonthlyReport, ReportCancelled
 from app.reports.texts import ReportTexts
-from ui import messages
+from ui import file_dialogs, messages
 from ui.context import DeskContext
 from ui.reports.export_box import ExportBox
 from ui.reports.month_picker import LanguageCombo, MonthCombo
@@ -227,7 +226,7 @@ class ReportsView(QWidget):
         if self.report is None:
             return
         folder = str(self.settings.value(LAST_DIR, str(Path.home())))
-        name, _filter = QFileDialog.getSaveFileName(
+        name, _filter = file_dialogs.get_save_file_name(
             self, _("Save the report"), str(Path(folder) / self.default_name()),
             _("PDF files (*.pdf)"))
         if not name:
