@@ -35,9 +35,9 @@ class NameOnlyIcons(QFileIconProvider):
         self._mimes = QMimeDatabase()
         self.setOptions(QAbstractFileIconProvider.Option.DontUseCustomDirectoryIcons)
 
-    def icon(self, what: object) -> QIcon:  # type: ignore[override]
+    def icon(self, what: QFileInfo | QAbstractFileIconProvider.IconType) -> QIcon:
         if not isinstance(what, QFileInfo):
-            return super().icon(what)  # type: ignore[call-overload]
+            return super().icon(what)
         kind = QAbstractFileIconProvider.IconType
         if what.isDir():
             return super().icon(kind.Folder)
