@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Table, exists, func, not_, or_, select
 from sqlalchemy.engine import Connection
 
+from app import backup_rotation
 from app.audit import (
     FOUND_CHANGED,
     SEALED,
@@ -40,6 +41,7 @@ from app.audit import (
     table_of,
 )
 from app.audit_labels import action_label, table_label
+from app.backup_places import all_folders
 from app.db import Database
 from app.i18n import _, ngettext
 from app.models import AuditEvent, AuditHead, AuditSeal
@@ -276,14 +278,10 @@ def audit_head_of_file(path: Path) -> list[Any] | None:
 
 
 def _backup_heads(db: Database) -> list[tuple[Path, datetime, list[Any]]]:
-    from app import backup_rotation
-    from app.services.backups import backup_folder, remembered_folders
-
     if db.paths.db_file is None:
         return []
-    folders = dict.fromkeys([backup_folder(db), *remembered_folders(db.paths)])
     found = []
-    for folder in folders:
+    for folder in all_folders(db):
         for b in backup_rotation.scan(folder, db.paths.db_file.stem):
             try:
                 with zipfile.ZipFile(b.path) as zf:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.backup_places import backup_folder
 from app.backup_rotation import KIND_BEFORE_MIGRATION, KIND_BEFORE_RESTORE, KIND_DAILY, KIND_MANUAL
 from app.codes import label
 from app.errors import DeskError
@@ -32,7 +33,7 @@ from app.formatting import attachment_count, complaint_count
 from app.i18n import N_, _
 from app.permissions import BACKUP, RESTORE, can, required_role
 from app.services.backup_info import BackupInfo, human_size
-from app.services.backups import backup_folder, create_backup, list_backups, set_backup_folder
+from app.services.backups import create_backup, list_backups, set_backup_folder
 from app.services.restore import RestoreResult, restore_backup
 from ui import file_dialogs, messages
 from ui.context import DeskContext

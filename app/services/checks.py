@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import backup_rotation, clock
+from app.backup_places import all_folders
 from app.db import Database
 from app.i18n import N_, _, ngettext
 from app.models import Attachment, AttachmentBlob
@@ -138,14 +139,9 @@ def _optional(db: Database, report: CheckReport) -> None:
 
 
 def _backups(db: Database, report: CheckReport) -> None:
-    from app import backup_rotation
-    from app.services.backups import backup_folder, remembered_folders
-
     if db.paths.db_file is None:
         return
-    folders = [backup_folder(db), *remembered_folders(db.paths)]
-    found = [b for f in dict.fromkeys(folders)
-             for b in backup_rotation.scan(f, db.paths.db_file.stem)]
+    found = [b for f in all_folders(db) for b in backup_rotation.scan(f, db.paths.db_file.stem)]
     if not found:
         report.notes.append(_("No backup of this database yet"))
         return

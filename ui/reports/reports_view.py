@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.atomic_files import FileInUse, write_bytes
 from app.errors import DeskError
 from app.formatting import complaint_count
 from app.i18n import _, ngettext
+from app.outputs import copy_output
 from app.permissions import SEE_REPORTS, can
 from app.reports.monthly import TITLE, MonthlyReport, ReportCancelled
 from app.reports.texts import ReportTexts
@@ -232,9 +232,9 @@ class ReportsView(QWidget):
         if not name:
             return
         target = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
-        try:  # temporary file beside it, then renamed (app/atomic_files.py)
-            write_bytes(target, self.report.path.read_bytes())
-        except FileInUse as e:  # the old copy is open in a PDF viewer (Windows)
+        try:
+            copy_output(self.ctx.db, self.report.path, target)
+        except DeskError as e:
             messages.warn(self, e.message())
             return
         except OSError as e:
