@@ -46,6 +46,7 @@ from app.db import Database
 from app.i18n import _, ngettext
 from app.models import AuditEvent, AuditHead, AuditSeal
 from app.network_drive import read_only_uri
+from app.services.backup_info import read_manifest
 
 MAX_LISTED = 20
 FETCH = 2000
@@ -285,9 +286,11 @@ def _backup_heads(db: Database) -> list[tuple[Path, datetime, list[Any]]]:
         for b in backup_rotation.scan(folder, db.paths.db_file.stem):
             try:
                 with zipfile.ZipFile(b.path) as zf:
-                    manifest = json.loads(zf.read("manifest.json"))
+                    manifest = read_manifest(zf)  # capped: a huge manifest is not loaded
             except (OSError, KeyError, ValueError, zipfile.BadZipFile):
                 continue  # not readable: the backup check of its own says so
+            if not isinstance(manifest, dict):
+                continue
             head = manifest.get("audit_head")
             if isinstance(head, list) and len(head) == 2:
                 found.append((b.path, b.made_at, head))

@@ -46,6 +46,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from app import clock
+from app.network_drive import read_only_uri
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,8 @@ def _ident(path: Path) -> Ident:
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     """A plain sqlite3 connection to a database file with the program's settings."""
     if read_only:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               timeout=BUSY_TIMEOUT_S, check_same_thread=False,
-                               isolation_level=None)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S,
+                               check_same_thread=False, isolation_level=None)
     else:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
                                isolation_level=None)

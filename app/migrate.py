@@ -10,8 +10,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from app import audit, clock
+from app.backup_rotation import KIND_BEFORE_MIGRATION
+from app.damage import DamagedDatabase, diagnose, unchanged_since_close
 from app.db import WRITE_LOCK_KEY, Database
-from app.paths import Paths
+from app.network_drive import require_local_disk
+from app.paths import Paths, resolve
+from app.schema_revisions import MIGRATIONS as MIGRATIONS
+from app.schema_revisions import alembic_config
+from app.schema_revisions import head_revision as head_revision
 from app.schema_versions import (
     Counter,
     NewerDatabase,
@@ -20,21 +26,14 @@ from app.schema_versions import (
     other_counters,
     record_version,
 )
+from app.services.backup_info import latest_good_backup
+from app.services.backups import create_backup
 
 __all__ = ["NewerDatabase", "OtherCountersConnected", "open_database", "upgrade"]
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def _config() -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return cfg
-
-
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+    return alembic_config()
 
 
 def current_revision(db: Database) -> str | None:
@@ -50,9 +49,6 @@ def backup_copy(db: Database, label: str) -> Path | None:
     """
     if not db.is_sqlite or db.paths.db_file is None or not db.paths.db_file.exists():
         return None
-    from app.backup_rotation import KIND_BEFORE_MIGRATION
-    from app.services.backups import create_backup
-
     return create_backup(db, KIND_BEFORE_MIGRATION).path
 
 
@@ -114,8 +110,6 @@ def upgrade(db: Database) -> Path | None:
 def counters_still_connected(db_arg: str | None) -> list[Counter]:
     """The other counters connected to the server database named by `db_arg` (what the
     window waits for before a newer program may change the layout)."""
-    from app.paths import resolve
-
     db = Database(resolve(db_arg))
     try:
         with db.engine.connect() as conn:
@@ -126,8 +120,6 @@ def counters_still_connected(db_arg: str | None) -> list[Counter]:
 
 def open_database(db_arg: str | None = None) -> Database:
     """The database named by --db / $COMPLAINT_DESK_DB / the default, at the current schema."""
-    from app.paths import resolve
-
     paths = resolve(db_arg)
     check_file(paths)
     db = Database(paths)
@@ -138,17 +130,12 @@ def open_database(db_arg: str | None = None) -> Database:
 def check_file(paths: Paths) -> None:
     """Raise DamagedDatabase (naming the latest good backup) before anything touches a file
     that is not a sound Complaint Desk database; the file itself is left as it is."""
-    from app.damage import DamagedDatabase, diagnose, unchanged_since_close
-    from app.network_drive import require_local_disk
-
     if paths.db_file is None:
         return
     require_local_disk(paths.db_file)  # before it would be called damaged (app/network_drive)
     problem = diagnose(paths.db_file,
                        scan=not unchanged_since_close(paths.db_file, paths.data_dir))
     if problem is not None:
-        from app.services.restore import latest_good_backup
-
         backup = latest_good_backup(paths)
         raise DamagedDatabase(paths.db_file, problem, backup.path if backup else None,
                               backup.made_at if backup else None)
