@@ -38,6 +38,8 @@ R_TOO_SHORT = N_("it is too short to be a database (truncated)")
 R_UNREADABLE = N_("SQLite cannot read it: {detail}")
 R_CHECK_FAILED = N_("SQLite's check found damage: {detail}")
 R_FOREIGN = N_("it is a database of another program")
+R_EMPTIED = N_("it is empty (0 bytes), yet this desk has backups or saved files: its data is "
+               "missing")
 R_STRUCTURE = N_("its inner structure is damaged ({detail})")
 # SQLite's own words for the usual cases, said in the user's language (its text kept as detail).
 _KNOWN = {"database disk image is malformed": R_STRUCTURE, "file is not a database": R_NOT_SQLITE}

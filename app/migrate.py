@@ -9,9 +9,17 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from app import audit, clock
+from app import audit, backup_rotation, clock, leftovers
+from app.backup_places import remembered_folders
 from app.backup_rotation import KIND_BEFORE_MIGRATION
-from app.damage import DamagedDatabase, diagnose, unchanged_since_close
+from app.damage import (
+    CLEAN_CLOSE_FILE,
+    R_EMPTIED,
+    DamagedDatabase,
+    Diagnosis,
+    diagnose,
+    unchanged_since_close,
+)
 from app.db import WRITE_LOCK_KEY, Database
 from app.network_drive import require_local_disk
 from app.paths import Paths, resolve
@@ -121,10 +129,30 @@ def counters_still_connected(db_arg: str | None) -> list[Counter]:
 def open_database(db_arg: str | None = None) -> Database:
     """The database named by --db / $COMPLAINT_DESK_DB / the default, at the current schema."""
     paths = resolve(db_arg)
+    clean_leftovers(paths)
     check_file(paths)
     db = Database(paths)
     upgrade(db)
     return db
+
+
+def _emptied(paths: Paths) -> bool:
+    """A 0-byte file where a desk has lived (its backups, attachments or clean-close note are
+    there) lost its data: it is damage, never a new desk to set up."""
+    file = paths.db_file
+    if file is None or not file.exists() or file.stat().st_size > 0:
+        return False
+    if (paths.data_dir / CLEAN_CLOSE_FILE).exists():
+        return True
+    if paths.attachments.is_dir() and any(p.is_file() for p in paths.attachments.rglob("*")):
+        return True
+    return any(backup_rotation.scan(folder, file.stem) for folder in remembered_folders(paths))
+
+
+def clean_leftovers(paths: Paths) -> None:
+    """What killed backups and restores left beside the database goes (app/leftovers.py)."""
+    if paths.db_file is not None:
+        leftovers.clean(paths, remembered_folders(paths))
 
 
 def check_file(paths: Paths) -> None:
@@ -133,8 +161,11 @@ def check_file(paths: Paths) -> None:
     if paths.db_file is None:
         return
     require_local_disk(paths.db_file)  # before it would be called damaged (app/network_drive)
-    problem = diagnose(paths.db_file,
-                       scan=not unchanged_since_close(paths.db_file, paths.data_dir))
+    if _emptied(paths):
+        problem: Diagnosis | None = Diagnosis(R_EMPTIED, {})
+    else:
+        problem = diagnose(paths.db_file,
+                           scan=not unchanged_since_close(paths.db_file, paths.data_dir))
     if problem is not None:
         backup = latest_good_backup(paths)
         raise DamagedDatabase(paths.db_file, problem, backup.path if backup else None,

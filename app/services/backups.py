@@ -31,6 +31,7 @@ from app.backup_places import remembered_folders as remembered_folders  # re-exp
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_, _
+from app.leftovers import working_folder
 from app.outputs import guard_output
 from app.paths import Paths
 from app.permissions import BACKUP, require, require_role
@@ -42,6 +43,7 @@ from app.services.backup_info import (
     BackupInfo,
     Entry,
     inspect_backup,
+    readable_backup,
 )
 from app.services.backup_info import human_size as human_size  # noqa: F401 - re-exported
 from app.services.common import SYSTEM, Actor
@@ -193,8 +195,8 @@ def create_backup(db: Database, kind: str = backup_rotation.KIND_MANUAL, out: Pa
         folder, note = _choose_folder(db)
         target = _unique_target(folder, live.stem, now, kind)
     progress(0.0, _("Copying the database…"))
-    with tempfile.TemporaryDirectory(prefix=".backup-", dir=live.parent) as work:
-        copy = Path(work) / DB_MEMBER
+    with working_folder(".backup-", live.parent) as work:
+        copy = work / DB_MEMBER
         if cancelled():
             raise BackupCancelled()
         with live_file.using(live, db.paths.data_dir):  # see app/live_file.py
@@ -238,11 +240,16 @@ def create_backup(db: Database, kind: str = backup_rotation.KIND_MANUAL, out: Pa
 
 
 def rotate(db: Database, folder: Path) -> list[Path]:
-    """Delete this database's backups that the rotation settings no longer keep."""
-    keep = [int(raw_setting(db, f"backup_keep_{k}")) for k in ("daily", "weekly", "monthly")]
+    """Delete this database's backups that the rotation settings no longer keep; the newest
+    backup that reads back intact is kept whatever they say."""
+    daily, weekly, monthly = (int(raw_setting(db, f"backup_keep_{k}"))
+                              for k in ("daily", "weekly", "monthly"))
     stem = _live_file(db.paths).stem
+    found = backup_rotation.scan(folder, stem)
+    good = next((b.path for b in found if readable_backup(b.path) is not None), None)
     deleted = []
-    for path in backup_rotation.to_delete(backup_rotation.scan(folder, stem), *keep):
+    for path in backup_rotation.to_delete(found, daily, weekly, monthly,
+                                          protect=frozenset({good} if good else set())):
         try:
             remove(path)
         except FileInUse:  # open in an archive viewer (Windows): deleted at the next rotation

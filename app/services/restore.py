@@ -36,7 +36,6 @@ import hashlib
 import os
 import shutil
 import sqlite3
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ from app.atomic_files import atomic_write, remove, replace, sync_file, sync_fold
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_, _
+from app.leftovers import working_folder
 from app.migrate import current_revision, upgrade
 from app.network_drive import require_local_disk
 from app.paths import Paths
@@ -272,8 +272,8 @@ def restore_backup(paths: Paths, source: Path, actor: Actor = SYSTEM,
     info = inspect_backup(source)
     progress(0.05, _("Checking the backup…"))
     live.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=live.parent) as work:
-        candidate, unpacked = _extract(source, Path(work), live.name)
+    with working_folder(WORK_PREFIX, live.parent) as work:
+        candidate, unpacked = _extract(source, work, live.name)
         _check_database(candidate, source)
         progress(0.5, _("Keeping a copy of the current data…"))
         current_problem = damage.diagnose(live)
@@ -305,7 +305,7 @@ def restore_backup(paths: Paths, source: Path, actor: Actor = SYSTEM,
             replace(candidate, live)
             sync_folder(live.parent)
         with contextlib.suppress(OSError):
-            shutil.rmtree(Path(work) / "attachments")
+            shutil.rmtree(work / "attachments")
     progress(1.0, _("Restore finished"))
     return RestoreResult(info, kept, current_problem is not None and kept is not None, migrated,
                          complaints, added)
