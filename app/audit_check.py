@@ -9,10 +9,13 @@
 3. Coverage: every row of a sealed table was written by the program: it has a seal, or lies
    in a range a bulk event (demo data, import) accounted for, whose row count still holds.
 
+Rows added in bulk (demo data, imports) are sealed too: the index holds each one's fingerprint
+and the bulk event a digest over them, rebuilt here (app/audit_bulk.py). Databases from before
+that carry only counted ranges for them.
+
 Limits, said plainly: someone who rewrites the whole chain from the changed row onwards with
 this algorithm (the program is open) is not caught by the file alone; backups keep the
-earlier chain. Rows added in bulk are counted, not fingerprinted, until the program changes
-them.
+earlier chain.
 """
 
 from __future__ import annotations
@@ -30,16 +33,9 @@ from sqlalchemy import Table, exists, func, not_, or_, select
 from sqlalchemy.engine import Connection
 
 from app import backup_rotation
-from app.audit import (
-    FOUND_CHANGED,
-    SEALED,
-    event_hash,
-    fingerprint,
-    key_as_text,
-    key_column,
-    read_rows,
-    table_of,
-)
+from app.audit import FOUND_CHANGED, SEALED, key_as_text, table_of
+from app.audit_bulk import range_digest
+from app.audit_hashes import event_hash, fingerprint, key_column
 from app.audit_labels import action_label, table_label
 from app.backup_places import all_folders
 from app.db import Database
@@ -62,6 +58,10 @@ class Trail:
     count: int = 0
     seals: dict[tuple[str, str], tuple[int, str | None]] = field(default_factory=dict)
     ranges: list[tuple[str, int, int, int]] = field(default_factory=list)  # table, a, b, n
+    # Bulk seals: (table, first, last) -> (event id, rows sealed, digest); and the fingerprint
+    # each row had before the program first changed it after its bulk seal.
+    bulk: dict[tuple[str, int, int], tuple[int, int, str]] = field(default_factory=dict)
+    replaced: dict[tuple[str, str], str | None] = field(default_factory=dict)
     found: list[str] = field(default_factory=list)  # tampering the program ran into
 
 
@@ -133,8 +133,19 @@ def _collect(row: Any, trail: Trail) -> None:
         data = json.loads(row.data)
     except ValueError:
         return
-    for table, key, fp in seals if isinstance(seals, list) else []:
-        trail.seals[(str(table), str(key))] = (row.id, fp)
+    for seal in seals if isinstance(seals, list) else []:
+        if not isinstance(seal, list) or len(seal) not in (3, 4):
+            continue
+        where = (str(seal[0]), str(seal[1]))
+        if len(seal) == 4 and where not in trail.replaced:
+            trail.replaced[where] = seal[3]
+        trail.seals[where] = (row.id, seal[2])
+    sealed = data.get("sealed") if isinstance(data, dict) else None
+    if isinstance(sealed, dict):
+        for table, spec in sealed.items():
+            if isinstance(spec, list) and len(spec) == 4:
+                trail.bulk[(str(table), int(spec[0]), int(spec[1]))] = (row.id, int(spec[2]),
+                                                                         str(spec[3]))
     rows = data.get("rows") if isinstance(data, dict) else None
     if row.action == FOUND_CHANGED and isinstance(rows, list):
         trail.found.extend(
@@ -149,16 +160,46 @@ def _collect(row: Any, trail: Trail) -> None:
                 trail.ranges.append((str(table), int(span[0]), int(span[1]), int(span[2])))
 
 
+def _bulk_event(trail: Trail, table: str, key: str) -> tuple[int, int, int] | None:
+    """The bulk seal (event id, first, last) whose range holds this row, if any."""
+    if not key.isdigit():
+        return None
+    for (t, first, last), (event_id, _n, _digest) in trail.bulk.items():
+        if t == table and first <= int(key) <= last:
+            return event_id, first, last
+    return None
+
+
 def _index_problems(conn: Connection, trail: Trail) -> list[str]:
-    """The seal index must say what the chain says."""
+    """The seal index must say what the chain says: a row's latest per-row seal, else the
+    fingerprint its bulk seal vouches for (rebuilt digest, app/audit_bulk.py)."""
     index = {(r.table_name, r.row_key): (r.audit_id, r.fingerprint)
              for r in conn.execute(select(AuditSeal.__table__))}
     problems = []
+    by_bulk: dict[tuple[str, int, int], list[tuple[str, str | None]]] = {}
     for key in sorted(set(index) | set(trail.seals)):
-        if index.get(key) != trail.seals.get(key):
-            audit_id = (trail.seals.get(key) or index.get(key) or (0, None))[0]
+        bulk = _bulk_event(trail, *key)
+        if key in trail.seals:
+            expected = trail.seals[key]
+            if bulk is not None and key in trail.replaced:  # changed after its bulk seal
+                by_bulk.setdefault((key[0], bulk[1], bulk[2]), []).append(
+                    (key[1], trail.replaced[key]))
+        elif bulk is not None and key in index and index[key][0] == bulk[0]:
+            expected = index[key]
+            by_bulk.setdefault((key[0], bulk[1], bulk[2]), []).append((key[1], index[key][1]))
+        else:
+            expected = None
+        if index.get(key) != expected:
+            audit_id = (expected or index.get(key) or (0, None))[0]
             problems.append(_("The record of {row} was altered (audit event #{id}).",
                               row=row_name(key[0], key[1], None), id=audit_id))
+    for where, (event_id, count, digest) in sorted(trail.bulk.items()):
+        pairs = sorted(by_bulk.get(where, []))
+        if len(pairs) != count or range_digest(pairs) != digest:
+            problems.append(_("The seals of the {count} row(s) of table {table} added in bulk "
+                              "(ids {first}–{last}) were altered (audit event #{id}).",
+                              count=count, table=where[0], first=where[1], last=where[2],
+                              id=event_id))
     return problems
 
 
@@ -177,29 +218,40 @@ def row_name(table: str, key: str, row: Any, label: str = "") -> str:
 
 
 def _row_problems(conn: Connection, trail: Trail) -> list[str]:
+    """Every sealed row still has the fingerprint its seal (in the index, checked against the
+    chain above) gives it; one pass over each table."""
     problems: list[str] = []
-    by_table: dict[str, dict[str, tuple[int, str | None]]] = {}
-    for (table, key), seal in trail.seals.items():
-        by_table.setdefault(table, {})[key] = seal
-    for name in sorted(by_table):
-        if name not in SEALED:
-            continue
+    for name in SEALED:
         tbl = table_of(name)
-        seals = by_table[name]
-        current = read_rows(conn, tbl, sorted(seals))
-        for key in sorted(seals, key=_sort_key):
-            audit_id, fp = seals[key]
-            row = current.get(key)
-            if fp is None and row is not None:
+        seals = {r.row_key: (r.audit_id, r.fingerprint) for r in conn.execute(
+            select(AuditSeal.row_key, AuditSeal.audit_id, AuditSeal.fingerprint)
+            .where(AuditSeal.table_name == name))}
+        if not seals:
+            continue
+        col = key_column(tbl)
+        seen: set[str] = set()
+        result = conn.execution_options(yield_per=FETCH).execute(select(tbl).order_by(col))
+        for row in result.mappings():
+            key = str(row[col.name])
+            seal = seals.get(key)
+            if seal is None:
+                continue  # not sealed: the coverage check speaks of it
+            seen.add(key)
+            audit_id, fp = seal
+            if fp is None:
                 problems.append(_("{row} was deleted by the program (audit event #{id}) but "
                                   "is back.", row=row_name(name, key, row), id=audit_id))
-            elif fp is not None and row is None:
-                problems.append(_("{row} was deleted outside the program (last recorded by "
-                                  "audit event #{id}).", row=row_name(name, key, None),
-                                  id=audit_id))
-            elif fp is not None and row is not None and fingerprint(tbl, row) != fp:
+            elif fingerprint(tbl, row) != fp:
                 problems.append(_("{row} was changed outside the program (last recorded by "
                                   "audit event #{id}).", row=row_name(name, key, row),
+                                  id=audit_id))
+            if len(problems) >= MAX_LISTED:
+                return problems
+        for key in sorted(set(seals) - seen, key=_sort_key):
+            audit_id, fp = seals[key]
+            if fp is not None:
+                problems.append(_("{row} was deleted outside the program (last recorded by "
+                                  "audit event #{id}).", row=row_name(name, key, None),
                                   id=audit_id))
     return problems
 

@@ -152,12 +152,31 @@ def _backups(db: Database, report: CheckReport) -> None:
                                  file=str(latest.path), days=days))
 
 
+def _guarded(title: str, report: CheckReport, step: Callable[[], None]) -> None:
+    """A check that cannot run is itself a finding, in one line; the others still run."""
+    try:
+        step()
+    except Exception as e:  # noqa: BLE001 - a damaged or altered file fails in many ways
+        reason = (str(getattr(e, "orig", None) or e).splitlines() or [type(e).__name__])[0]
+        report.problems.append(_("{field}: {problem}", field=_(title), problem=_(
+            "could not be checked: {reason}", reason=reason)))
+
+
 def run_checks(db: Database) -> CheckReport:
+    """Every check, each in its own transaction so that one that fails leaves the others."""
     report = CheckReport()
-    with db.read() as session:
-        if db.is_sqlite:
-            _sqlite_structure(session, report)
-        _attachments(db, session, report)
+    if db.is_sqlite:
+        def structure() -> None:
+            with db.read() as session:
+                _sqlite_structure(session, report)
+
+        _guarded(N_("Database integrity"), report, structure)
+
+    def attachments() -> None:
+        with db.read() as session:
+            _attachments(db, session, report)
+
+    _guarded(N_("Attachments"), report, attachments)
     _optional(db, report)
-    _backups(db, report)
+    _guarded(N_("Backups"), report, lambda: _backups(db, report))
     return report

@@ -35,8 +35,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app import clock
-from app.audit import fingerprint
 from app.audit_check import walk_chain
+from app.audit_hashes import fingerprint
 from app.db import WRITE_LOCK_KEY, Database
 from app.errors import DeskError
 from app.i18n import N_, NN_
