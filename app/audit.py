@@ -352,6 +352,24 @@ def _seal_bulk(conn: Connection, head: Head, skip: dict[str, set[str]]
     return ranges, sealed, index
 
 
+def _write_index(conn: Connection, index: list[dict[str, Any]]) -> None:
+    """Upsert the latest seals; on SQLite straight through the driver (bulk seals come by the
+    hundred thousand and SQLAlchemy's per-row parameter handling would cost more than the
+    fingerprints)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "INSERT INTO audit_seals (table_name, row_key, audit_id, fingerprint) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (table_name, row_key) DO UPDATE SET "
+            "audit_id = excluded.audit_id, fingerprint = excluded.fingerprint",
+            [(r["table_name"], r["row_key"], r["audit_id"], r["fingerprint"]) for r in index])
+        return
+    stmt = _dialect_insert(conn, SEALS)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["table_name", "row_key"],
+        set_={"audit_id": stmt.excluded.audit_id, "fingerprint": stmt.excluded.fingerprint})
+    conn.execute(stmt, index)
+
+
 def _append(conn: Connection, state: _TxState) -> None:
     head = lock_head(conn)
     actor = state.actor or _signed_in or (None, "system")
@@ -393,11 +411,7 @@ def _append(conn: Connection, state: _TxState) -> None:
     index += [{"table_name": t, "row_key": k, "audit_id": head.last_id, "fingerprint": fp}
               for t, k, fp, *_before in seals]
     if index:
-        stmt = _dialect_insert(conn, SEALS)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["table_name", "row_key"],
-            set_={"audit_id": stmt.excluded.audit_id, "fingerprint": stmt.excluded.fingerprint})
-        conn.execute(stmt, index)
+        _write_index(conn, index)
     conn.execute(update(HEAD).where(HEAD.c.id == HEAD_ID).values(
         last_id=head.last_id, last_hash=head.last_hash, max_ids=canonical(head.max_ids)))
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
-from app.audit_hashes import fingerprint, key_column
+from app.audit_hashes import fingerprint_values, key_column
 
 FETCH = 5000
 
@@ -37,12 +37,14 @@ def seal_range(conn: Connection, table: Table, first: int, last: int,
     """(key, fingerprint) of every row of `table` with first <= id <= last, but those in
     `skip` (sealed one by one in the same transaction), sorted by key as text."""
     col = key_column(table)
+    at = list(table.columns).index(col)
+    name = table.name
     result = conn.execution_options(yield_per=FETCH).execute(
         select(table).where(col.between(first, last)))
     pairs = []
-    for row in result.mappings():
-        key = str(row[col.name])
+    for row in result:
+        key = str(row[at])
         if key not in skip:
-            pairs.append((key, fingerprint(table, row)))
+            pairs.append((key, fingerprint_values(name, tuple(row))))
     pairs.sort()
     return pairs

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 from app import backup_rotation
 from app.audit import FOUND_CHANGED, SEALED, key_as_text, table_of
 from app.audit_bulk import range_digest
-from app.audit_hashes import event_hash, fingerprint, key_column
+from app.audit_hashes import event_hash, fingerprint_values, key_column
 from app.audit_labels import action_label, table_label
 from app.backup_places import all_folders
 from app.db import Database
@@ -229,10 +229,11 @@ def _row_problems(conn: Connection, trail: Trail) -> list[str]:
         if not seals:
             continue
         col = key_column(tbl)
+        at = list(tbl.columns).index(col)
         seen: set[str] = set()
         result = conn.execution_options(yield_per=FETCH).execute(select(tbl).order_by(col))
-        for row in result.mappings():
-            key = str(row[col.name])
+        for row in result:
+            key = str(row[at])
             seal = seals.get(key)
             if seal is None:
                 continue  # not sealed: the coverage check speaks of it
@@ -240,10 +241,11 @@ def _row_problems(conn: Connection, trail: Trail) -> list[str]:
             audit_id, fp = seal
             if fp is None:
                 problems.append(_("{row} was deleted by the program (audit event #{id}) but "
-                                  "is back.", row=row_name(name, key, row), id=audit_id))
-            elif fingerprint(tbl, row) != fp:
+                                  "is back.", row=row_name(name, key, row._mapping),
+                                  id=audit_id))
+            elif fingerprint_values(name, tuple(row)) != fp:
                 problems.append(_("{row} was changed outside the program (last recorded by "
-                                  "audit event #{id}).", row=row_name(name, key, row),
+                                  "audit event #{id}).", row=row_name(name, key, row._mapping),
                                   id=audit_id))
             if len(problems) >= MAX_LISTED:
                 return problems

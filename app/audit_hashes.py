@@ -26,19 +26,39 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
+# One encoder made once: json.dumps with options builds a new one at every call, which is most
+# of the cost of fingerprinting a row (bulk rows are sealed by the hundred thousand).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                            default=_plain)
+
+
 def canonical(value: Any) -> str:
     """One text per value: sorted keys, no spaces, UTF-8 kept; what hashes are taken over."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=_plain)
+    return _ENCODER.encode(value)
 
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# The C encoder behind _ENCODER, called directly: the same text (tested equal) without the
+# Python layers around it, a third of a row's fingerprint when bulk rows are sealed.
+_C_ENCODE = (json.encoder.c_make_encoder(None, _plain, json.encoder.encode_basestring, None,  # type: ignore[attr-defined]
+                                          ":", ",", True, False, True)
+             if getattr(json.encoder, "c_make_encoder", None) is not None else None)
+
+
+def fingerprint_values(name: str, values: Sequence[Any]) -> str:
+    """SHA-256 of a row given as its values in the table's column order: the same as
+    sha256(canonical([name, list(values)]))."""
+    text = ("".join(_C_ENCODE([name, values], 0)) if _C_ENCODE is not None
+            else _ENCODER.encode([name, list(values)]))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def fingerprint(table: Table, row: Mapping[str, Any] | Any) -> str:
     """SHA-256 of a row's values as read back from the database (column order of the table)."""
-    return sha256(canonical([table.name, [row[c.name] for c in table.columns]]))
+    return fingerprint_values(table.name, [row[c.name] for c in table.columns])
 
 
 def event_hash(event_id: int, at: datetime, actor_id: int | None, actor_name: str, action: str,
