@@ -2,7 +2,9 @@
 
 Every output (`--out` of a command, a slip, a report, an export, a backup, a copy saved from
 the window) is checked by `guard_output` first: never onto the live database, its -wal, -shm
-or -journal, never into its files folder (attachments, backups, drafts), never onto a backup.
+or -journal, never onto its files folder or what the program keeps there (the folder's own
+files, attachments, backups, drafts, logs; the window's slips/ folder is an output folder),
+never onto a backup.
 A refusal is a DeskError (exit 2 on the command line, a message in the window) and nothing is
 written. The printing engineer's `print …` and `export xlsx` commands call it too.
 Outputs are then written through app/atomic_files.py (temporary file beside, renamed).
@@ -22,6 +24,9 @@ from app.errors import DeskError
 from app.i18n import N_, _
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+# What the program keeps in the database's folder of files; its own outputs have folders of
+# their own there (slips/), which stay writable.
+KEPT_FOLDERS = ("attachments", "backups", "drafts", "logs")
 R_DATABASE = N_("{path} is the database file itself")
 R_SIDE = N_("{path} is one of the database's working files")
 R_FILES = N_("{path} is inside the database's own folder {folder}")
@@ -69,8 +74,10 @@ def guard_output(db: Database, target: str | os.PathLike[str]) -> Path:
         for suffix in SIDE_SUFFIXES:
             if _same(path, Path(f"{live}{suffix}")):
                 raise OutputRefused(R_SIDE, path=str(path))
-    if _inside(path, db.paths.data_dir):
-        raise OutputRefused(R_FILES, path=str(path), folder=str(db.paths.data_dir))
+    files = db.paths.data_dir
+    if (_same(path, files) or _same(path.parent, files)
+            or any(_inside(path, files / kept) for kept in KEPT_FOLDERS)):
+        raise OutputRefused(R_FILES, path=str(path), folder=str(files))
     if path.exists() and (_is_backup_file(path) or backup_rotation.parse_any(path)):
         raise OutputRefused(R_BACKUP, path=str(path))
     return path
