@@ -179,6 +179,10 @@ def _index_problems(conn: Connection, trail: Trail) -> list[str]:
     by_bulk: dict[tuple[str, int, int], list[tuple[str, str | None]]] = {}
     for key in sorted(set(index) | set(trail.seals)):
         bulk = _bulk_event(trail, *key)
+        if key in trail.seals and bulk is not None and bulk[0] > trail.seals[key][0]:
+            # An id the program had deleted, given again to a row added in bulk later.
+            del trail.seals[key]
+            trail.replaced.pop(key, None)
         if key in trail.seals:
             expected = trail.seals[key]
             if bulk is not None and key in trail.replaced:  # changed after its bulk seal

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import audit, backup_rotation, damage, live_file
-from app.atomic_files import atomic_write, remove, replace, sync_file, sync_folder
+from app.atomic_files import atomic_path, atomic_write, remove, replace, sync_file, sync_folder
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_, _
@@ -245,8 +245,9 @@ def _aside(live: Path) -> Path:
             continue
         try:
             os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
+        except OSError:  # a disk without hard links: a whole copy, or none
+            with atomic_path(dst) as part:
+                shutil.copy2(src, part)
     sync_folder(live.parent)
     return target
 

@@ -30,6 +30,7 @@ from sqlalchemy import event  # noqa: E402
 from app import live_file  # noqa: E402
 from app.db import Database  # noqa: E402
 from app.errors import DeskError  # noqa: E402
+from app.i18n import set_language  # noqa: E402
 from app.paths import resolve  # noqa: E402
 from app.services.intake import IntakeInput, log_complaint  # noqa: E402
 
@@ -55,6 +56,7 @@ def _save(db: Database, i: int) -> None:
 
 
 def main() -> int:
+    set_language("en")  # the test reads the messages
     db_file = sys.argv[1]
     paths = resolve(db_file)
     db = Database(paths)
