@@ -39,8 +39,9 @@ def seal_range(conn: Connection, table: Table, first: int, last: int,
     col = key_column(table)
     at = list(table.columns).index(col)
     name = table.name
-    result = conn.execution_options(yield_per=FETCH).execute(
-        select(table).where(col.between(first, last)))
+    # Options on the statement: on a Connection they would stay for the INSERTs after it.
+    result = conn.execute(select(table).where(col.between(first, last))
+                          .execution_options(yield_per=FETCH))
     pairs = []
     for row in result:
         key = str(row[at])

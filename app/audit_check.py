@@ -235,7 +235,7 @@ def _row_problems(conn: Connection, trail: Trail) -> list[str]:
         col = key_column(tbl)
         at = list(tbl.columns).index(col)
         seen: set[str] = set()
-        result = conn.execution_options(yield_per=FETCH).execute(select(tbl).order_by(col))
+        result = conn.execute(select(tbl).order_by(col).execution_options(yield_per=FETCH))
         for row in result:
             key = str(row[at])
             seal = seals.get(key)
