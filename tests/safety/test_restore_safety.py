@@ -240,3 +240,40 @@ def test_manifest_members_are_read_no_further_than_declared(db: Database,
         restore_backup(db.paths, lying, ADMIN)
     assert "larger than it says" in caught.value.message()
     assert _files(db.paths.data_dir) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd")
+def test_restore_closes_this_process_connections_before_replacing_the_file(
+        db_path: Path, tmp_path: Path) -> None:
+    """On Windows a file the process holds open can be neither replaced nor moved: before the
+    restore puts a new file in place, no connection of this process holds the old one."""
+    db = Database(resolve(str(db_path)))
+    saved = {log_complaint(db, IntakeInput(description="电梯", customer_name="x")).reference}
+    backup = create_backup(db, out=tmp_path / "b.zip", actor=ADMIN).path
+    with db.read() as session:  # pooled connections of this process hold the file open
+        from sqlalchemy import text
+
+        session.execute(text("SELECT count(*) FROM complaints")).scalar_one()
+    old_inode = db_path.stat().st_ino
+    with db_path.open("r+b") as fh:  # damaged under the open window (a disk error, say)
+        fh.truncate(db_path.stat().st_size // 2)
+    for side in ("-wal", "-shm"):
+        Path(f"{db_path}{side}").unlink(missing_ok=True)
+
+    def held_inodes() -> set[int]:
+        found = set()
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                found.add(os.stat(fd).st_ino)
+            except OSError:
+                continue
+        return found
+
+    assert old_inode in held_inodes()
+    result = restore_backup(db.paths, backup, ADMIN)
+    assert result.kept_damaged_file and db_path.stat().st_ino != old_inode
+    assert old_inode not in held_inodes()  # nothing of this process kept the old file
+    assert references(db_path) == saved
+    with db.read() as session:  # and the same Database works on the restored file
+        assert session.execute(text("SELECT count(*) FROM complaints")).scalar_one() == 1
+    db.dispose()
