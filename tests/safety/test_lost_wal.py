@@ -148,3 +148,33 @@ def test_without_a_window_the_last_command_still_tidies_the_wal(db_path: Path) -
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM complaints").fetchone()[0] == 1
     conn.close()
+
+
+def test_when_another_program_wrote_meanwhile_nothing_is_mixed_and_the_view_is_kept(
+        db_path: Path) -> None:
+    """The WAL went, and another program has written since (its WAL holds frames): this
+    process's pages are never checkpointed over its work page by page; the view this process
+    had is kept whole beside the database, the user is told, and later saves go on."""
+    before = references(db_path)
+    holder = Holder(db_path)
+    first = holder.until("ack")
+    holder.until("sniffed")
+    _plain_visit(db_path)  # the WAL is deleted
+    writer = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
+         "c.execute('CREATE TABLE notes_of_another_program(x)'); "
+         "c.execute('INSERT INTO notes_of_another_program VALUES (1)'); c.commit(); "
+         "print('wrote', flush=True); time.sleep(30)", str(db_path)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "wrote"
+        holder.go()
+        acked, told = holder.finish()
+    finally:
+        writer.kill()
+        writer.wait()
+    assert len(told) == 1 and "could not be stored" in told[0], holder.lines
+    kept = sorted(db_path.parent.glob("desk.db.rescued-*"))
+    assert len(kept) == 1 and integrity(kept[0]) == ["ok"] and first in references(kept[0])
+    assert len(acked) == 3 and set(acked) <= references(db_path) - before
+    assert integrity(db_path) == ["ok"]
