@@ -176,7 +176,7 @@ def test_the_window_holds_the_desk_lock_while_it_is_open(db_path: Path,
     probe = ("import sys; from app.live_file import may_tidy; from pathlib import Path; "
              "sys.exit(0 if may_tidy(Path(sys.argv[1])) else 3)")
     lock = safe.db.paths.data_dir / live_file.DESK_LOCK_FILE
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = python_env()
     assert subprocess.run([sys.executable, "-c", probe, str(lock)], env=env).returncode == 3
     safety_start._clean_close(safe.db)
     assert subprocess.run([sys.executable, "-c", probe, str(lock)], env=env).returncode == 0
