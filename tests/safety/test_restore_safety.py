@@ -255,10 +255,10 @@ def test_restore_closes_this_process_connections_before_replacing_the_file(
 
         session.execute(text("SELECT count(*) FROM complaints")).scalar_one()
     old_inode = db_path.stat().st_ino
+    with db.engine.connect() as conn:  # everything in the main file, then damage it there
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     with db_path.open("r+b") as fh:  # damaged under the open window (a disk error, say)
         fh.truncate(db_path.stat().st_size // 2)
-    for side in ("-wal", "-shm"):
-        Path(f"{db_path}{side}").unlink(missing_ok=True)
 
     def held_inodes() -> set[int]:
         found = set()
