@@ -24,8 +24,6 @@ from app.db import WRITE_LOCK_KEY, Database
 from app.network_drive import require_local_disk
 from app.paths import Paths, resolve
 from app.schema_revisions import MIGRATIONS as MIGRATIONS
-from app.schema_revisions import alembic_config
-from app.schema_revisions import head_revision as head_revision
 from app.schema_versions import (
     Counter,
     NewerDatabase,
@@ -41,7 +39,16 @@ __all__ = ["NewerDatabase", "OtherCountersConnected", "open_database", "upgrade"
 
 
 def _config() -> Config:
-    return alembic_config()
+    # From this module's MIGRATIONS (tests point it at a copy holding a future revision).
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
 
 
 def current_revision(db: Database) -> str | None:
