@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from app import audit, backup_rotation, clock, leftovers
+from app import audit, backup_rotation, clock, leftovers, schema_revisions
 from app.backup_places import remembered_folders
 from app.backup_rotation import KIND_BEFORE_MIGRATION
 from app.damage import (
@@ -38,17 +38,13 @@ from app.services.backups import create_backup
 __all__ = ["NewerDatabase", "OtherCountersConnected", "open_database", "upgrade"]
 
 
+# From this module's MIGRATIONS (tests point it at a copy holding a future revision).
 def _config() -> Config:
-    # From this module's MIGRATIONS (tests point it at a copy holding a future revision).
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return cfg
+    return schema_revisions.alembic_config(MIGRATIONS)
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+    return schema_revisions.head_revision(MIGRATIONS)
 
 
 def current_revision(db: Database) -> str | None:

@@ -12,14 +12,14 @@ from alembic.script import ScriptDirectory
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config() -> Config:
+def alembic_config(folder: Path = MIGRATIONS) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(folder))
     return cfg
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision(folder: Path = MIGRATIONS) -> str:
+    head = ScriptDirectory.from_config(alembic_config(folder)).get_current_head()
     assert head is not None
     return head
 
