@@ -37,12 +37,12 @@ from app.audit import FOUND_CHANGED, SEALED, key_as_text, table_of
 from app.audit_bulk import range_digest
 from app.audit_hashes import event_hash, fingerprint_values, key_column
 from app.audit_labels import action_label, table_label
+from app.backup_manifest import read_manifest
 from app.backup_places import all_folders
 from app.db import Database
 from app.i18n import _, ngettext
 from app.models import AuditEvent, AuditHead, AuditSeal
 from app.network_drive import read_only_uri
-from app.services.backup_info import read_manifest
 
 MAX_LISTED = 20
 FETCH = 2000

@@ -1,15 +1,14 @@
-"""Bring a database to the program's schema: backup copy first, then Alembic upgrade."""
+"""Opening a database: leftovers of killed work cleaned, the file checked for damage (a
+DamagedDatabase names the latest good backup), then brought to the program's schema with a
+backup copy first (the upgrade itself is app/schema_revisions.py, below the services)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
-from app import audit, backup_rotation, clock, leftovers, schema_revisions
+from app import backup_rotation, leftovers, schema_revisions
 from app.backup_places import remembered_folders
 from app.backup_rotation import KIND_BEFORE_MIGRATION
 from app.damage import (
@@ -20,17 +19,16 @@ from app.damage import (
     diagnose,
     unchanged_since_close,
 )
-from app.db import WRITE_LOCK_KEY, Database
+from app.db import Database
 from app.network_drive import require_local_disk
 from app.paths import Paths, resolve
 from app.schema_revisions import MIGRATIONS as MIGRATIONS
+from app.schema_revisions import current_revision as current_revision
 from app.schema_versions import (
     Counter,
     NewerDatabase,
     OtherCountersConnected,
-    needed_version,
     other_counters,
-    record_version,
 )
 from app.services.backup_info import latest_good_backup
 from app.services.backups import create_backup
@@ -47,12 +45,7 @@ def head_revision() -> str:
     return schema_revisions.head_revision(MIGRATIONS)
 
 
-def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def backup_copy(db: Database, label: str) -> Path | None:
+def backup_copy(db: Database, label: str = "") -> Path | None:
     """A consistent copy of the SQLite file (online backup API), before changing its schema.
 
     Written as a `before-migration` backup into the backup folder (app/services/backups.py),
@@ -64,58 +57,17 @@ def backup_copy(db: Database, label: str) -> Path | None:
 
 
 def known_revisions() -> frozenset[str]:
-    return frozenset(r.revision for r in ScriptDirectory.from_config(_config()).walk_revisions())
+    return schema_revisions.known_revisions(MIGRATIONS)
 
 
 def guard_writes(db: Database) -> None:
-    """From now on every write on this server database first checks that the schema is still
-    the one this program knows (app/schema_versions.check_writable)."""
-    if db.is_postgresql:
-        db.schema_guard = (head_revision(), known_revisions())
+    schema_revisions.guard_writes(db, MIGRATIONS)
 
 
 def upgrade(db: Database) -> Path | None:
-    """Upgrade to head if needed; returns the backup made before migrating, if any.
-
-    NewerDatabase when a newer program wrote the database; on a server database that other
-    counters still use, OtherCountersConnected (nothing changed: they must close first)."""
-    current = current_revision(db)
-    script = ScriptDirectory.from_config(_config())
-    head = script.get_current_head()
-    assert head is not None
-    if current == head:
-        guard_writes(db)
-        return None
-    if current is not None and current not in known_revisions():
-        with db.engine.connect() as conn:
-            raise NewerDatabase(current, needed_version(conn, current))
-    backup = backup_copy(db, f"before-{head}") if current is not None else None
-    cfg = _config()
-    with db.engine.begin() as conn:
-        if db.is_postgresql:
-            # Two counters starting a new version at once: one migrates, the other waits for
-            # the write lock (app/db.py) and then finds the work done. Counters starting
-            # meanwhile wait for the lock as well before they write.
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)",
-                                 {"key": WRITE_LOCK_KEY})
-            now_at = MigrationContext.configure(conn).get_current_revision()
-            if now_at == head:
-                guard_writes(db)
-                return backup
-            if now_at is not None:  # an existing desk: only once every other counter closed
-                others = other_counters(conn)
-                if others:
-                    raise OtherCountersConnected(others)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        # A migration that changed the values of sealed rows names their tables; the rows
-        # are sealed again as they are at the head schema (what `check` compares with).
-        tables = conn.info.pop("reseal_tables", None)
-        if tables:
-            audit.seal_migrated(conn, sorted(tables), str(head))
-        record_version(conn, head, clock.now())
-    guard_writes(db)
-    return backup
+    """Upgrade to head if needed, a `before-migration` backup first; returns that backup.
+    (app/schema_revisions.upgrade: NewerDatabase, OtherCountersConnected.)"""
+    return schema_revisions.upgrade(db, MIGRATIONS, backup_copy)
 
 
 def counters_still_connected(db_arg: str | None) -> list[Counter]:

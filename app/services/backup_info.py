@@ -4,7 +4,6 @@ damaged-file dialog."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zipfile
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from app import backup_rotation, damage
+from app.backup_manifest import MANIFEST as MANIFEST
+from app.backup_manifest import read_manifest
 from app.backup_places import remembered_folders
 from app.errors import DeskError
 from app.i18n import N_
@@ -21,12 +22,9 @@ from app.paths import Paths
 from app.schema_revisions import known_revision
 
 APP_ID = "complaint-desk"
-MANIFEST = "manifest.json"
 DB_MEMBER = "database.db"
 ATTACHMENTS_DIR = "attachments/"
 Entry = dict[str, Any]  # an object of the manifest
-# A manifest lists counts and one line per attachment: 100,000 attachments fit in 32 MB.
-MAX_MANIFEST = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,16 +65,6 @@ def _sqlite_facts(path: Path) -> tuple[str | None, int]:
     finally:
         conn.close()
     return (row[0] if row else None), int(complaints)
-
-
-def read_manifest(zf: zipfile.ZipFile) -> Any:
-    """The manifest's JSON, read no further than MAX_MANIFEST bytes whatever the zip says:
-    a manifest of a gigabyte (of whitespace, say) is refused, not loaded (ValueError)."""
-    with zf.open(MANIFEST) as fh:
-        raw = fh.read(MAX_MANIFEST + 1)
-    if len(raw) > MAX_MANIFEST:
-        raise ValueError("manifest too large")
-    return json.loads(raw.decode("utf-8"))
 
 
 def _manifest(zf: zipfile.ZipFile, path: Path) -> Entry:

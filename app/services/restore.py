@@ -46,11 +46,10 @@ from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_, _
 from app.leftovers import working_folder
-from app.migrate import current_revision, upgrade
 from app.network_drive import require_local_disk
 from app.paths import Paths
 from app.permissions import RESTORE, require
-from app.schema_revisions import known_revision
+from app.schema_revisions import current_revision, known_revision, upgrade
 from app.services.attachments import sha256_of
 from app.services.backup_info import (
     ATTACHMENTS_DIR,
@@ -204,7 +203,7 @@ def _prepare(candidate: Path, live_paths: Paths, source: Path, info: BackupInfo,
     db = Database(paths)
     try:
         before = current_revision(db)
-        upgrade(db)
+        upgrade(db, backup=lambda d: create_backup(d, backup_rotation.KIND_BEFORE_MIGRATION).path)
         migrated = before != current_revision(db)
         with db.engine.connect() as conn:
             complaints = int(conn.exec_driver_sql("SELECT count(*) FROM complaints").scalar_one())

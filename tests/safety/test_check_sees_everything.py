@@ -38,7 +38,7 @@ EDITS = [
     ("a compensation amount", "UPDATE solutions SET amount_cents = amount_cents + 100000 "
                               "WHERE id = (SELECT min(id) FROM solutions)", "table solutions"),
     ("a timeline event", "UPDATE complaint_events SET actor_name = 'someone' WHERE id = "
-                         "(SELECT max(id) FROM complaint_events)", "table complaint_events"),
+                         "(SELECT max(id) FROM complaint_events)", "complaint timelines"),
 ]
 
 
