@@ -200,10 +200,13 @@ def _index_problems(conn: Connection, trail: Trail) -> list[str]:
     for where, (event_id, count, digest) in sorted(trail.bulk.items()):
         pairs = sorted(by_bulk.get(where, []))
         if len(pairs) != count or range_digest(pairs) != digest:
-            problems.append(_("The seals of the {count} row(s) of table {table} added in bulk "
-                              "(ids {first}–{last}) were altered (audit event #{id}).",
-                              count=count, table=where[0], first=where[1], last=where[2],
-                              id=event_id))
+            problems.append(ngettext(
+                "The seal of the {count} row of table {table} added in bulk (ids "
+                "{first}–{last}) was altered (audit event #{id}).",
+                "The seals of the {count} rows of table {table} added in bulk (ids "
+                "{first}–{last}) were altered (audit event #{id}).", count,
+                count=count, table=table_label(where[0]), first=where[1], last=where[2],
+                id=event_id))
     return problems
 
 
