@@ -15,8 +15,10 @@ Two writers: the newest event is the single `audit_head` row, locked with UPDATE
 before appending (PostgreSQL keeps the row lock to the commit; SQLite write transactions
 already start with BEGIN IMMEDIATE). If anything here fails, the whole change is refused.
 
-Bulk inserts (demo data, CSV import) do not go through the flush: they call `record_bulk()`,
-which accounts for the new rows of each table as one range (first id, last id, count).
+Bulk inserts (demo data, imports) do not go through the flush: they call `record_bulk()`,
+which accounts for the new rows of each table as one range (first id, last id, count) and
+seals every one of them (app/audit_bulk.py): the seal index gets each row's fingerprint, the
+bulk event a digest over them.
 
 The trail never copies personal data (names, phones, emails, descriptions): events name the
 complaint, the account or the setting, and the seals bind the rows themselves.
@@ -24,11 +26,9 @@ complaint, the account or the setting, and the seals bind the rows themselves.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import String as SqlString
@@ -36,7 +36,15 @@ from sqlalchemy import Table, cast, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import clock
+from app import audit_bulk, clock
+from app.audit_hashes import (
+    CHUNK,
+    canonical,
+    event_hash,
+    fingerprint,
+    key_column,
+    read_rows,
+)
 from app.models import AuditSeal, Base, ComplaintEvent
 
 GENESIS = "0" * 64
@@ -46,7 +54,6 @@ HEAD_ID = 1
 SEALED = ("settings", "list_values", "users", "customers", "complaints", "complaint_events",
           "contacts", "investigations", "solutions", "revisits", "attachments",
           "improvement_actions")
-CHUNK = 500  # keys per IN (...) when re-reading rows
 
 
 class ActorLike(Protocol):
@@ -100,58 +107,6 @@ def table_of(name: str) -> Table:
 EVENTS, HEAD, SEALS = table_of("audit_events"), table_of("audit_head"), table_of("audit_seals")
 
 
-# --- canonical forms and hashes ---------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (bytes, bytearray)):
-        return value.hex()
-    raise TypeError(f"not JSON: {type(value).__name__}")
-
-
-def canonical(value: Any) -> str:
-    """One text per value: sorted keys, no spaces, UTF-8 kept; what hashes are taken over."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=_plain)
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def fingerprint(table: Table, row: Mapping[str, Any]) -> str:
-    """SHA-256 of a row's values as read back from the database (column order of the table)."""
-    return sha256(canonical([table.name, [row[c.name] for c in table.columns]]))
-
-
-def event_hash(event_id: int, at: datetime, actor_id: int | None, actor_name: str, action: str,
-               target: str, data: str, seals: str, prev_hash: str) -> str:
-    return sha256(canonical([event_id, at, actor_id, actor_name, action, target, data, seals,
-                             prev_hash]))
-
-
-def key_column(table: Table) -> Any:
-    (col,) = table.primary_key.columns  # every sealed table has a one-column key
-    return col
-
-
-def read_rows(conn: Connection | Session, table: Table, keys: Sequence[str]
-              ) -> dict[str, Mapping[str, Any]]:
-    """Rows of `table` by key (as text), read through the same types as at check time."""
-    col = key_column(table)
-    found: dict[str, Any] = {}
-    for start in range(0, len(keys), CHUNK):
-        part = list(keys[start:start + CHUNK])
-        wanted = [int(k) for k in part] if col.type.python_type is int else part
-        for row in conn.execute(select(table).where(col.in_(wanted))).mappings():
-            found[str(row[col.name])] = row
-    return found
-
-
 # --- recording ----------------------------------------------------------------------------
 
 
@@ -177,8 +132,12 @@ def record(session: Session, actor: ActorLike, action: str, target: str = "",
 
 def record_bulk(session: Session, actor: ActorLike, action: str, target: str = "",
                 **data: Any) -> None:
-    """An event for rows inserted in bulk in this transaction (Core inserts, no flush): it
-    accounts for each table's new rows as one range (first id, last id, count)."""
+    """An event for rows inserted in bulk in this transaction (Core inserts, no flush): at
+    the commit, every row added to a sealed table since the trail last accounted for it is
+    fingerprinted and sealed under this event, as if written one by one; the event holds
+    each table's range [first id, last id, count] and seal [first, last, sealed, digest].
+    Call it once, after the inserts, in the transaction that made them. Rows a bulk path
+    UPDATEs go through `reseal`."""
     _state(session).records.append(_Pending(actor.user_id, actor.name, action, target[:200],
                                             data, bulk=True))
     acting(session, actor)
@@ -348,29 +307,67 @@ def _bulk_ranges(conn: Connection, head: Head) -> dict[str, list[int]]:
     return ranges
 
 
+def _index_of(conn: Connection, name: str, keys: list[str]) -> dict[str, str | None]:
+    """The seal index's fingerprints of these rows (rows without a seal are left out)."""
+    known: dict[str, str | None] = {}
+    for start in range(0, len(keys), CHUNK):
+        for key, fp in conn.execute(select(SEALS.c.row_key, SEALS.c.fingerprint).where(
+                SEALS.c.table_name == name, SEALS.c.row_key.in_(keys[start:start + CHUNK]))):
+            known[str(key)] = fp
+    return known
+
+
 def _seals(conn: Connection, rows: dict[str, set[str]], head: Head) -> list[list[Any]]:
-    """[table, key, fingerprint or None when deleted] for every row written, sorted."""
-    known = SEALS
+    """[table, key, fingerprint or None when deleted, (the fingerprint it replaces)] for
+    every row written, sorted. The replaced fingerprint lets `check` rebuild the digest of a
+    bulk seal after the program changed one of its rows (app/audit_bulk.py)."""
     seals: list[list[Any]] = []
     for name in sorted(rows):
         table = table_of(name)
         keys = sorted(rows[name])
         current = read_rows(conn, table, keys)
-        missing = [k for k in keys if k not in current]
-        # A row that is gone and was never sealed (a savepoint rolled back) is no news.
-        sealed_before: set[str] = set()
-        for start in range(0, len(missing), CHUNK):
-            sealed_before.update(conn.execute(select(known.c.row_key).where(
-                known.c.table_name == name,
-                known.c.row_key.in_(missing[start:start + CHUNK]))).scalars())
+        before = _index_of(conn, name, keys)
         for key in keys:
-            if key in current:
-                seals.append([name, key, fingerprint(table, current[key])])
-            elif key in sealed_before:
-                seals.append([name, key, None])
+            fp = fingerprint(table, current[key]) if key in current else None
+            if fp is None and key not in before:
+                continue  # gone and never sealed (a savepoint rolled back): no news
+            seals.append([name, key, fp, before[key]] if key in before else [name, key, fp])
         if key_column(table).type.python_type is int and current:
             head.max_ids[name] = max(head.max_ids.get(name, 0), *(int(k) for k in current))
     return seals
+
+
+def _seal_bulk(conn: Connection, head: Head, skip: dict[str, set[str]]
+               ) -> tuple[dict[str, list[int]], dict[str, list[Any]], list[tuple[str, str, str]]]:
+    """The rows added in bulk since the trail last accounted for each table: their ranges
+    [first, last, count], their bulk seals [first, last, sealed, digest], and the index rows
+    (table, key, fingerprint) to write under the bulk event (app/audit_bulk.py)."""
+    ranges = _bulk_ranges(conn, head)
+    sealed: dict[str, list[Any]] = {}
+    index: list[tuple[str, str, str]] = []
+    for name, (first, last, _count) in ranges.items():
+        pairs = audit_bulk.seal_range(conn, table_of(name), first, last, skip.get(name, set()))
+        sealed[name] = [first, last, len(pairs), audit_bulk.range_digest(pairs)]
+        index.extend((name, key, fp) for key, fp in pairs)
+    return ranges, sealed, index
+
+
+def _write_index(conn: Connection, index: list[dict[str, Any]]) -> None:
+    """Upsert the latest seals; on SQLite straight through the driver (bulk seals come by the
+    hundred thousand and SQLAlchemy's per-row parameter handling would cost more than the
+    fingerprints)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "INSERT INTO audit_seals (table_name, row_key, audit_id, fingerprint) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (table_name, row_key) DO UPDATE SET "
+            "audit_id = excluded.audit_id, fingerprint = excluded.fingerprint",
+            [(r["table_name"], r["row_key"], r["audit_id"], r["fingerprint"]) for r in index])
+        return
+    stmt = _dialect_insert(conn, SEALS)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["table_name", "row_key"],
+        set_={"audit_id": stmt.excluded.audit_id, "fingerprint": stmt.excluded.fingerprint})
+    conn.execute(stmt, index)
 
 
 def _append(conn: Connection, state: _TxState) -> None:
@@ -389,30 +386,32 @@ def _append(conn: Connection, state: _TxState) -> None:
     if not pending:
         pending.append(_Pending(actor[0], actor[1], "data_changed", "",
                                 {"tables": sorted(state.rows)}))
-    for p in pending:
+    bulk_index: dict[int, list[tuple[str, str, str]]] = {}
+    for i, p in enumerate(pending):
         if p.bulk:
-            p.data = {**p.data, "rows": _bulk_ranges(conn, head)}
+            ranges, sealed, bulk_index[i] = _seal_bulk(conn, head, state.rows)
+            p.data = {**p.data, "rows": ranges, "sealed": sealed}
     seals = _seals(conn, state.rows, head)
     now = clock.now()
     events: list[dict[str, Any]] = []
+    index: list[dict[str, Any]] = []
     for i, p in enumerate(pending):
         event_id = head.last_id + 1
-        text, sealed = canonical(p.data), canonical(seals if i == len(pending) - 1 else [])
+        text, sealed_text = canonical(p.data), canonical(seals if i == len(pending) - 1 else [])
         name, action = p.actor_name[:100], p.action[:40]
-        digest = event_hash(event_id, now, p.actor_id, name, action, p.target, text, sealed,
-                            head.last_hash)
+        digest = event_hash(event_id, now, p.actor_id, name, action, p.target, text,
+                            sealed_text, head.last_hash)
         events.append({"id": event_id, "at": now, "actor_id": p.actor_id, "actor_name": name,
-                       "action": action, "target": p.target, "data": text, "seals": sealed,
-                       "prev_hash": head.last_hash, "hash": digest})
+                       "action": action, "target": p.target, "data": text,
+                       "seals": sealed_text, "prev_hash": head.last_hash, "hash": digest})
+        index += [{"table_name": t, "row_key": k, "audit_id": event_id, "fingerprint": fp}
+                  for t, k, fp in bulk_index.get(i, [])]
         head.last_id, head.last_hash = event_id, digest
     conn.execute(insert(EVENTS), events)
-    if seals:
-        stmt = _dialect_insert(conn, SEALS)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["table_name", "row_key"],
-            set_={"audit_id": stmt.excluded.audit_id, "fingerprint": stmt.excluded.fingerprint})
-        conn.execute(stmt, [{"table_name": t, "row_key": k, "audit_id": head.last_id,
-                             "fingerprint": fp} for t, k, fp in seals])
+    index += [{"table_name": t, "row_key": k, "audit_id": head.last_id, "fingerprint": fp}
+              for t, k, fp, *_before in seals]
+    if index:
+        _write_index(conn, index)
     conn.execute(update(HEAD).where(HEAD.c.id == HEAD_ID).values(
         last_id=head.last_id, last_hash=head.last_hash, max_ids=canonical(head.max_ids)))
 

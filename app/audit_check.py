@@ -9,10 +9,13 @@
 3. Coverage: every row of a sealed table was written by the program: it has a seal, or lies
    in a range a bulk event (demo data, import) accounted for, whose row count still holds.
 
+Rows added in bulk (demo data, imports) are sealed too: the index holds each one's fingerprint
+and the bulk event a digest over them, rebuilt here (app/audit_bulk.py). Databases from before
+that carry only counted ranges for them.
+
 Limits, said plainly: someone who rewrites the whole chain from the changed row onwards with
 this algorithm (the program is open) is not caught by the file alone; backups keep the
-earlier chain. Rows added in bulk are counted, not fingerprinted, until the program changes
-them.
+earlier chain.
 """
 
 from __future__ import annotations
@@ -29,17 +32,13 @@ from typing import Any
 from sqlalchemy import Table, exists, func, not_, or_, select
 from sqlalchemy.engine import Connection
 
-from app.audit import (
-    FOUND_CHANGED,
-    SEALED,
-    event_hash,
-    fingerprint,
-    key_as_text,
-    key_column,
-    read_rows,
-    table_of,
-)
+from app import backup_rotation
+from app.audit import FOUND_CHANGED, SEALED, key_as_text, table_of
+from app.audit_bulk import range_digest
+from app.audit_hashes import event_hash, fingerprint_values, key_column
 from app.audit_labels import action_label, table_label
+from app.backup_manifest import read_manifest
+from app.backup_places import all_folders
 from app.db import Database
 from app.i18n import _, ngettext
 from app.models import AuditEvent, AuditHead, AuditSeal
@@ -59,6 +58,10 @@ class Trail:
     count: int = 0
     seals: dict[tuple[str, str], tuple[int, str | None]] = field(default_factory=dict)
     ranges: list[tuple[str, int, int, int]] = field(default_factory=list)  # table, a, b, n
+    # Bulk seals: (table, first, last) -> (event id, rows sealed, digest); and the fingerprint
+    # each row had before the program first changed it after its bulk seal.
+    bulk: dict[tuple[str, int, int], tuple[int, int, str]] = field(default_factory=dict)
+    replaced: dict[tuple[str, str], str | None] = field(default_factory=dict)
     found: list[str] = field(default_factory=list)  # tampering the program ran into
 
 
@@ -130,8 +133,19 @@ def _collect(row: Any, trail: Trail) -> None:
         data = json.loads(row.data)
     except ValueError:
         return
-    for table, key, fp in seals if isinstance(seals, list) else []:
-        trail.seals[(str(table), str(key))] = (row.id, fp)
+    for seal in seals if isinstance(seals, list) else []:
+        if not isinstance(seal, list) or len(seal) not in (3, 4):
+            continue
+        where = (str(seal[0]), str(seal[1]))
+        if len(seal) == 4 and where not in trail.replaced:
+            trail.replaced[where] = seal[3]
+        trail.seals[where] = (row.id, seal[2])
+    sealed = data.get("sealed") if isinstance(data, dict) else None
+    if isinstance(sealed, dict):
+        for table, spec in sealed.items():
+            if isinstance(spec, list) and len(spec) == 4:
+                trail.bulk[(str(table), int(spec[0]), int(spec[1]))] = (row.id, int(spec[2]),
+                                                                         str(spec[3]))
     rows = data.get("rows") if isinstance(data, dict) else None
     if row.action == FOUND_CHANGED and isinstance(rows, list):
         trail.found.extend(
@@ -146,16 +160,53 @@ def _collect(row: Any, trail: Trail) -> None:
                 trail.ranges.append((str(table), int(span[0]), int(span[1]), int(span[2])))
 
 
+def _bulk_event(trail: Trail, table: str, key: str) -> tuple[int, int, int] | None:
+    """The bulk seal (event id, first, last) whose range holds this row, if any."""
+    if not key.isdigit():
+        return None
+    for (t, first, last), (event_id, _n, _digest) in trail.bulk.items():
+        if t == table and first <= int(key) <= last:
+            return event_id, first, last
+    return None
+
+
 def _index_problems(conn: Connection, trail: Trail) -> list[str]:
-    """The seal index must say what the chain says."""
+    """The seal index must say what the chain says: a row's latest per-row seal, else the
+    fingerprint its bulk seal vouches for (rebuilt digest, app/audit_bulk.py)."""
     index = {(r.table_name, r.row_key): (r.audit_id, r.fingerprint)
              for r in conn.execute(select(AuditSeal.__table__))}
     problems = []
+    by_bulk: dict[tuple[str, int, int], list[tuple[str, str | None]]] = {}
     for key in sorted(set(index) | set(trail.seals)):
-        if index.get(key) != trail.seals.get(key):
-            audit_id = (trail.seals.get(key) or index.get(key) or (0, None))[0]
+        bulk = _bulk_event(trail, *key)
+        if key in trail.seals and bulk is not None and bulk[0] > trail.seals[key][0]:
+            # An id the program had deleted, given again to a row added in bulk later.
+            del trail.seals[key]
+            trail.replaced.pop(key, None)
+        if key in trail.seals:
+            expected = trail.seals[key]
+            if bulk is not None and key in trail.replaced:  # changed after its bulk seal
+                by_bulk.setdefault((key[0], bulk[1], bulk[2]), []).append(
+                    (key[1], trail.replaced[key]))
+        elif bulk is not None and key in index and index[key][0] == bulk[0]:
+            expected = index[key]
+            by_bulk.setdefault((key[0], bulk[1], bulk[2]), []).append((key[1], index[key][1]))
+        else:
+            expected = None
+        if index.get(key) != expected:
+            audit_id = (expected or index.get(key) or (0, None))[0]
             problems.append(_("The record of {row} was altered (audit event #{id}).",
                               row=row_name(key[0], key[1], None), id=audit_id))
+    for where, (event_id, count, digest) in sorted(trail.bulk.items()):
+        pairs = sorted(by_bulk.get(where, []))
+        if len(pairs) != count or range_digest(pairs) != digest:
+            problems.append(ngettext(
+                "The seal of the {count} row of table {table} added in bulk (ids "
+                "{first}–{last}) was altered (audit event #{id}).",
+                "The seals of the {count} rows of table {table} added in bulk (ids "
+                "{first}–{last}) were altered (audit event #{id}).", count,
+                count=count, table=table_label(where[0]), first=where[1], last=where[2],
+                id=event_id))
     return problems
 
 
@@ -174,29 +225,42 @@ def row_name(table: str, key: str, row: Any, label: str = "") -> str:
 
 
 def _row_problems(conn: Connection, trail: Trail) -> list[str]:
+    """Every sealed row still has the fingerprint its seal (in the index, checked against the
+    chain above) gives it; one pass over each table."""
     problems: list[str] = []
-    by_table: dict[str, dict[str, tuple[int, str | None]]] = {}
-    for (table, key), seal in trail.seals.items():
-        by_table.setdefault(table, {})[key] = seal
-    for name in sorted(by_table):
-        if name not in SEALED:
-            continue
+    for name in SEALED:
         tbl = table_of(name)
-        seals = by_table[name]
-        current = read_rows(conn, tbl, sorted(seals))
-        for key in sorted(seals, key=_sort_key):
-            audit_id, fp = seals[key]
-            row = current.get(key)
-            if fp is None and row is not None:
+        seals = {r.row_key: (r.audit_id, r.fingerprint) for r in conn.execute(
+            select(AuditSeal.row_key, AuditSeal.audit_id, AuditSeal.fingerprint)
+            .where(AuditSeal.table_name == name))}
+        if not seals:
+            continue
+        col = key_column(tbl)
+        at = list(tbl.columns).index(col)
+        seen: set[str] = set()
+        result = conn.execute(select(tbl).order_by(col).execution_options(yield_per=FETCH))
+        for row in result:
+            key = str(row[at])
+            seal = seals.get(key)
+            if seal is None:
+                continue  # not sealed: the coverage check speaks of it
+            seen.add(key)
+            audit_id, fp = seal
+            if fp is None:
                 problems.append(_("{row} was deleted by the program (audit event #{id}) but "
-                                  "is back.", row=row_name(name, key, row), id=audit_id))
-            elif fp is not None and row is None:
+                                  "is back.", row=row_name(name, key, row._mapping),
+                                  id=audit_id))
+            elif fingerprint_values(name, tuple(row)) != fp:
+                problems.append(_("{row} was changed outside the program (last recorded by "
+                                  "audit event #{id}).", row=row_name(name, key, row._mapping),
+                                  id=audit_id))
+            if len(problems) >= MAX_LISTED:
+                return problems
+        for key in sorted(set(seals) - seen, key=_sort_key):
+            audit_id, fp = seals[key]
+            if fp is not None:
                 problems.append(_("{row} was deleted outside the program (last recorded by "
                                   "audit event #{id}).", row=row_name(name, key, None),
-                                  id=audit_id))
-            elif fp is not None and row is not None and fingerprint(tbl, row) != fp:
-                problems.append(_("{row} was changed outside the program (last recorded by "
-                                  "audit event #{id}).", row=row_name(name, key, row),
                                   id=audit_id))
     return problems
 
@@ -276,20 +340,18 @@ def audit_head_of_file(path: Path) -> list[Any] | None:
 
 
 def _backup_heads(db: Database) -> list[tuple[Path, datetime, list[Any]]]:
-    from app import backup_rotation
-    from app.services.backups import backup_folder, remembered_folders
-
     if db.paths.db_file is None:
         return []
-    folders = dict.fromkeys([backup_folder(db), *remembered_folders(db.paths)])
     found = []
-    for folder in folders:
+    for folder in all_folders(db):
         for b in backup_rotation.scan(folder, db.paths.db_file.stem):
             try:
                 with zipfile.ZipFile(b.path) as zf:
-                    manifest = json.loads(zf.read("manifest.json"))
+                    manifest = read_manifest(zf)  # capped: a huge manifest is not loaded
             except (OSError, KeyError, ValueError, zipfile.BadZipFile):
                 continue  # not readable: the backup check of its own says so
+            if not isinstance(manifest, dict):
+                continue
             head = manifest.get("audit_head")
             if isinstance(head, list) and len(head) == 2:
                 found.append((b.path, b.made_at, head))

@@ -86,11 +86,18 @@ def _newest_per_bucket(backups: list[BackupName], bucket: str, count: int) -> se
     return kept
 
 
-def to_delete(backups: list[BackupName], daily: int, weekly: int, monthly: int) -> list[Path]:
-    """The backups the rotation drops: not among the newest per day, week or month kept."""
+def to_delete(backups: list[BackupName], daily: int, weekly: int, monthly: int,
+              protect: frozenset[Path] = frozenset()) -> list[Path]:
+    """The backups the rotation drops: not among the newest per day, week or month kept.
+
+    Never dropped: the newest backup of each rotated kind (a manual backup made in the
+    morning does not push out that morning's automatic one, nor the other way round), and
+    whatever the caller protects (the newest backup that reads back intact)."""
     ordered = sorted(backups, key=lambda b: (b.made_at, b.path.name), reverse=True)
     rotated = [b for b in ordered if b.kind in ROTATED]
-    keep: set[Path] = {rotated[0].path} if rotated else set()
+    keep: set[Path] = set(protect)
+    for kind in ROTATED:
+        keep |= {b.path for b in [r for r in rotated if r.kind == kind][:1]}
     keep |= _newest_per_bucket(rotated, "day", daily)
     keep |= _newest_per_bucket(rotated, "week", weekly)
     keep |= _newest_per_bucket(rotated, "month", monthly)

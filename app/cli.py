@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
@@ -17,7 +18,7 @@ from app.errors import DeskError
 from app.formatting import attachment_count, complaint_count
 from app.i18n import LANGUAGES, N_, _, ngettext, set_language, system_language
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_PRINTED = 0, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_NOT_PRINTED = 0, 1, 2, 3
 ENV_PASSWORD = "COMPLAINT_DESK_PASSWORD"
 
 
@@ -358,6 +359,20 @@ def run_command(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         print(_("Error: {message}", message=str(e)), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as e:
+        # A database altered or damaged behind the program's back fails in many places
+        # (signing in writes an audit event): one line, and for `check` a finding.
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(e, (SQLAlchemyError, sqlite3.Error)):
+            raise
+        reason = (str(getattr(e, "orig", None) or e).splitlines() or [type(e).__name__])[0]
+        text = _("The database cannot be used: {reason}", reason=reason)
+        if args.command == "check":
+            print(f"BAD  {text}")
+            return EXIT_FINDINGS
+        print(_("Error: {message}", message=text), file=sys.stderr)
+        return EXIT_FINDINGS
 
 
 def run(argv: Sequence[str] | None = None) -> int:

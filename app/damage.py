@@ -1,7 +1,11 @@
 """Is the SQLite file at start a sound Complaint Desk database? Checked before any migration.
 
 The check opens the file read-only (`mode=ro`), so a damaged file is never written to: no WAL
-checkpoint, no schema created inside someone else's database. A damaged file is only ever
+checkpoint, no schema created inside someone else's database. Nothing here opens the file
+other than through SQLite: on POSIX, closing any other descriptor of the database file in this
+process would release every SQLite lock the process holds on it (../shared/PLATFORM.md, "SQLite
+in a program with file dialogs"), so the header, the size and the fingerprint come from
+`os.stat` and from SQLite itself. A damaged file is only ever
 moved aside (renamed, with its -wal/-shm), on request, by `move_aside`. An empty -wal/-shm
 that the read-only open leaves is not tidied away: another process may be opening the same
 file at that moment, and deleting its shared-memory file would corrupt its view of the WAL.
@@ -23,10 +27,9 @@ from app.errors import DeskError
 from app.i18n import N_, _
 from app.network_drive import read_only_uri
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm")
 CLEAN_CLOSE_FILE = "clean-close.json"
-PAGE_PROBE = 4096
+MIN_DATABASE_SIZE = 512  # SQLite's smallest page: a shorter non-empty file was cut short
 # Tables every Complaint Desk database has, whatever its schema revision.
 OUR_TABLES = frozenset({"alembic_version", "complaints", "customers", "settings"})
 
@@ -35,6 +38,8 @@ R_TOO_SHORT = N_("it is too short to be a database (truncated)")
 R_UNREADABLE = N_("SQLite cannot read it: {detail}")
 R_CHECK_FAILED = N_("SQLite's check found damage: {detail}")
 R_FOREIGN = N_("it is a database of another program")
+R_EMPTIED = N_("it is empty (0 bytes), yet this desk has backups or saved files: its data is "
+               "missing")
 R_STRUCTURE = N_("its inner structure is damaged ({detail})")
 # SQLite's own words for the usual cases, said in the user's language (its text kept as detail).
 _KNOWN = {"database disk image is malformed": R_STRUCTURE, "file is not a database": R_NOT_SQLITE}
@@ -74,9 +79,8 @@ class DamagedDatabase(DeskError):
         return f"{head} {kept} {offer}"
 
 
-def _header(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return fh.read(100)
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(read_only_uri(path), uri=True, timeout=30)
 
 
 def diagnose(path: Path, thorough: bool = False, scan: bool = True) -> Diagnosis | None:
@@ -87,16 +91,15 @@ def diagnose(path: Path, thorough: bool = False, scan: bool = True) -> Diagnosis
     header, the schema and our tables are read (milliseconds): used at start when the file
     is exactly as the program left it at its last clean close (see `unchanged_since_close`).
     """
-    if not path.exists() or path.stat().st_size == 0:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
         return None
-    head = _header(path)
-    if not head.startswith(SQLITE_HEADER[: len(head)]) or len(head) < len(SQLITE_HEADER):
-        return Diagnosis(R_NOT_SQLITE, {})
-    if len(head) < 100:
-        return Diagnosis(R_TOO_SHORT, {})
+    if size == 0:
+        return None
     rows = ["ok"]
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=30)
+        conn = _read_only(path)
         try:
             if scan or thorough:
                 pragma = "integrity_check" if thorough else "quick_check"
@@ -107,6 +110,8 @@ def diagnose(path: Path, thorough: bool = False, scan: bool = True) -> Diagnosis
             conn.close()
     except sqlite3.DatabaseError as e:
         reason = _KNOWN.get(str(e), R_UNREADABLE)
+        if reason == R_STRUCTURE and size < MIN_DATABASE_SIZE:
+            return Diagnosis(R_TOO_SHORT, {})
         return Diagnosis(reason, {"detail": str(e)} if reason != R_NOT_SQLITE else {})
     if rows != ["ok"]:
         detail = " ".join("; ".join(str(r) for r in rows[:3]).split())  # one line
@@ -121,16 +126,25 @@ def diagnose(path: Path, thorough: bool = False, scan: bool = True) -> Diagnosis
 # file's size, time and first page when it closes cleanly (its WAL checkpointed away); at the
 # next start an identical file with no WAL left over is only checked for its header and
 # schema. Anything else (a crash left a WAL, another tool touched the file, a copy replaced
-# it) gets the full scan. Damage that keeps size, time and first page is still found by the
-# daily backup (which checks its copy) and by `check`.
+# it) gets the full scan. Damage that keeps size, time and the header's facts is still found
+# by the daily backup (which checks its copy) and by `check`.
+_HEADER_FACTS = ("page_size", "page_count", "freelist_count", "schema_version", "user_version",
+                 "application_id")
 
 
 def _fingerprint(path: Path) -> dict[str, Any]:
+    """Size, time, the header's facts and the schema, read through SQLite (never open())."""
     stat = path.stat()
-    with path.open("rb") as fh:
-        first_page = fh.read(PAGE_PROBE)
+    conn = _read_only(path)
+    try:
+        facts = [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _HEADER_FACTS]
+        schema = conn.execute("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master "
+                              "ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+    digest = hashlib.sha256(json.dumps([facts, schema]).encode("utf-8")).hexdigest()
     return {"file": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "first_page": hashlib.sha256(first_page).hexdigest()}
+            "header": digest}
 
 
 def _wal_in_use(path: Path) -> bool:
@@ -143,8 +157,9 @@ def remember_clean_close(path: Path, folder: Path) -> None:
     try:
         if path.exists() and not _wal_in_use(path):
             folder.mkdir(parents=True, exist_ok=True)
-            write_bytes(folder / CLEAN_CLOSE_FILE, json.dumps(_fingerprint(path)).encode())
-    except (OSError, FileInUse):
+            write_bytes(folder / CLEAN_CLOSE_FILE,
+                        json.dumps(_fingerprint(path)).encode("utf-8"))
+    except (OSError, FileInUse, sqlite3.DatabaseError):
         pass  # only costs a full scan at the next start
 
 
@@ -155,7 +170,7 @@ def unchanged_since_close(path: Path, folder: Path) -> bool:
             return False
         saved = json.loads((folder / CLEAN_CLOSE_FILE).read_text(encoding="utf-8"))
         return bool(saved == _fingerprint(path))
-    except (OSError, ValueError):
+    except (OSError, ValueError, sqlite3.DatabaseError):
         return False
 
 

@@ -23,6 +23,12 @@ in its draft), within seconds when the connection is cut and within about half a
 line goes silent (TCP keepalives and tcp_user_timeout, below); the server ends a transaction the
 lost counter left open after PG_IDLE_IN_TRANSACTION_S, which releases the write lock it held.
 
+A SQLite file is held through app/live_file.py: an anchor connection that keeps the WAL from
+being deleted by this process's own closes, the desk lock the window holds, and the check
+before every session and after every commit that the WAL on disk is still the one this process
+writes into (a save whose WAL was deleted under it is rescued and reported, never acknowledged
+as if nothing happened: JournalReplaced).
+
 Optimistic locking: a complaint's `version` column (models.py) is checked by load_complaint
 (app/services/common.py) against the version the window showed; should an UPDATE still find
 the row changed underneath (SQLAlchemy's StaleDataError), write() reports it as the same
@@ -31,7 +37,9 @@ Conflict, in this one place.
 
 from __future__ import annotations
 
+import atexit
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -42,12 +50,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import live_file
 from app.errors import Conflict, DeskError
 from app.i18n import N_
+from app.live_file import BUSY_TIMEOUT_S as BUSY_TIMEOUT_S
+from app.live_file import Rescue
 from app.paths import Paths
 from app.schema_versions import application_name, check_writable
 
-BUSY_TIMEOUT_S = 30
 # PostgreSQL: one advisory lock key per database serialises writers ("CDsk" as a number).
 WRITE_LOCK_KEY = 0x4344_736B
 PG_CONNECT_TIMEOUT_S = 5  # an unreachable server is reported at once, not after minutes
@@ -65,7 +75,26 @@ PG_POOL = {"pool_size": 3, "max_overflow": 4, "pool_timeout": BUSY_TIMEOUT_S,
            "pool_recycle": 1800, "pool_pre_ping": True}
 
 
-def _sqlite_setup(engine: Engine) -> None:
+class JournalReplaced(DeskError):
+    """A save went into a WAL that another process had deleted meanwhile (app/live_file.py);
+    it was rescued, and the user is told instead of the save being acknowledged."""
+
+    def __init__(self, rescue: Rescue, path: str) -> None:
+        if rescue.into_database:
+            super().__init__(N_("While this was being saved, another program removed the "
+                                "database's journal file ({path}-wal). The save was recovered "
+                                "into the database file; look it up before saving it again."),
+                             path=path)
+        else:
+            super().__init__(N_("While this was being saved, another program changed the "
+                                "database file {path}, so the save could not be stored in it. "
+                                "Nothing was lost: the data as this window saw it is kept in "
+                                "{kept}. Ask your administrator to compare the two."),
+                             path=path, kept=str(rescue.kept_in))
+        self.rescue = rescue
+
+
+def _sqlite_setup(engine: Engine, db: Database) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
@@ -75,6 +104,9 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+        live = db.hold()
+        if live is not None:
+            live.open_anchor()  # the file exists now
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
@@ -163,6 +195,16 @@ def _stale_reference(session: Session) -> str:
     return str(changing[0])
 
 
+_OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+@atexit.register
+def _dispose_all() -> None:
+    """At exit, close each database before its anchor (app/live_file.py), in order."""
+    for db in list(_OPEN):
+        db.dispose()
+
+
 class Database:
     """One database: engine plus read and write session factories."""
 
@@ -173,6 +215,7 @@ class Database:
         self.is_postgresql = self.url.startswith("postgresql")
         # (head revision, every known revision): set once the schema was checked (migrate.py)
         self.schema_guard: tuple[str, frozenset[str]] | None = None
+        self.live: live_file.LiveFile | None = None
         read_options: dict[str, Any] = {}
         write_options: dict[str, Any] = {"write": True}
         if self.is_sqlite:
@@ -181,7 +224,7 @@ class Database:
             self.engine = create_engine(
                 self.url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_S}
             )
-            _sqlite_setup(self.engine)
+            _sqlite_setup(self.engine, self)
         elif self.is_postgresql:
             self.engine = create_engine(self.url, echo=echo,
                                         connect_args=pg_connect_args(self.url), **PG_POOL)
@@ -201,10 +244,36 @@ class Database:
 
         audit.install(self._write)
 
+    def hold(self) -> live_file.LiveFile | None:
+        """This process's hold on the SQLite file (None for a server), taken on first use and
+        again after dispose()."""
+        if not self.is_sqlite or self.paths.db_file is None:
+            return None
+        if self.live is None:
+            self.live = live_file.acquire(self.paths.db_file, self.paths.data_dir)
+            self.live.on_close(self.engine.dispose)
+            _OPEN.add(self)
+        return self.live
+
+    @contextmanager
+    def _session_scope(self) -> Iterator[None]:
+        """Sessions share the file with the others of this process; the outermost one first
+        makes sure the WAL is still the one on disk (app/live_file.py)."""
+        live = self.hold()
+        if live is None:
+            yield
+            return
+        if live.gate.depth() == 0:
+            rescue = live.check()
+            if rescue is not None and not rescue.into_database:
+                raise JournalReplaced(rescue, str(self.paths.db_file))
+        with live.gate.shared():
+            yield
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; rolled back at the end."""
-        with self._read() as session:
+        with self._session_scope(), self._read() as session:
             try:
                 yield session
             finally:
@@ -215,12 +284,13 @@ class Database:
         """A session whose work is committed at the end of the block, or not at all.
 
         Raises Conflict when a complaint changed elsewhere between reading and writing it,
-        DeskError(BUSY) when the write lock could not be had within BUSY_TIMEOUT_S, and
-        ConnectionLost when the server connection broke meanwhile (commit included).
+        DeskError(BUSY) when the write lock could not be had within BUSY_TIMEOUT_S,
+        ConnectionLost when the server connection broke meanwhile (commit included), and
+        JournalReplaced when the commit went into a WAL deleted meanwhile (it was rescued).
         """
         _commit.sent = False
         try:
-            with self._write() as session, session.begin():
+            with self._session_scope(), self._write() as session, session.begin():
                 try:
                     yield session
                     session.flush()  # a stale UPDATE fails here, where its complaint is known
@@ -232,6 +302,22 @@ class Database:
             if self.is_postgresql and connection_lost(e):
                 raise ConnectionLost(maybe_saved=bool(getattr(_commit, "sent", False))) from e
             raise
+        if self.live is not None:
+            rescue = self.live.check()
+            if rescue is not None:
+                raise JournalReplaced(rescue, str(self.paths.db_file))
+
+    def close_file(self) -> None:
+        """Close every connection of this process to the SQLite file (all its Database
+        objects), e.g. before a restore replaces it; each opens again on its next use."""
+        live = self.hold()
+        if live is not None:
+            live.close_all()
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.live is not None:
+            live, self.live = self.live, None
+            live.forget_closer(self.engine.dispose)
+            live_file.release(live)
+        _OPEN.discard(self)

@@ -1,48 +1,51 @@
-"""Bring a database to the program's schema: backup copy first, then Alembic upgrade."""
+"""Opening a database: leftovers of killed work cleaned, the file checked for damage (a
+DamagedDatabase names the latest good backup), then brought to the program's schema with a
+backup copy first (the upgrade itself is app/schema_revisions.py, below the services)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
-from app import audit, clock
-from app.db import WRITE_LOCK_KEY, Database
-from app.paths import Paths
+from app import backup_rotation, leftovers, schema_revisions
+from app.backup_places import remembered_folders
+from app.backup_rotation import KIND_BEFORE_MIGRATION
+from app.damage import (
+    CLEAN_CLOSE_FILE,
+    R_EMPTIED,
+    DamagedDatabase,
+    Diagnosis,
+    diagnose,
+    unchanged_since_close,
+)
+from app.db import Database
+from app.network_drive import require_local_disk
+from app.paths import Paths, resolve
+from app.schema_revisions import MIGRATIONS as MIGRATIONS
+from app.schema_revisions import current_revision as current_revision
 from app.schema_versions import (
     Counter,
     NewerDatabase,
     OtherCountersConnected,
-    needed_version,
     other_counters,
-    record_version,
 )
+from app.services.backup_info import latest_good_backup
+from app.services.backups import create_backup
 
 __all__ = ["NewerDatabase", "OtherCountersConnected", "open_database", "upgrade"]
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+# From this module's MIGRATIONS (tests point it at a copy holding a future revision).
 def _config() -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return cfg
+    return schema_revisions.alembic_config(MIGRATIONS)
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+    return schema_revisions.head_revision(MIGRATIONS)
 
 
-def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def backup_copy(db: Database, label: str) -> Path | None:
+def backup_copy(db: Database, label: str = "") -> Path | None:
     """A consistent copy of the SQLite file (online backup API), before changing its schema.
 
     Written as a `before-migration` backup into the backup folder (app/services/backups.py),
@@ -50,72 +53,26 @@ def backup_copy(db: Database, label: str) -> Path | None:
     """
     if not db.is_sqlite or db.paths.db_file is None or not db.paths.db_file.exists():
         return None
-    from app.backup_rotation import KIND_BEFORE_MIGRATION
-    from app.services.backups import create_backup
-
     return create_backup(db, KIND_BEFORE_MIGRATION).path
 
 
 def known_revisions() -> frozenset[str]:
-    return frozenset(r.revision for r in ScriptDirectory.from_config(_config()).walk_revisions())
+    return schema_revisions.known_revisions(MIGRATIONS)
 
 
 def guard_writes(db: Database) -> None:
-    """From now on every write on this server database first checks that the schema is still
-    the one this program knows (app/schema_versions.check_writable)."""
-    if db.is_postgresql:
-        db.schema_guard = (head_revision(), known_revisions())
+    schema_revisions.guard_writes(db, MIGRATIONS)
 
 
 def upgrade(db: Database) -> Path | None:
-    """Upgrade to head if needed; returns the backup made before migrating, if any.
-
-    NewerDatabase when a newer program wrote the database; on a server database that other
-    counters still use, OtherCountersConnected (nothing changed: they must close first)."""
-    current = current_revision(db)
-    script = ScriptDirectory.from_config(_config())
-    head = script.get_current_head()
-    assert head is not None
-    if current == head:
-        guard_writes(db)
-        return None
-    if current is not None and current not in known_revisions():
-        with db.engine.connect() as conn:
-            raise NewerDatabase(current, needed_version(conn, current))
-    backup = backup_copy(db, f"before-{head}") if current is not None else None
-    cfg = _config()
-    with db.engine.begin() as conn:
-        if db.is_postgresql:
-            # Two counters starting a new version at once: one migrates, the other waits for
-            # the write lock (app/db.py) and then finds the work done. Counters starting
-            # meanwhile wait for the lock as well before they write.
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)",
-                                 {"key": WRITE_LOCK_KEY})
-            now_at = MigrationContext.configure(conn).get_current_revision()
-            if now_at == head:
-                guard_writes(db)
-                return backup
-            if now_at is not None:  # an existing desk: only once every other counter closed
-                others = other_counters(conn)
-                if others:
-                    raise OtherCountersConnected(others)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        # A migration that changed the values of sealed rows names their tables; the rows
-        # are sealed again as they are at the head schema (what `check` compares with).
-        tables = conn.info.pop("reseal_tables", None)
-        if tables:
-            audit.seal_migrated(conn, sorted(tables), str(head))
-        record_version(conn, head, clock.now())
-    guard_writes(db)
-    return backup
+    """Upgrade to head if needed, a `before-migration` backup first; returns that backup.
+    (app/schema_revisions.upgrade: NewerDatabase, OtherCountersConnected.)"""
+    return schema_revisions.upgrade(db, MIGRATIONS, backup_copy)
 
 
 def counters_still_connected(db_arg: str | None) -> list[Counter]:
     """The other counters connected to the server database named by `db_arg` (what the
     window waits for before a newer program may change the layout)."""
-    from app.paths import resolve
-
     db = Database(resolve(db_arg))
     try:
         with db.engine.connect() as conn:
@@ -126,29 +83,45 @@ def counters_still_connected(db_arg: str | None) -> list[Counter]:
 
 def open_database(db_arg: str | None = None) -> Database:
     """The database named by --db / $COMPLAINT_DESK_DB / the default, at the current schema."""
-    from app.paths import resolve
-
     paths = resolve(db_arg)
+    clean_leftovers(paths)
     check_file(paths)
     db = Database(paths)
     upgrade(db)
     return db
 
 
+def _emptied(paths: Paths) -> bool:
+    """A 0-byte file where a desk has lived (its backups, attachments or clean-close note are
+    there) lost its data: it is damage, never a new desk to set up."""
+    file = paths.db_file
+    if file is None or not file.exists() or file.stat().st_size > 0:
+        return False
+    if (paths.data_dir / CLEAN_CLOSE_FILE).exists():
+        return True
+    if paths.attachments.is_dir() and any(p.is_file() for p in paths.attachments.rglob("*")):
+        return True
+    return any(backup_rotation.scan(folder, file.stem) for folder in remembered_folders(paths))
+
+
+def clean_leftovers(paths: Paths) -> None:
+    """What killed backups and restores left beside the database goes (app/leftovers.py)."""
+    if paths.db_file is not None:
+        leftovers.clean(paths, remembered_folders(paths))
+
+
 def check_file(paths: Paths) -> None:
     """Raise DamagedDatabase (naming the latest good backup) before anything touches a file
     that is not a sound Complaint Desk database; the file itself is left as it is."""
-    from app.damage import DamagedDatabase, diagnose, unchanged_since_close
-    from app.network_drive import require_local_disk
-
     if paths.db_file is None:
         return
     require_local_disk(paths.db_file)  # before it would be called damaged (app/network_drive)
-    problem = diagnose(paths.db_file,
-                       scan=not unchanged_since_close(paths.db_file, paths.data_dir))
+    if _emptied(paths):
+        problem: Diagnosis | None = Diagnosis(R_EMPTIED, {})
+    else:
+        problem = diagnose(paths.db_file,
+                           scan=not unchanged_since_close(paths.db_file, paths.data_dir))
     if problem is not None:
-        from app.services.restore import latest_good_backup
-
         backup = latest_good_backup(paths)
         raise DamagedDatabase(paths.db_file, problem, backup.path if backup else None,
                               backup.made_at if backup else None)

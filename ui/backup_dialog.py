@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.backup_places import backup_folder
 from app.backup_rotation import KIND_BEFORE_MIGRATION, KIND_BEFORE_RESTORE, KIND_DAILY, KIND_MANUAL
 from app.codes import label
 from app.errors import DeskError
@@ -33,9 +33,9 @@ from app.formatting import attachment_count, complaint_count
 from app.i18n import N_, _
 from app.permissions import BACKUP, RESTORE, can, required_role
 from app.services.backup_info import BackupInfo, human_size
-from app.services.backups import backup_folder, create_backup, list_backups, set_backup_folder
+from app.services.backups import create_backup, list_backups, set_backup_folder
 from app.services.restore import RestoreResult, restore_backup
-from ui import messages
+from ui import file_dialogs, messages
 from ui.context import DeskContext
 from ui.tasks import run_task
 from ui.widgets.table_model import Column, TableModel
@@ -188,7 +188,7 @@ class BackupDialog(QDialog):
     # --- actions -------------------------------------------------------------------------
 
     def change_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the backup folder"),
+        folder = file_dialogs.get_existing_directory(self, _("Choose the backup folder"),
                                                   self.folder_edit.text())
         if not folder:
             return
@@ -214,7 +214,7 @@ class BackupDialog(QDialog):
             self._confirm_and_restore(info.path, f"{info.made_at:%Y-%m-%d %H:%M}")
 
     def restore_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path, _filter = file_dialogs.get_open_file_name(
             self, _("Choose a backup file"), self.folder_edit.text(),
             _("Backups (*.zip *.db);;All files (*)"))
         if path:

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -29,6 +28,7 @@ from app.paths import Paths
 from app.services.backup_info import BackupInfo, human_size
 from app.services.common import SYSTEM
 from app.services.restore import RestoreResult, latest_good_backup, restore_backup
+from ui import file_dialogs
 from ui.tasks import run_task
 
 
@@ -137,7 +137,7 @@ class DamagedDialog(QDialog):
             self.restore_from(self.latest.path)
 
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path, _filter = file_dialogs.get_open_file_name(
             self, _("Choose a backup file"), str(self.paths.backups),
             _("Backups (*.zip *.db);;All files (*)"))
         if path:

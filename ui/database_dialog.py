@@ -23,7 +23,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -51,7 +50,7 @@ from app.i18n import _
 from app.network_drive import NetworkDatabase, require_local_disk
 from app.paths import ENV_DB, is_url, resolve
 from app.services.connection_test import ProbeResult, probe
-from ui import messages
+from ui import file_dialogs, messages
 from ui.tasks import run_task
 
 SETTINGS_KEY = "database/location"
@@ -270,9 +269,9 @@ class DatabaseDialog(QDialog):
         self._clear_result()
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
+        path, _filter = file_dialogs.get_save_file_name(
             self, _("Database file"), self.file_edit.text(), "SQLite (*.db);;* (*)",
-            options=QFileDialog.Option.DontConfirmOverwrite)
+            options=file_dialogs.Option.DontConfirmOverwrite)
         if path:
             self.file_edit.setText(path)
             self._clear_result()

@@ -107,6 +107,15 @@ def print_service_available() -> bool:
     return available()
 
 
+def print_dialog(printer: QPrinter, parent: QWidget | None) -> QPrintDialog:
+    """The print dialog without its "Print to File (PDF)" choice: a file Qt wrote there would
+    skip the output guard (it could replace the live database) and the atomic write.
+    Saving a page as a file goes through the program's own save buttons."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, False)
+    return dialog
+
+
 def ask_printer(parent: QWidget | None, preferred: str, title: str) -> tuple[str, int] | None:
     """The print dialog, opened on `preferred`: (printer, copies), or None if cancelled.
 
@@ -116,7 +125,7 @@ def ask_printer(parent: QWidget | None, preferred: str, title: str) -> tuple[str
     if preferred:
         printer.setPrinterName(preferred)
     printer.setDocName(title)
-    dialog = QPrintDialog(printer, parent)
+    dialog = print_dialog(printer, parent)
     dialog.setWindowTitle(title)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
@@ -232,7 +241,7 @@ def print_pdf(path: Path, parent: QWidget | None) -> bool:
         QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
     printer.setPageLayout(own)
     printer.setDocName(path.stem)
-    dialog = QPrintDialog(printer, parent)
+    dialog = print_dialog(printer, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     # The dialog puts the queue's default paper back: the slip's own size again.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from app import live_file
 from app.damage import DamagedDatabase
 from app.db import Database
 from app.errors import DeskError
@@ -48,7 +49,12 @@ def start(db_arg: str | None) -> SafeStart | None:
         return None
     while True:
         try:
-            return SafeStart(open_database(db_arg), guard)
+            db = open_database(db_arg)
+            if db.is_sqlite:
+                # While the window is open, the program's other processes (check, backup,
+                # import, restore) leave its WAL alone (app/live_file.py).
+                live_file.hold_desk_lock(paths.data_dir)
+            return SafeStart(db, guard)
         except DamagedDatabase as e:
             if offer_recovery(e, paths) is None:
                 return None
@@ -82,6 +88,7 @@ def _clean_close(db: Database) -> None:
     db.dispose()
     if db.paths.db_file is not None:
         remember_clean_close(db.paths.db_file, db.paths.data_dir)
+        live_file.drop_desk_lock(db.paths.data_dir)
 
 
 def _install_action(window: QMainWindow, ctx: DeskContext) -> None:

@@ -25,7 +25,7 @@ from app.permissions import PRINT_SLIP, SEE_REPORTS, require
 from app.printing import desk_printers
 from app.printing.cups import JobReceipt, PrintFailed, QueueState
 from app.printing.placement import Placement, PrinterPapers, place
-from app.printing.sheets import on_sheets, page_sizes
+from app.printing.sheets import on_sheets, page_sizes, write_temporary
 from app.services.common import SYSTEM, Actor, load_complaint
 from app.timeline import record
 
@@ -145,8 +145,7 @@ def print_pdf(pdf: bytes, printer: str, title: str, copies: int = 1) -> PrintOut
     height = max(h for _w, h in sizes)
     placement = place(width, height, system.papers(printer), printer)
     with tempfile.TemporaryDirectory(prefix="desk-print-") as folder:
-        path = Path(folder) / f"{_safe(title)}.pdf"
-        path.write_bytes(on_sheets(pdf, placement))
+        path = write_temporary(on_sheets(pdf, placement), Path(folder), _safe(title))
         receipt = system.submit(printer, path, title, placement.media, copies)
     return PrintOutcome(printer, receipt.job_id, len(sizes), placement, receipt.held_reason)
 

@@ -23,6 +23,7 @@ from app.errors import DeskError
 from app.i18n import N_
 from app.models import Complaint, Customer, Investigation, ListValue, User
 from app.money import format_money
+from app.outputs import guard_output
 from app.permissions import EXPORT, require
 from app.reports.key_figures import BY_TYPE_TITLE, KEY_FIGURES, UNSPLIT_LABEL, hours_note
 from app.reports.texts import ReportTexts
@@ -172,6 +173,7 @@ def export_month_xlsx(db: Database, month: str, out: str | Path, lang: str,
                       cancelled: Cancelled | None = None, *, actor: Actor = SYSTEM) -> int:
     """The month's complaints as an Excel workbook in `lang`; returns how many."""
     require(actor, EXPORT)  # supervisors (app/permissions.py)
+    target = guard_output(db, out)  # never onto the database or a backup
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -206,7 +208,6 @@ def export_month_xlsx(db: Database, month: str, out: str | Path, lang: str,
                    head_fill, _type_labels(db, tx.lang))
     if cancelled is not None and cancelled():
         raise ExportCancelled()
-    target = Path(out)
     if not target.parent.is_dir():
         raise DeskError(N_("The folder {folder} does not exist"), folder=str(target.parent))
     with atomic_path(target) as part:

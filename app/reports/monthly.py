@@ -31,6 +31,7 @@ from app.atomic_files import atomic_path
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_, _
+from app.outputs import guard_output
 from app.permissions import SEE_REPORTS, require
 from app.reports import monthly_figures, monthly_lists
 from app.reports.fonts import register_fonts
@@ -222,7 +223,7 @@ def write_monthly_report(db: Database, month: str, out: str | Path, lang: str = 
     ReportCancelled when `cancelled()` turns true (then `out` is left untouched)."""
     require(actor, SEE_REPORTS)  # supervisors (app/permissions.py)
     steps = _Steps(progress, cancelled)
-    target = Path(out)
+    target = guard_output(db, out)  # never onto the database or a backup
     if not target.parent.is_dir():
         raise DeskError(N_("The folder {folder} does not exist"), folder=str(target.parent))
     steps(0, _("Reading the figures"))

@@ -23,6 +23,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from app.atomic_files import write_bytes
 from app.db import Database
 from app.i18n import _, get_language, set_language
+from app.outputs import guard_output
 from app.reports.fonts import register_fonts
 from app.reports.slip_layout import LOOKS, TITLE, Look, story
 from app.services.complaints import ComplaintDetail, get_detail
@@ -87,8 +88,10 @@ def write_slip(db: Database, reference: str, out_path: str | os.PathLike[str],
     NotFound for an unknown reference (nothing written). The file appears whole or not at
     all: written beside the target, then renamed over it.
     """
+    if fmt not in LOOKS:
+        raise ValueError(fmt)
+    target = guard_output(db, out_path)  # never onto the database or a backup
     pdf = slip_pdf(db, reference, fmt, lang)
-    target = Path(out_path).expanduser().resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(target, pdf)
     return target

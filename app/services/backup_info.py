@@ -4,7 +4,6 @@ damaged-file dialog."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zipfile
 from dataclasses import dataclass
@@ -13,12 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from app import backup_rotation, damage
+from app.backup_manifest import MANIFEST as MANIFEST
+from app.backup_manifest import read_manifest
+from app.backup_places import remembered_folders
 from app.errors import DeskError
 from app.i18n import N_
 from app.network_drive import read_only_uri
+from app.paths import Paths
+from app.schema_revisions import known_revision
 
 APP_ID = "complaint-desk"
-MANIFEST = "manifest.json"
 DB_MEMBER = "database.db"
 ATTACHMENTS_DIR = "attachments/"
 Entry = dict[str, Any]  # an object of the manifest
@@ -66,8 +69,8 @@ def _sqlite_facts(path: Path) -> tuple[str | None, int]:
 
 def _manifest(zf: zipfile.ZipFile, path: Path) -> Entry:
     try:
-        manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
-    except (KeyError, ValueError, UnicodeDecodeError):
+        manifest = read_manifest(zf)
+    except (KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile):
         raise NotABackup(N_("{file} is not a Complaint Desk backup."), file=path.name) from None
     if not isinstance(manifest, dict) or manifest.get("app") != APP_ID:
         raise NotABackup(N_("{file} is not a Complaint Desk backup."), file=path.name)
@@ -98,3 +101,32 @@ def inspect_backup(path: Path) -> BackupInfo:
     made_at = named.made_at if named else datetime.fromtimestamp(path.stat().st_mtime)
     return BackupInfo(path, made_at, named.kind if named else "", "?", revision, complaints, 0,
                       path.stat().st_size, False)
+
+
+def latest_good_backup(paths: Paths) -> BackupInfo | None:
+    """The newest backup of this database whose manifest and database copy read back intact
+    (CRC checked); looked for in every folder its backups were written to."""
+    if paths.db_file is None:
+        return None
+    candidates = [b for folder in remembered_folders(paths)
+                  for b in backup_rotation.scan(folder, paths.db_file.stem)]
+    for b in sorted(candidates, key=lambda b: b.made_at, reverse=True):
+        if readable_backup(b.path) is not None:
+            return inspect_backup(b.path)
+    return None
+
+
+def readable_backup(path: Path) -> BackupInfo | None:
+    """The backup's description when its manifest, schema and database copy read back
+    intact (the database member's CRC checked by reading it through); else None."""
+    try:
+        info = inspect_backup(path)
+        if info.revision is None or not known_revision(info.revision):
+            return None
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf, zf.open(DB_MEMBER) as fh:
+                while fh.read(1 << 20):
+                    pass
+    except (DeskError, OSError, zipfile.BadZipFile, KeyError):
+        return None
+    return info

@@ -22,14 +22,17 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from app import __version__, backup_rotation, clock
-from app.atomic_files import FileInUse, atomic_path, remove, write_bytes
+from app import __version__, audit, backup_rotation, clock, live_file
+from app.atomic_files import FileInUse, atomic_path, remove
 from app.audit_check import audit_head_of_file
-from app.db import BUSY_TIMEOUT_S, Database
+from app.backup_places import backup_folder, raw_setting, remember_folder
+from app.backup_places import remembered_folders as remembered_folders  # re-exported
+from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_, _
+from app.leftovers import working_folder
+from app.outputs import guard_output
 from app.paths import Paths
 from app.permissions import BACKUP, require, require_role
 from app.services.backup_info import (
@@ -40,6 +43,7 @@ from app.services.backup_info import (
     BackupInfo,
     Entry,
     inspect_backup,
+    readable_backup,
 )
 from app.services.backup_info import human_size as human_size  # noqa: F401 - re-exported
 from app.services.common import SYSTEM, Actor
@@ -50,7 +54,6 @@ CancelFn = Callable[[], bool]
 Row = tuple[str, str, int]  # an attachment record: stored name, SHA-256, size
 
 FORMAT = 1
-FOLDERS_FILE = "backup-folders.json"  # where this database's backups went (read when damaged)
 _STORED = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", ".zip", ".mp4", ".mp3",
            ".m4a", ".docx", ".xlsx"}  # already compressed: stored as they are, no time wasted
 
@@ -71,53 +74,13 @@ def _live_file(paths: Paths) -> Path:
     return paths.db_file
 
 
-def _raw_setting(db: Database, key: str) -> Any:
-    """A setting read with plain SQL: works at any schema revision (before a migration too)."""
-    try:
-        with db.engine.connect() as conn:
-            row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?",
-                                       (key,)).first()
-    except Exception:  # noqa: BLE001 - an old or odd schema: the declared default applies
-        row = None
-    return json.loads(row[0]) if row is not None else SPEC_BY_KEY[key].default
-
-
-def backup_folder(db: Database) -> Path:
-    """The folder chosen in the settings (`backup_dir`), else `<data folder>/backups`."""
-    chosen = str(_raw_setting(db, "backup_dir") or "").strip()
-    return Path(chosen).expanduser() if chosen else db.paths.backups
-
-
-def remembered_folders(paths: Paths) -> list[Path]:
-    """Every folder this database's backups went to, the default one first."""
-    folders = [paths.backups]
-    try:
-        extra = json.loads((paths.data_dir / FOLDERS_FILE).read_text(encoding="utf-8"))
-        folders += [Path(f) for f in extra if isinstance(f, str)]
-    except (OSError, ValueError):
-        pass
-    return list(dict.fromkeys(folders))
-
-
-def _remember_folder(paths: Paths, folder: Path) -> None:
-    """Kept outside the database: when the database is damaged its settings cannot be read."""
-    folders = [str(f) for f in remembered_folders(paths)[1:] if f != folder]
-    if folder != paths.backups:
-        folders.insert(0, str(folder))
-    try:
-        paths.data_dir.mkdir(parents=True, exist_ok=True)
-        write_bytes(paths.data_dir / FOLDERS_FILE, json.dumps(folders[:5]).encode("utf-8"))
-    except (OSError, FileInUse):
-        pass
-
-
 def snapshot(source: Path, target: Path) -> None:
     """A consistent copy of the SQLite file `source` at `target` (online backup API, one step).
 
     One step (pages=-1) holds a read snapshot for the whole copy: with WAL, writers carry on
     meanwhile, and the copy is exactly one committed state.
     """
-    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
+    src = live_file.connect(source)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -223,17 +186,21 @@ def create_backup(db: Database, kind: str = backup_rotation.KIND_MANUAL, out: Pa
     now = clock.now()
     note = ""
     if out is not None:
-        target = Path(out).expanduser().resolve()
+        target = Path(out).expanduser()
+        if target.is_dir():  # `backup --out FOLDER`: a file of the usual name in it
+            target = target / backup_rotation.file_name(live.stem, now, kind)
+        target = guard_output(db, target)
         target.parent.mkdir(parents=True, exist_ok=True)
     else:
         folder, note = _choose_folder(db)
         target = _unique_target(folder, live.stem, now, kind)
     progress(0.0, _("Copying the database…"))
-    with tempfile.TemporaryDirectory(prefix=".backup-", dir=live.parent) as work:
-        copy = Path(work) / DB_MEMBER
+    with working_folder(".backup-", live.parent) as work:
+        copy = work / DB_MEMBER
         if cancelled():
             raise BackupCancelled()
-        snapshot(live, copy)
+        with live_file.using(live, db.paths.data_dir):  # see app/live_file.py
+            snapshot(live, copy)
         if cancelled():
             raise BackupCancelled()
         revision, complaints, rows = _read_copy(copy, include_attachments)
@@ -263,11 +230,9 @@ def create_backup(db: Database, kind: str = backup_rotation.KIND_MANUAL, out: Pa
             }
             zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     if out is None:
-        _remember_folder(db.paths, target.parent)
+        remember_folder(db.paths, target.parent)
         rotate(db, target.parent)
     if kind in backup_rotation.ROTATED:  # the others belong to a migration or a restore
-        from app import audit
-
         audit.log(db, actor, "backup", target.name, kind=kind, complaints=complaints)
     progress(1.0, _("Backup finished"))
     return BackupInfo(target, now, kind, __version__, revision, complaints, len(listed),
@@ -275,11 +240,16 @@ def create_backup(db: Database, kind: str = backup_rotation.KIND_MANUAL, out: Pa
 
 
 def rotate(db: Database, folder: Path) -> list[Path]:
-    """Delete this database's backups that the rotation settings no longer keep."""
-    keep = [int(_raw_setting(db, f"backup_keep_{k}")) for k in ("daily", "weekly", "monthly")]
+    """Delete this database's backups that the rotation settings no longer keep; the newest
+    backup that reads back intact is kept whatever they say."""
+    daily, weekly, monthly = (int(raw_setting(db, f"backup_keep_{k}"))
+                              for k in ("daily", "weekly", "monthly"))
     stem = _live_file(db.paths).stem
+    found = backup_rotation.scan(folder, stem)
+    good = next((b.path for b in found if readable_backup(b.path) is not None), None)
     deleted = []
-    for path in backup_rotation.to_delete(backup_rotation.scan(folder, stem), *keep):
+    for path in backup_rotation.to_delete(found, daily, weekly, monthly,
+                                          protect=frozenset({good} if good else set())):
         try:
             remove(path)
         except FileInUse:  # open in an archive viewer (Windows): deleted at the next rotation

@@ -1,21 +1,22 @@
 """`check`: is the database sound? Integrity, foreign keys, audit chain, attachments, backups.
 
 Each check adds what it passed or the problems it found; `notes` are facts worth knowing that
-are not faults (e.g. the age of the latest backup). Checks that other parts of the program
-provide (the audit trail's hash chain) are listed in OPTIONAL_CHECKS as "module:function"
-returning a list of problem texts, and run when that module exists.
+are not faults (e.g. the age of the latest backup). Each check runs in its own transaction;
+one that cannot run (a table dropped behind the program's back) is a finding in one line,
+and the others still run.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import backup_rotation, clock
+from app.audit_check import check_chain
+from app.backup_places import all_folders
 from app.db import Database
 from app.i18n import N_, _, ngettext
 from app.models import Attachment, AttachmentBlob
@@ -23,9 +24,7 @@ from app.services.attachments import held_in_database, sha256_of, unreferenced_b
 
 MAX_LISTED = 20
 # (title msgid, "module:function(db) -> list[str] of problems"); a missing module is skipped.
-OPTIONAL_CHECKS: tuple[tuple[str, str], ...] = (
-    (N_("Audit trail"), "app.audit_check:check_chain"),
-)
+AUDIT_TRAIL = N_("Audit trail")
 
 
 @dataclass
@@ -118,34 +117,23 @@ def _attachments(db: Database, session: Session, report: CheckReport) -> None:
                 count=stray))
 
 
-def _optional(db: Database, report: CheckReport) -> None:
-    for title, target in OPTIONAL_CHECKS:
-        module_name, func_name = target.split(":")
-        try:
-            fn: Callable[[Database], list[str]] = getattr(
-                importlib.import_module(module_name), func_name)
-        except (ImportError, AttributeError):
-            continue
-        try:
-            problems = fn(db)
-        except Exception as e:  # noqa: BLE001 - a check that cannot run is itself a finding
-            problems = [_("could not be checked: {reason}", reason=str(e).splitlines()[0])]
-        if problems:
-            report.problems.extend(_("{field}: {problem}", field=_(title), problem=p)
-                                   for p in problems[:MAX_LISTED])
-        else:
-            report.passed.append(_(title))
+def _audit_trail(db: Database, report: CheckReport) -> None:
+    try:
+        problems = check_chain(db)
+    except Exception as e:  # noqa: BLE001 - a check that cannot run is itself a finding
+        reason = (str(getattr(e, "orig", None) or e).splitlines() or [type(e).__name__])[0]
+        problems = [_("could not be checked: {reason}", reason=reason)]
+    if problems:
+        report.problems.extend(_("{field}: {problem}", field=_(AUDIT_TRAIL), problem=p)
+                               for p in problems[:MAX_LISTED])
+    else:
+        report.passed.append(_(AUDIT_TRAIL))
 
 
 def _backups(db: Database, report: CheckReport) -> None:
-    from app import backup_rotation
-    from app.services.backups import backup_folder, remembered_folders
-
     if db.paths.db_file is None:
         return
-    folders = [backup_folder(db), *remembered_folders(db.paths)]
-    found = [b for f in dict.fromkeys(folders)
-             for b in backup_rotation.scan(f, db.paths.db_file.stem)]
+    found = [b for f in all_folders(db) for b in backup_rotation.scan(f, db.paths.db_file.stem)]
     if not found:
         report.notes.append(_("No backup of this database yet"))
         return
@@ -156,12 +144,31 @@ def _backups(db: Database, report: CheckReport) -> None:
                                  file=str(latest.path), days=days))
 
 
+def _guarded(title: str, report: CheckReport, step: Callable[[], None]) -> None:
+    """A check that cannot run is itself a finding, in one line; the others still run."""
+    try:
+        step()
+    except Exception as e:  # noqa: BLE001 - a damaged or altered file fails in many ways
+        reason = (str(getattr(e, "orig", None) or e).splitlines() or [type(e).__name__])[0]
+        report.problems.append(_("{field}: {problem}", field=_(title), problem=_(
+            "could not be checked: {reason}", reason=reason)))
+
+
 def run_checks(db: Database) -> CheckReport:
+    """Every check, each in its own transaction so that one that fails leaves the others."""
     report = CheckReport()
-    with db.read() as session:
-        if db.is_sqlite:
-            _sqlite_structure(session, report)
-        _attachments(db, session, report)
-    _optional(db, report)
-    _backups(db, report)
+    if db.is_sqlite:
+        def structure() -> None:
+            with db.read() as session:
+                _sqlite_structure(session, report)
+
+        _guarded(N_("Database integrity"), report, structure)
+
+    def attachments() -> None:
+        with db.read() as session:
+            _attachments(db, session, report)
+
+    _guarded(N_("Attachments"), report, attachments)
+    _audit_trail(db, report)
+    _guarded(N_("Backups"), report, lambda: _backups(db, report))
     return report

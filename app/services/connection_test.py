@@ -72,7 +72,7 @@ class ProbeResult:
 
 
 def _scripts() -> ScriptDirectory:
-    from app.migrate import MIGRATIONS
+    from app.schema_revisions import MIGRATIONS
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

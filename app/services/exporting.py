@@ -26,6 +26,7 @@ from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_
 from app.models import Complaint, Customer, ListValue
+from app.outputs import guard_output
 from app.permissions import EXPORT, require
 from app.services.common import SYSTEM, Actor
 from app.services.csv_mapping import IMPORT_FIELDS
@@ -71,6 +72,7 @@ def export_csv(db: Database, out: str | Path, date_from: str | date | None = Non
     """Write the complaints received from `date_from` to `date_to` (both days included, each
     optional) to `out`; returns how many. The file appears complete or not at all."""
     require(actor, EXPORT)  # supervisors (app/permissions.py); audited below
+    target = guard_output(db, out)  # never onto the database or a backup
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     if start and end and end < start:
         raise DeskError(N_("--to is before --from"))
@@ -93,7 +95,6 @@ def export_csv(db: Database, out: str | Path, date_from: str | date | None = Non
     if end:
         query = query.where(c.received_at < datetime.combine(end + timedelta(days=1),
                                                             datetime.min.time()))
-    target = Path(out)
     count = 0
     try:
         with atomic_write(target) as raw, db.read() as session:

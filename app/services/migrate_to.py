@@ -35,14 +35,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app import clock
-from app.audit import fingerprint
 from app.audit_check import walk_chain
+from app.audit_hashes import fingerprint
 from app.db import WRITE_LOCK_KEY, Database
 from app.errors import DeskError
 from app.i18n import N_, NN_
-from app.migrate import MIGRATIONS
 from app.models import Attachment, AttachmentBlob, AuditHead, Base, Complaint
 from app.paths import resolve
+from app.schema_revisions import MIGRATIONS
 
 BATCH = 1000
 MODULUS = 1 << 256  # checksums: the sum of the rows' SHA-256 values, so row order is free

@@ -91,7 +91,8 @@ def test_rotation_never_touches_other_files_and_keeps_safety_copies(tmp_path: Pa
     found = backup_rotation.scan(tmp_path, "desk")
     assert {b.path.name for b in found} == {n for n in names if n.startswith("desk-2")}
     doomed = {p.name for p in backup_rotation.to_delete(found, 1, 0, 0)}
-    assert doomed == {"desk-20250101-090000-daily.zip", "desk-20250102-090000-daily.zip"}
+    # The newest automatic backup stays although a manual one is newer (issue 15).
+    assert doomed == {"desk-20250101-090000-daily.zip"}
 
 
 def test_daily_backup_at_most_once_a_day_and_rotated(db: Database,

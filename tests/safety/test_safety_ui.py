@@ -161,3 +161,22 @@ def test_backup_dialog_for_a_clerk_says_who_may(qtbot: QtBot, db: Database, cler
     qtbot.addWidget(dialog)
     assert not dialog.backup_button.isEnabled() and not dialog.file_button.isEnabled()
     assert "Administrator" in dialog.role_note.text()
+
+
+@pytest.mark.sqlite_only
+def test_the_window_holds_the_desk_lock_while_it_is_open(db_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other processes of the program see the window and keep its WAL (app/live_file.py)."""
+    from app import live_file
+    from ui import safety_start
+
+    monkeypatch.setattr(safety_start, "claim", lambda paths: _Guard())
+    safe = safety_start.start(str(db_path))
+    assert safe is not None
+    probe = ("import sys; from app.live_file import may_tidy; from pathlib import Path; "
+             "sys.exit(0 if may_tidy(Path(sys.argv[1])) else 3)")
+    lock = safe.db.paths.data_dir / live_file.DESK_LOCK_FILE
+    env = python_env()
+    assert subprocess.run([sys.executable, "-c", probe, str(lock)], env=env).returncode == 3
+    safety_start._clean_close(safe.db)
+    assert subprocess.run([sys.executable, "-c", probe, str(lock)], env=env).returncode == 0

@@ -256,3 +256,31 @@ def test_printers_are_chosen_once_with_a_test_page(qtbot: Any, ctx: DeskContext,
     assert desk_printers.load(ctx.db.paths) == desk_printers.DeskPrinters(
         "CDT-Roll80", "receipt80", "CDT-A4only", True)
     assert not warnings
+
+
+def test_no_print_dialog_offers_to_print_into_a_file(
+        qtbot: Any, ctx: DeskContext, ref: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qt's "Print to File (PDF)" writes wherever the user types, the live database
+    included, past the output guard and the atomic write: no print dialog offers it."""
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QComboBox, QDialog
+
+    from app.reports.slip import write_slip
+
+    slip = write_slip(ctx.db, ref, tmp_path / "slip.pdf")
+    offered: list[list[str]] = []
+
+    def look(dialog: QPrintDialog) -> int:
+        dialog.show()
+        offered.append([box.itemText(i) for box in dialog.findChildren(QComboBox)
+                        for i in range(box.count())])
+        assert not dialog.testOption(QPrintDialog.PrintDialogOption.PrintToFile)
+        dialog.hide()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(QPrintDialog, "exec", look)
+    assert printing.ask_printer(None, "", "slip") is None
+    assert printing.print_pdf(slip, None) is False
+    assert len(offered) == 2
+    assert all("Print to File (PDF)" not in items for items in offered)

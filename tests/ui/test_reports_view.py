@@ -11,14 +11,14 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
 from app.reports import monthly
 from app.reports.monthly import ReportCancelled
 from tests.reports import month_scenario as scenario
-from ui import messages
+from ui import file_dialogs, messages
 from ui.context import DeskContext
 from ui.reports.reports_view import ReportsView
 
@@ -100,7 +100,7 @@ def test_save_as_copies_the_built_pdf(qtbot: QtBot, supervisor_ctx: DeskContext,
         asked.append(suggested)
         return str(tmp_path / "manager"), ""
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", save_name)
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     saved = tmp_path / "manager.pdf"
     assert saved.read_bytes() == report.path.read_bytes()
@@ -116,6 +116,8 @@ def test_print_renders_every_page(qtbot: QtBot, supervisor_ctx: DeskContext,
     out = tmp_path / "printed.pdf"
 
     def accept(dialog: QPrintDialog) -> int:
+        # Qt's own "print to file" would skip the output guard: not offered.
+        assert not dialog.testOption(QPrintDialog.PrintDialogOption.PrintToFile)
         printer = dialog.printer()
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(out))
@@ -191,7 +193,7 @@ def test_export_writes_the_month(qtbot: QtBot, supervisor_ctx: DeskContext,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     told: list[str] = []
     monkeypatch.setattr(messages, "inform", lambda _p, text, title=None: told.append(text))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(file_dialogs, "get_save_file_name",
                         lambda *_a: (str(tmp_path / "month"), ""))
     view = make_view(qtbot, supervisor_ctx)
     button = view.exports.csv_button if kind == "csv" else view.exports.xlsx_button

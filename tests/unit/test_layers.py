@@ -89,19 +89,6 @@ def test_a_view_importing_another_view_is_refused(code: Path) -> None:
     assert "ui.revisits.revisit_list -> ui.complaint.dialogs" in broken(code)
 
 
-def test_the_cycles_on_other_branches_are_caught(code: Path) -> None:
-    """The two app cycles still on main (branch `safety` removes them) are listed as ignored;
-    without those lines the contract names each of them. (The third, codes <-> i18n, left
-    with branch `rules`, and its line with it.)"""
-    config = code / "pyproject.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(re.sub(r'^\s*"app\.(i18n|audit_check|migrate) -> app\.[a-z_.]+",.*\n', "",
-                             text, flags=re.MULTILINE), encoding="utf-8")
-    out = broken(code)
-    for pair in ("app.audit_check, app.services.backups", "app.migrate, app.services.restore"):
-        assert f"These modules import each other: {pair}" in out, out
-
-
 def test_a_cycle_under_type_checking_is_refused(code: Path) -> None:
     """An import only for the type checker still ties the two modules together."""
     module = code / "ui" / "widgets" / "banner.py"
@@ -112,15 +99,16 @@ def test_a_cycle_under_type_checking_is_refused(code: Path) -> None:
     assert "ui.widgets.banner -> ui.complaint.panel" in out
 
 
-def test_an_ignored_cycle_that_is_gone_must_leave_the_list(code: Path) -> None:
-    """When branch `safety` lands without the audit_check/backups cycle, its ignore line fails
-    the run until it is deleted, so the list never outlives the cycles it names (as the
-    codes/i18n line did when branch `rules` landed)."""
-    module = code / "app" / "audit_check.py"
-    text = module.read_text(encoding="utf-8")
-    arrow = "    from app.services.backups import backup_folder, remembered_folders\n"
-    assert arrow in text
-    module.write_text(text.replace(arrow, "    backup_folder = remembered_folders = print\n"),
+def test_an_ignored_import_that_is_gone_must_leave_the_list(code: Path) -> None:
+    """An ignore line naming an arrow that no longer exists fails the run until it is deleted,
+    so the list never outlives the cycles it names (as the audit_check/backups and
+    migrate/restore lines did when branch `safety` removed those cycles)."""
+    config = code / "pyproject.toml"
+    text = config.read_text(encoding="utf-8")
+    marker = 'containers = ["app"]\n'
+    assert marker in text
+    config.write_text(text.replace(marker, marker + 'ignore_imports = '
+                                   '["app.audit_check -> app.services.backups"]\n', 1),
                       encoding="utf-8")
     done = lint(code)
     assert done.returncode != 0
@@ -132,9 +120,6 @@ def test_no_module_is_imported_by_a_name_in_a_string() -> None:
     import ast
 
     allowed = {
-        # OPTIONAL_CHECKS names "app.audit_check:check_chain": check is being changed on
-        # branch `safety`; the lead removes this line when that hidden import is gone.
-        "app/services/checks.py",
         # selftest imports every module of app/ and ui/ found by walking the packages, to
         # prove the installed program whole (ui/selftest/qt_checks.py modules_check): no
         # arrow to hide, it stands above everything (the `selftest` layer).

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,12 +22,13 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.codes import choices, field_label
 from app.i18n import _
+from ui import file_dialogs
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.qt_dates import qdate
 
 
 def choose_file(parent: QWidget | None) -> str | None:
-    path, _filter = QFileDialog.getOpenFileName(parent, _("Add evidence file"))
+    path, _filter = file_dialogs.get_open_file_name(parent, _("Add evidence file"))
     return path or None
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.errors import ValidationError
 from app.i18n import _
 from app.services.attachments import check_file, limit_text
+from ui import file_dialogs
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -155,7 +155,7 @@ class AttachmentBox(QWidget):
         return problems
 
     def pick(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(self, _("Attach files"))
+        names, _filter = file_dialogs.get_open_file_names(self, _("Attach files"))
         if names:
             self.add_paths([Path(n) for n in names])
 

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app.errors import DeskError
 from app.i18n import _, ngettext
 from app.permissions import EXPORT, can
 from app.reports.month_export import export_month_csv, export_month_xlsx
-from ui import messages
+from ui import file_dialogs, messages
 from ui.context import DeskContext
 from ui.reports.month_picker import LanguageCombo, MonthCombo
 from ui.tasks import run_task
@@ -57,7 +57,7 @@ class ExportBox(QGroupBox):
         suffix, pattern = (".csv", _("CSV files (*.csv)")) if kind == "csv" else (
             ".xlsx", _("Excel workbooks (*.xlsx)"))
         folder = Path(str(self.settings.value(LAST_DIR, str(Path.home()))))
-        name, _filter = QFileDialog.getSaveFileName(
+        name, _filter = file_dialogs.get_save_file_name(
             self, _("Export the complaints of {month}", month=self.month.currentText()),
             str(folder / f"{_('complaints')}-{month}{suffix}"), pattern)
         if not name:

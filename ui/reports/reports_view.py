@@ -10,10 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.atomic_files import FileInUse, write_bytes
 from app.errors import DeskError
 from app.formatting import complaint_count
 from app.i18n import _, ngettext
+from app.outputs import copy_output
 from app.permissions import SEE_REPORTS, can
 from app.reports.monthly import TITLE, MonthlyReport, ReportCancelled
 from app.reports.texts import ReportTexts
-from ui import messages
+from ui import file_dialogs, messages
 from ui.context import DeskContext
 from ui.reports.export_box import ExportBox
 from ui.reports.month_picker import LanguageCombo, MonthCombo
@@ -227,15 +226,15 @@ class ReportsView(QWidget):
         if self.report is None:
             return
         folder = str(self.settings.value(LAST_DIR, str(Path.home())))
-        name, _filter = QFileDialog.getSaveFileName(
+        name, _filter = file_dialogs.get_save_file_name(
             self, _("Save the report"), str(Path(folder) / self.default_name()),
             _("PDF files (*.pdf)"))
         if not name:
             return
         target = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
-        try:  # temporary file beside it, then renamed (app/atomic_files.py)
-            write_bytes(target, self.report.path.read_bytes())
-        except FileInUse as e:  # the old copy is open in a PDF viewer (Windows)
+        try:
+            copy_output(self.ctx.db, self.report.path, target)
+        except DeskError as e:
             messages.warn(self, e.message())
             return
         except OSError as e:
@@ -248,7 +247,7 @@ class ReportsView(QWidget):
     def print_report(self) -> None:
         if self.report is None:
             return
-        from ui.printing import print_service_available
+        from ui.printing import print_dialog, print_service_available
 
         if print_service_available():
             self._print_through_service(self.report)
@@ -256,7 +255,7 @@ class ReportsView(QWidget):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         a4_portrait(printer)
         printer.setDocName(self.default_name())
-        dialog = QPrintDialog(printer, self)
+        dialog = print_dialog(printer, self)
         dialog.setMinMax(1, self.document.pageCount())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

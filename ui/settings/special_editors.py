@@ -11,7 +11,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.i18n import N_, _
 from app.settings import SettingSpec
+from ui import file_dialogs
 from ui.settings.editors import SettingEditor, qtime
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
@@ -189,9 +189,9 @@ class PathEditor(SettingEditor):
     def pick(self) -> None:
         start = self.edit.text() or str(Path.home())
         if self.folder:
-            chosen = QFileDialog.getExistingDirectory(self, _("Choose the backup folder"), start)
+            chosen = file_dialogs.get_existing_directory(self, _("Choose the backup folder"), start)
         else:
-            chosen, _filter = QFileDialog.getOpenFileName(
+            chosen, _filter = file_dialogs.get_open_file_name(
                 self, _("Choose the logo"), start,
                 _("Pictures") + " (*.png *.jpg *.jpeg *.gif *.bmp)")
         if chosen:
