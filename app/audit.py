@@ -124,8 +124,14 @@ def sha256(text: str) -> str:
 
 
 def fingerprint(table: Table, row: Mapping[str, Any]) -> str:
-    """SHA-256 of a row's values as read back from the database (column order of the table)."""
-    return sha256(canonical([table.name, [row[c.name] for c in table.columns]]))
+    """SHA-256 of a row's values as read back from the database (column order of the table).
+
+    A column added to a sealed table by a later schema revision is marked
+    `info={"added_later": True}` and counts only once it holds a value: rows sealed before
+    the column existed keep their fingerprint."""
+    return sha256(canonical([table.name, [
+        row[c.name] for c in table.columns
+        if not (c.info.get("added_later") and row[c.name] is None)]]))
 
 
 def event_hash(event_id: int, at: datetime, actor_id: int | None, actor_name: str, action: str,

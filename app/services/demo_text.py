@@ -122,7 +122,8 @@ class Texts:
             name = f"{rng.choice(p['english_first'])} {rng.choice(p['english_last'])}"
             region = "hk" if rng.random() < 0.5 else "cn"
             lang = EN if rng.random() < 0.85 else ZH
-        phone = None if rng.random() < 0.04 else normalise_phone(self._raw_phone(region))
+        phone = None if rng.random() < 0.04 else normalise_phone(self._raw_phone(region),
+                                                                   "HK" if region == "hk" else "CN")
         email = None
         if rng.random() < (0.5 if lang == EN else 0.25):
             email = self._email(name, lang)

@@ -1,10 +1,13 @@
-"""Writing checked import rows in bulk (SQLAlchemy Core): list values, customers, complaints,
-their timeline events and pending revisits, inside the caller's transaction.
+"""Writing checked import rows in bulk (SQLAlchemy Core): list values, customers, complaints and
+their timeline events, inside the caller's transaction.
 
 Bulk statements instead of one ORM object per row keep 100,000 rows well under a minute.
 The rules are the same as for a complaint logged at the counter: customers are found by
 phone and updated with what the row gives (app/services/intake.upsert_customer), references
 are daily sequences (app/references.allocate_many), due times come from the SLA policy.
+Imported rows are history (DESIGN.md §5): they take their stage without the workflow's
+guards or move effects, and no revisit is scheduled for them: a complaint in follow-up since
+2015 is not a call to make today.
 """
 
 from __future__ import annotations
@@ -21,13 +24,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.models import SHORT_LEN, Complaint, ComplaintEvent, Customer, ListValue, Revisit
+from app.models import SHORT_LEN, Complaint, ComplaintEvent, Customer, ListValue
+from app.phones import is_key
 from app.references import allocate_many
 from app.services.common import Actor
 from app.services.import_rows import CleanRow
+from app.services.phone_keys import legacy_keys
 from app.settings import get as get_setting
 from app.settings import sla_policy
-from app.sla import due_times, revisit_date
+from app.sla import due_times
 
 LIST_KINDS = ("category", "subject", "department")
 CHUNK = 500  # values per IN (...) list: far below every database's parameter limit
@@ -161,15 +166,35 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
             table.c.phone, people):
         ids[phone] = id_
         known[phone] = (name, email, tier)
+    # Customers still under their key of before E.164 take the new one (phone_keys.py).
+    legacy: dict[str, list[str]] = defaultdict(list)
+    for phone in people:
+        if phone not in ids and is_key(phone):
+            for old in legacy_keys(phone):
+                legacy[old].append(phone)
+    rekey: dict[str, str] = {}
+    if legacy:
+        found: dict[str, list[tuple[int, str, str | None, str]]] = defaultdict(list)
+        for old, id_, name, email, tier in rows_with(
+                session, [table.c.phone, table.c.id, table.c.name, table.c.email, table.c.tier],
+                table.c.phone, legacy):
+            for phone in legacy[old]:
+                found[phone].append((id_, name, email, tier))
+        for phone, matches in found.items():
+            if len(matches) == 1:  # two old keys for one number: cannot tell, a new customer
+                id_, name, email, tier = matches[0]
+                ids[phone], known[phone], rekey[phone] = id_, (name, email, tier), phone
     changes = []
     for phone, (name, email, tier) in known.items():
         p = people[phone]
         new = (p.name or name, p.email or email, p.tier or tier)
-        if new != (name, email, tier):
-            changes.append({"cid": ids[phone], "n": new[0], "e": new[1], "t": new[2]})
+        if new != (name, email, tier) or phone in rekey:
+            changes.append({"cid": ids[phone], "n": new[0], "e": new[1], "t": new[2],
+                            "k": phone})
     if changes:
         conn.execute(update(table).where(table.c.id == bindparam("cid"))
-                     .values(name=bindparam("n"), email=bindparam("e"), tier=bindparam("t")),
+                     .values(name=bindparam("n"), email=bindparam("e"), tier=bindparam("t"),
+                             phone=bindparam("k")),
                      changes)
         # A bulk UPDATE bypasses the flush: the audit trail must seal these rows anew.
         audit.reseal(session, "customers", [c["cid"] for c in changes])
@@ -265,12 +290,12 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
             "first_contact_due_at": first_due, "first_contact_at": None, "due_at": due,
             "resolved_at": row.resolved_at, "closed_at": row.closed_at, "close_reason": None,
             "withdrawn": False, "reopen_count": 0, "paused_since": None, "paused_minutes": 0,
-            "satisfaction": row.satisfaction, "updated_at": now,
+            "satisfaction": row.satisfaction, "occurred_at": row.occurred_at,
+            "updated_at": now,
         }
 
     complaints = cast(Table, Complaint.__table__)
     events = cast(Table, ComplaintEvent.__table__)
-    revisits = cast(Table, Revisit.__table__)
     conn = session.connection()
     for start in range(0, len(rows), BATCH):
         # Built batch by batch: 100,000 column dicts at once would hold hundreds of MB.
@@ -288,13 +313,6 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
              "actor_name": actor.name, "kind": "imported", "to_stage": rec["stage"],
              "data": {"file": file_name, "to_stage": rec["stage"]}}
             for id_, rec in zip(ids, batch, strict=True)])
-        # A complaint waiting for its revisit needs one scheduled, as after a normal move.
-        due_visits = [{"complaint_id": id_, "scheduled_for": revisit_date(
-                           rec["resolved_at"] or rec["received_at"], rec["severity"], policy)}
-                      for id_, rec in zip(ids, batch, strict=True)
-                      if rec["stage"] == "follow_up"]
-        if due_visits:
-            conn.execute(insert(revisits), due_visits)
         if progress is not None:
             progress(start + len(batch), len(rows))
     return created

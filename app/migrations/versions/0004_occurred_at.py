@@ -1,0 +1,29 @@
+"""occurred_at: when the incident happened, apart from when the complaint was received
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-25 10:00:00
+
+Import files often carry both times (DESIGN.md §5 `occurred_at`). The column is nullable and
+marked `added_later` in app/models.py, so complaints sealed before it existed keep their
+audit fingerprints (app/audit.py).
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # A plain ADD COLUMN (SQLite has it): a batch copy of the table would drop the search
+    # index's triggers on it (0002).
+    op.add_column("complaints", sa.Column("occurred_at", sa.DateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("complaints") as batch:
+        batch.drop_column("occurred_at")
