@@ -14,8 +14,8 @@ A column that leaves it open (or says both) refuses the whole file with the ques
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
