@@ -28,6 +28,7 @@ from app.errors import NotFound, ValidationError
 from app.i18n import N_
 from app.models import Complaint, ComplaintEvent, Contact, Customer, Revisit
 from app.permissions import ANONYMISE_CUSTOMER, APPLY_RETENTION, require
+from app.phones import national_digits
 from app.services.common import SYSTEM, Actor
 from app.settings import get as get_setting
 
@@ -49,7 +50,9 @@ def customer_of(db: Database, reference: str) -> int | None:
 
 
 def _needles(c: Customer) -> list[str]:
-    found = [v for v in (c.phone, c.email) if v]
+    # The key (+8613912345678) and the number as people write it in a text (13912345678).
+    national = national_digits(c.phone) if c.phone else None
+    found = [v for v in (c.phone, national, c.email) if v]
     if c.name and len(c.name.strip()) >= 2:  # one character would blank out ordinary words
         found.append(c.name.strip())
     return sorted(found, key=len, reverse=True)

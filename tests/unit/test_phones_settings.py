@@ -10,32 +10,43 @@ from app.errors import ValidationError
 from app.phones import mask_phone, normalise_phone
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("13812345678", "13812345678"),
-    ("138-1234-5678", "13812345678"),
-    ("+86 138 1234 5678", "13812345678"),
-    ("0086 13812345678", "13812345678"),
-    ("8613812345678", "13812345678"),
-    ("+852 9123 4567", "91234567"),
-    ("+886 912 345 678", "912345678"),
-    ("(020) 8888-6666", "02088886666"),
-    ("１３８１２３４５６７８", "13812345678"),  # full-width digits from a Chinese IME
+@pytest.mark.parametrize(("raw", "region", "expected"), [
+    ("13812345678", "CN", "+8613812345678"),
+    ("138-1234-5678", "CN", "+8613812345678"),
+    ("+86 138 1234 5678", "CN", "+8613812345678"),
+    ("0086 13812345678", "CN", "+8613812345678"),
+    ("8613812345678", "CN", "+8613812345678"),
+    ("+852 9123 4567", "CN", "+85291234567"),
+    ("+65 9123 4567", "CN", "+6591234567"),  # not the Hong Kong customer above
+    ("9123 4567", "HK", "+85291234567"),
+    ("+886 912 345 678", "CN", "+886912345678"),
+    ("0912-345-678", "TW", "+886912345678"),  # the same Taiwan customer as above
+    ("(020) 8888-6666", "CN", "+862088886666"),
+    ("１３８１２３４５６７８", "CN", "+8613812345678"),  # full-width digits from a Chinese IME
 ])
-def test_normalise(raw: str, expected: str) -> None:
-    assert normalise_phone(raw) == expected
+def test_normalise_to_e164_with_the_desks_region(raw: str, region: str, expected: str) -> None:
+    assert normalise_phone(raw, region) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "  ", "abc", "138x1234", "12", "1" * 16, "٣٤٥٦٧٨٩"])
-def test_not_a_phone(raw: str) -> None:
+@pytest.mark.parametrize("raw", ["", "  ", "abc", "138x1234", "12", "1" * 16, "٣٤٥٦٧٨٩",
+                                 "8888 6666", "0912-345-678"])
+def test_not_a_phone_of_the_region(raw: str) -> None:
+    """A landline without its area code, or a Taiwan mobile at a mainland desk, is refused
+    rather than keyed by a guess."""
     with pytest.raises(ValidationError) as info:
-        normalise_phone(raw)
+        normalise_phone(raw, "CN")
     assert info.value.field == "phone"
 
 
+def test_hong_kong_and_singapore_stay_two_customers() -> None:
+    assert normalise_phone("+852 9123 4567") != normalise_phone("+65 9123 4567")
+
+
 def test_mask() -> None:
-    assert mask_phone("13812345678") == "138****5678"
-    assert mask_phone("91234567") == "91****67"
-    assert mask_phone("912345678") == "91*****78"
+    assert mask_phone("+8613812345678") == "138****5678"
+    assert mask_phone("+85291234567") == "91****67"
+    assert mask_phone("+886912345678") == "91*****78"
+    assert mask_phone("13812345678") == "138****5678"  # a key from before E.164
     assert mask_phone(None) == ""
     assert "1234" not in mask_phone("12345")
 
