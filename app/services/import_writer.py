@@ -13,7 +13,7 @@ guards or move effects, and no revisit is scheduled for them: a complaint in fol
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -180,8 +180,11 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
                 table.c.phone, legacy):
             for phone in legacy[old]:
                 found[phone].append((id_, name, email, tier))
+        claims = Counter(m[0] for matches in found.values() for m in matches)
         for phone, matches in found.items():
-            if len(matches) == 1:  # two old keys for one number: cannot tell, a new customer
+            # Two old keys for one number, or one old key claimed by two numbers of the file
+            # (+852 and +65 9876 5432 were both kept as 98765432): cannot tell, no adoption.
+            if len(matches) == 1 and claims[matches[0][0]] == 1:
                 id_, name, email, tier = matches[0]
                 ids[phone], known[phone], rekey[phone] = id_, (name, email, tier), phone
     changes = []
