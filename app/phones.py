@@ -12,6 +12,7 @@ database is opened (app/services/phone_keys.py).
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -32,6 +33,11 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
 
     Full-width digits (pasted from Chinese input) and `00` international prefixes are read.
     """
+    return _key(raw, region)
+
+
+@functools.lru_cache(maxsize=65536)  # an import file repeats its customers' numbers
+def _key(raw: str, region: str) -> str:
     text = _SEPARATORS.sub("", raw.strip().translate(_FULL_WIDTH))
     if not text:
         raise ValidationError("phone", N_("is required"))

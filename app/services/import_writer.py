@@ -168,7 +168,9 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
         known[phone] = (name, email, tier)
     # Customers still under their key of before E.164 take the new one (phone_keys.py).
     legacy: dict[str, list[str]] = defaultdict(list)
-    for phone in people:
+    any_old = session.scalar(select(table.c.id).where(table.c.phone.is_not(None),
+                                                      ~table.c.phone.startswith("+")).limit(1))
+    for phone in people if any_old is not None else ():
         if phone not in ids and is_key(phone):
             for old in legacy_keys(phone):
                 legacy[old].append(phone)
