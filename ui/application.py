@@ -103,6 +103,9 @@ def open_window(app: QApplication, ctx: DeskContext,
     install_action(window, ctx.signals.language_changed)
     housekeeping.attach(window, ctx)
     sign_in.attach(window, ctx)  # Account menu, switch user, idle sign-out, retention
+    from ui.data_transfer.menu import install_actions
+
+    install_actions(window, ctx)  # Data ▸ Import…, Data ▸ Export CSV… (issue 17)
     return window
 
 
