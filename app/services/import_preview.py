@@ -45,7 +45,7 @@ _HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "department": ("部门", "部門", "店铺", "店鋪", "商户", "商戶", "company", "department",
                    "shop"),
     "location": ("地点", "地點", "位置", "location", "state", "place"),
-    "external_id": ("编号", "編號", "工单号", "工單號", "complaint id", "id", "ticket",
+    "external_id": ("编号", "編號", "投诉编号", "投訴編號", "工单号", "工單號", "complaint id", "id", "ticket",
                     "external_id"),
     "stage": ("状态", "狀態", "处理状态", "處理狀態", "status", "stage",
               "company response to consumer"),
@@ -69,6 +69,8 @@ _VALUE_WORDS = {
     "stage": {"closed": "closed", "solved": "closed", "resolved": "follow_up", "open": "new",
               "in progress": "in_progress", "已解决": "closed", "已解決": "closed",
               "已结案": "closed", "已結案": "closed", "处理中": "in_progress",
+              "新登记": "new", "新登記": "new", "新建": "new", "已受理": "new",
+              "待回访": "follow_up", "待回訪": "follow_up",
               "處理中": "in_progress", "待处理": "new", "待處理": "new"},
     "severity": {"high": "serious", "low": "minor", "medium": "normal", "critical": "urgent",
                  "高": "serious", "中": "normal", "低": "minor", "紧急": "urgent", "緊急": "urgent"},
@@ -147,6 +149,18 @@ def suggest_mapping(header: list[str]) -> dict[str, str]:
                 taken.add(column)
                 break
     return result
+
+
+_TIME_NAMES = ("时间", "時間", "受理时间", "受理時間", "time", "time received")
+
+
+def suggest_time_column(header: list[str], date_column: str) -> str:
+    """A column of its own for the received time, when the date column is named as a date
+    (日期, Date) and another is named as a time (时间, Time)."""
+    if not date_column or not any(w in _fold(date_column) for w in ("日期", "date")):
+        return ""
+    folded = {_fold(h): h for h in header if h and h != date_column}
+    return next((folded[n] for n in map(_fold, _TIME_NAMES) if n in folded), "")
 
 
 def suggest_values(field_name: str, values: list[str]) -> dict[str, str]:

@@ -42,7 +42,12 @@ from app.i18n import N_, _, field_label
 from app.permissions import IMPORT, can, required_role
 from app.services.csv_mapping import read_mapping
 from app.services.import_dates import DATE_ORDERS
-from app.services.import_preview import FilePreview, preview_file, suggest_mapping
+from app.services.import_preview import (
+    FilePreview,
+    preview_file,
+    suggest_mapping,
+    suggest_time_column,
+)
 from app.services.importing import ImportCancelled, ImportResult, import_file
 from app.services.text_encodings import CODECS
 from ui.context import DeskContext
@@ -274,7 +279,12 @@ class ImportDialog(QDialog):
         self.table.resizeColumnsToContents()
         kept = mapping_data(self.form, self.values, "", "") if not first else {}
         self.form.set_columns(preview)
-        self.form.apply(kept or suggest_mapping(preview.header))
+        suggested: dict[str, Any] = dict(suggest_mapping(preview.header))
+        time_column = suggest_time_column(preview.header, suggested.get("received_at", ""))
+        if time_column:
+            suggested["received_at"] = {"column": suggested["received_at"],
+                                        "time_column": time_column}
+        self.form.apply(kept or suggested)
         self._mapping_changed()
         self.tabs.setCurrentIndex(0)
         self.status.setText(_("{rows} rows read. Check the mapping, then make a dry run.",
@@ -288,7 +298,8 @@ class ImportDialog(QDialog):
         if p.encoding:
             parts.append(_("Encoding: {encoding}", encoding=p.encoding))
         if p.delimiter:
-            shown = {"\t": _("tab"), ",": ",", ";": ";", "|": "|"}[p.delimiter]
+            shown = {"\t": _("tab"), ",": _("comma"), ";": _("semicolon"),
+                     "|": _("vertical bar")}[p.delimiter]
             parts.append(_("Delimiter: {delimiter}", delimiter=shown))
         if p.sheet:
             parts.append(_("Sheet: {sheet}", sheet=p.sheet))
