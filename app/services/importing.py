@@ -164,7 +164,9 @@ def import_file(db: Database, file: str | Path, mapping_file: str | Path | dict[
                      demand.folded if demand else None)
     rows, refused = _check_rows(read, rules, _phase(progress, 1))
     count = len(read.lines)
-    date_orders = {c.column: c.settled for c in read.columns.values() if c.settled}
+    # Orders found from the values (not those the mapping gave), to be told to the person.
+    date_orders = {c.column: c.settled for c in read.columns.values()
+                   if c.settled and c.order is None}
     del read  # the checked rows are all that is needed from here on
     result = ImportResult(0, 0, [_line_problem(line, why) for line, why in refused],
                           rows=count, encoding=source.encoding, dry_run=dry_run,
