@@ -142,7 +142,8 @@ def decode(data: bytes, encoding: str | None = None, file_name: str = "") -> Dec
                                "read so"), file=file_name, offset=e.start) from None
     with contextlib.suppress(UnicodeDecodeError):
         text = data.decode("utf-8-sig")
-        if "\x00" in text[:SAMPLE]:  # UTF-16 without its mark reads as UTF-8 with NULs
+        head = data[:4096]
+        if head.count(0) * 4 > len(head):  # UTF-16 without its mark: NUL every other byte
             raise EncodingUnclear(N_("{file} holds NUL bytes: it may be UTF-16 without a "
                                      "byte-order mark; save it as UTF-8, or name its "
                                      "\"encoding\""), file=file_name)
