@@ -28,7 +28,7 @@ _WHOLE_FLOAT = re.compile(r"^\s*(-?\d+)\.0*\s*$")  # "4.0": how spreadsheets sav
 R = TypeVar("R")
 
 
-@dataclass
+@dataclass(slots=True)  # 100,000 of them live through an import: no dict per row
 class CleanRow:
     line: int
     received_at: datetime

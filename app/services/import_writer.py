@@ -30,6 +30,7 @@ from app.references import allocate_many
 from app.services.common import Actor
 from app.services.import_rows import CleanRow
 from app.services.phone_keys import legacy_keys
+from app.services.search_index import indexed_in_bulk
 from app.settings import get as get_setting
 from app.settings import sla_policy
 from app.sla import due_times
@@ -299,9 +300,17 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
             "updated_at": now,
         }
 
+    conn = session.connection()
+    with indexed_in_bulk(conn):
+        _insert(conn, rows, customer_ids, repeats, record, actor, file_name, progress)
+    return created
+
+
+def _insert(conn: Connection, rows: list[CleanRow], customer_ids: list[int | None],
+            repeats: list[bool], record: Callable[[CleanRow, int | None, bool], dict[str, Any]],
+            actor: Actor, file_name: str, progress: Callable[[int, int], None] | None) -> None:
     complaints = cast(Table, Complaint.__table__)
     events = cast(Table, ComplaintEvent.__table__)
-    conn = session.connection()
     for start in range(0, len(rows), BATCH):
         # Built batch by batch: 100,000 column dicts at once would hold hundreds of MB.
         batch = [record(row, cid, repeat) for row, cid, repeat in zip(
@@ -320,4 +329,3 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
             for id_, rec in zip(ids, batch, strict=True)])
         if progress is not None:
             progress(start + len(batch), len(rows))
-    return created

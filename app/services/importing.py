@@ -130,6 +130,7 @@ def _check_rows(read: _Read, rules: RowRules, progress: Progress | None,
     total = len(read.lines)
     for n, (line, texts, dates) in enumerate(zip(read.lines, read.texts, read.dates,
                                                  strict=True)):
+        read.texts[n] = read.dates[n] = ()  # the raw cells go as their row is checked
         cells = {name: (tr(text) if tr is not None else text)
                  for name, tr, text in zip(names, translators, texts, strict=True)}
         try:
@@ -159,6 +160,8 @@ def import_file(db: Database, file: str | Path, mapping_file: str | Path | dict[
         region = str(get_setting(session, "phone_region"))
     source = open_source(path, kind, sheet=sheet, encoding=mapping.encoding)
     read = _read_cells(source, mapping, _phase(progress, 0))
+    source_kind, encoding, sheet_name = source.kind, source.encoding, source.sheet
+    del source  # and with it the file's text
     demand = next((m for m in mapping.fields if m.field == "customer_demand"), None)
     rules = RowRules(read.columns, region, demand.values if demand else None,
                      demand.folded if demand else None)
@@ -169,8 +172,8 @@ def import_file(db: Database, file: str | Path, mapping_file: str | Path | dict[
                    if c.settled and c.order is None}
     del read  # the checked rows are all that is needed from here on
     result = ImportResult(0, 0, [_line_problem(line, why) for line, why in refused],
-                          rows=count, encoding=source.encoding, dry_run=dry_run,
-                          date_orders=date_orders, sheet=source.sheet, refused=refused)
+                          rows=count, encoding=encoding, dry_run=dry_run,
+                          date_orders=date_orders, sheet=sheet_name, refused=refused)
     write = not dry_run and (skip_bad or not refused)
     with (db.write() if write else db.read()) as session:
         known = existing_external_ids(
@@ -198,7 +201,7 @@ def import_file(db: Database, file: str | Path, mapping_file: str | Path | dict[
                                        _phase(progress, 2))
         result.added = len(new_rows)
         # Bulk rows bypass the flush: one audit event accounts for them (app/audit.py).
-        audit.record_bulk(session, actor, "import_xlsx" if source.kind == XLSX else "import_csv",
+        audit.record_bulk(session, actor, "import_xlsx" if source_kind == XLSX else "import_csv",
                           path.name, complaints=result.added)
     return result
 

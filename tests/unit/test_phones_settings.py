@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from app import settings
 from app.db import Database
@@ -90,3 +94,21 @@ def test_sla_policy_reads_settings(db: Database) -> None:
         policy = settings.sla_policy(session)
     assert policy.terms["urgent"].resolve_hours == 12
     assert not policy.hours.always_open
+
+
+@given(digits=st.text("0123456789", min_size=3, max_size=14),
+       region=st.sampled_from(["CN", "HK", "TW", "SG", "US", "GB", "MO", "MY", "JP"]))
+@hypothesis_settings(max_examples=400, derandomize=True)
+def test_the_quick_path_keys_as_parse_does(digits: str, region: str) -> None:
+    """normalise_phone skips parse() for plain national digits: same key, same refusals."""
+    try:
+        number = phonenumbers.parse(digits, region)
+        expected = (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                    if phonenumbers.is_valid_number(number) else None)
+    except phonenumbers.NumberParseException:
+        expected = None
+    try:
+        got: str | None = normalise_phone(digits, region)
+    except ValidationError:
+        got = None
+    assert got == expected
