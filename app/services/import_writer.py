@@ -74,25 +74,43 @@ def existing_external_ids(session: Session, ids: Iterable[str]) -> set[str]:
                                         Complaint.external_id, ids)}
 
 
+def insert_plain(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """executemany of `rows` through the driver, each value passed through its column type's
+    own bind processor: the stored values are exactly SQLAlchemy's, without its per-row
+    statement machinery, which cost more than SQLite's own work (34 of 58 µs a complaint;
+    tests/bench: import_100k)."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    columns = [c for c in table.columns if c.name in rows[0]]
+    compiled = insert(table).compile(dialect=dialect, column_keys=[c.name for c in columns])
+    processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect)
+                  for c in columns}
+    if compiled.positional:
+        order = [compiled.binds[name].key for name in compiled.positiontup or ()]
+        steps = [(name, processors.get(name)) for name in order]
+        params: list[Any] = [tuple(p(r[n]) if p else r[n] for n, p in steps) for r in rows]
+    else:
+        steps = [(c.name, processors[c.name]) for c in columns]
+        params = [{n: (p(r[n]) if p else r[n]) for n, p in steps} for r in rows]
+    conn.exec_driver_sql(compiled.string, params)
+
+
 def insert_keyed(conn: Connection, table: Table, rows: list[dict[str, Any]], key: Any,
                  ) -> dict[Any, int]:
     """Insert rows that each have a unique `key` value; returns key value -> new id.
 
-    On SQLite one INSERT … RETURNING per ~1000 rows (each statement is one pass of the
-    complaints' search-index trigger, which is costly per statement). PostgreSQL runs such
-    wide RETURNING statements slowly (5–8× here), while psycopg pipelines a plain
-    executemany; the new ids are then read back as those above the largest id before
-    (ids come from a sequence, so ours are all above it; rows other counters add meanwhile
-    are told apart by key). Reading them back by `key IN (…)` instead made PostgreSQL scan
-    the freshly filled table for each chunk (it has no statistics on it yet): minutes.
+    A plain executemany (insert_plain; psycopg pipelines it on PostgreSQL, where wide
+    RETURNING statements ran 5–8× slower), then the new ids are read back as those above the
+    largest id before (ids come from a sequence or SQLite's rowid, so ours are all above it;
+    rows other counters add meanwhile on a server are told apart by key). Reading them back
+    by `key IN (…)` instead made PostgreSQL scan the freshly filled table for each chunk (it
+    has no statistics on it yet): minutes.
     """
     if not rows:
         return {}
-    if conn.dialect.name == "sqlite":
-        return {k: id_ for id_, k in conn.execute(
-            insert(table).returning(table.c.id, key), rows)}
     before = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    conn.execute(insert(table), rows)
+    insert_plain(conn, table, rows)
     wanted = {r[key.name] for r in rows}
     return {k: id_ for id_, k in conn.execute(
         select(table.c.id, key).where(table.c.id > before)) if k in wanted}
@@ -316,13 +334,11 @@ def _insert(conn: Connection, rows: list[CleanRow], customer_ids: list[int | Non
         batch = [record(row, cid, repeat) for row, cid, repeat in zip(
             rows[start:start + BATCH], customer_ids[start:start + BATCH],
             repeats[start:start + BATCH], strict=True)]
-        # By reference, not in parameter order: asking SQLAlchemy for RETURNING rows in
-        # parameter order makes it send one row per statement on SQLite (10× slower).
         by_ref = insert_keyed(conn, complaints, batch, complaints.c.reference)
         ids = [by_ref[rec["reference"]] for rec in batch]
         # History keeps its own time: the event is dated when the complaint was received, so
         # statistics that rebuild the stage at a past date see imported complaints too.
-        conn.execute(insert(events), [
+        insert_plain(conn, events, [
             {"complaint_id": id_, "at": rec["received_at"], "actor_id": actor.user_id,
              "actor_name": actor.name, "kind": "imported", "to_stage": rec["stage"],
              "data": {"file": file_name, "to_stage": rec["stage"]}}
