@@ -412,9 +412,10 @@ def test_progress_moves_forward_and_cancelling_writes_nothing(
     assert db_fingerprint(db) == before
 
 @pytest.mark.slow
-def test_100000_rows_import_in_well_under_a_minute(db: Database, tmp_path: Path) -> None:
+def test_100000_rows_import_whole_and_again_as_duplicates(db: Database,
+                                                          tmp_path: Path) -> None:
+    """100,000 rows, two date forms in one column (speed: tests/bench import_100k)."""
     import csv
-    import time
 
     start = datetime(2023, 1, 1)
     path = tmp_path / "100k.csv"
@@ -431,11 +432,7 @@ def test_100000_rows_import_in_well_under_a_minute(db: Database, tmp_path: Path)
     mapping = {"external_id": "id", "received_at": "when", "description": "what",
                "phone": "tel", "customer_name": "who", "category": "cat", "stage": "stage",
                "customer_demand": "wants"}
-    began = time.perf_counter()
     result = import_csv(db, path, mapping)
-    elapsed = time.perf_counter() - began
-    print(f"\n100,000-row import: {elapsed:.1f} s")
     assert (result.added, result.problems) == (100_000, [])
-    assert elapsed < 60
     again = import_csv(db, path, mapping, dry_run=True)
     assert (again.ready, again.duplicates) == (0, 100_000)
