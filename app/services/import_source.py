@@ -51,6 +51,7 @@ class Source:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    close: Callable[[], None] = lambda: None  # an Excel file stays open (locked on Windows)
 
 
 def kind_of(path: Path) -> str:
@@ -195,7 +196,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Source:
         finally:
             book.close()
 
-    return Source(path.name, XLSX, header, header_line, walk, sheet=ws.title, sheets=names)
+    return Source(path.name, XLSX, header, header_line, walk, sheet=ws.title, sheets=names,
+                  close=book.close)
 
 
 def _header_text(value: Any) -> str:

@@ -159,7 +159,10 @@ def import_file(db: Database, file: str | Path, mapping_file: str | Path | dict[
     with db.read() as session:
         region = str(get_setting(session, "phone_region"))
     source = open_source(path, kind, sheet=sheet, encoding=mapping.encoding)
-    read = _read_cells(source, mapping, _phase(progress, 0))
+    try:
+        read = _read_cells(source, mapping, _phase(progress, 0))
+    finally:
+        source.close()
     source_kind, encoding, sheet_name = source.kind, source.encoding, source.sheet
     del source  # and with it the file's text
     demand = next((m for m in mapping.fields if m.field == "customer_demand"), None)

@@ -156,6 +156,12 @@ def test_xlsx_picked_mapped_checked_cancelled_imported(qtbot: QtBot, db: Databas
     other.ask_open_path = lambda *_a: str(saved)  # type: ignore[method-assign]
     qtbot.mouseClick(other.load_button, Qt.MouseButton.LeftButton)
     assert other.mapping() == data
+    assert other.status.text() == "已从 map.json 载入映射"
+    # A mapping made for another file says which of its columns this file lacks.
+    saved.write_text(json.dumps({**data, "email": "邮箱地址"}, ensure_ascii=False),
+                     encoding="utf-8")
+    qtbot.mouseClick(other.load_button, Qt.MouseButton.LeftButton)
+    assert other.status.text() == '已从 map.json 载入映射；本文件没有以下列："邮箱地址"'
 
 
 def test_day_first_and_ambiguous_csv_on_the_screen(qtbot: QtBot, supervisor_ctx: DeskContext,

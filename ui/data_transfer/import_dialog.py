@@ -40,7 +40,7 @@ from app.codes import label
 from app.errors import DeskError
 from app.i18n import N_, _, field_label
 from app.permissions import IMPORT, can, required_role
-from app.services.csv_mapping import read_mapping
+from app.services.csv_mapping import OPTIONS, read_mapping
 from app.services.import_dates import DATE_ORDERS
 from app.services.import_preview import (
     FilePreview,
@@ -345,7 +345,23 @@ class ImportDialog(QDialog):
             self.status.setText(e.message())
             return
         self.apply_mapping(data)
-        self.status.setText(_("Mapping loaded from {file}", file=Path(name).name))
+        missing = self.missing_columns(data)
+        self.status.setText(_("Mapping loaded from {file}", file=Path(name).name) if not missing
+                            else _("Mapping loaded from {file}; this file has no column {columns}",
+                                   file=Path(name).name, columns=", ".join(missing)))
+
+    def missing_columns(self, data: dict[str, Any]) -> list[str]:
+        """Columns the mapping names that the file (as read now) does not have."""
+        header = set(self.preview.header) if self.preview else set()
+        named = []
+        for key, value in data.items():
+            if key in OPTIONS:
+                continue
+            if isinstance(value, str):
+                named.append(value)
+            elif isinstance(value, dict):
+                named += [str(value[k]) for k in ("column", "time_column") if value.get(k)]
+        return [f"\"{c}\"" for c in dict.fromkeys(named) if c not in header]
 
     def apply_mapping(self, data: dict[str, Any]) -> None:
         self.order_combo.setCurrentIndex(max(0, self.order_combo.findData(
