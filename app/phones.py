@@ -103,6 +103,22 @@ def national_digits(phone: str) -> str:
         return phone.lstrip("+")
 
 
+def dialable(phone: str, region: str = DEFAULT_REGION) -> str:
+    """The number as the desk dials it: national form (with its trunk 0) for a number of the
+    desk's own country, `+…` for others (`+8613812345678` → `13812345678` at a mainland desk,
+    `+85291234567` stays as it is)."""
+    if not is_key(phone):
+        return phone
+    try:
+        number = phonenumbers.parse(phone, None)
+    except NumberParseException:
+        return phone
+    if number.country_code != _region_facts(region)[0]:
+        return phone
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return "".join(ch for ch in national if ch.isdigit())
+
+
 def mask_phone(phone: str | None) -> str:
     """Hide the middle: 138****5678 for mainland mobiles, 91****67 for 8-digit numbers."""
     if not phone:

@@ -28,8 +28,9 @@ from app.errors import NotFound, ValidationError
 from app.i18n import N_
 from app.models import Complaint, ComplaintEvent, Contact, Customer, Revisit
 from app.permissions import ANONYMISE_CUSTOMER, APPLY_RETENTION, require
-from app.phones import national_digits
+from app.phones import dialable, national_digits
 from app.services.common import SYSTEM, Actor
+from app.services.phone_keys import region_of
 from app.settings import get as get_setting
 
 HIDDEN = "***"
@@ -195,7 +196,7 @@ def reveal_phone(db: Database, reference: str, actor: Actor) -> str:
             .where(Complaint.reference == reference)).first()
         if row is None:
             raise NotFound(N_("No complaint with reference {reference}"), reference=reference)
-        phone = row[0] or ""
+        phone = dialable(row[0], region_of(session)) if row[0] else ""
         if phone:
             audit.record(session, actor, "phone_revealed", reference)
         return phone

@@ -112,3 +112,13 @@ def test_the_quick_path_keys_as_parse_does(digits: str, region: str) -> None:
     except ValidationError:
         got = None
     assert got == expected
+
+
+def test_dialable_is_national_at_home_and_international_abroad() -> None:
+    from app.phones import dialable
+
+    assert dialable("+8613812345678", "CN") == "13812345678"
+    assert dialable("+862088886666", "CN") == "02088886666"  # the trunk 0 comes back
+    assert dialable("+85291234567", "CN") == "+85291234567"
+    assert dialable("+85291234567", "HK") == "91234567"
+    assert dialable("91234567", "CN") == "91234567"  # a key from before E.164, as stored
