@@ -12,9 +12,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from app.codes import field_label
 from app.console_text import json_ascii_only, make_output_safe
 from app.errors import DeskError
-from app.i18n import LANGUAGES, N_, _, field_label, set_language, system_language
+from app.i18n import LANGUAGES, N_, _, set_language, system_language
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 ENV_PASSWORD = "COMPLAINT_DESK_PASSWORD"

@@ -1,4 +1,4 @@
-"""Schema 0004 adds `occurred_at` to complaints: rows sealed before it existed keep their audit
+"""Schema 0006 adds `occurred_at` to complaints: rows sealed before it existed keep their audit
 fingerprints, the search index's triggers survive the change, and an imported occurred_at is
 sealed with its row."""
 
@@ -33,14 +33,14 @@ def test_a_null_added_column_leaves_the_fingerprint_as_before() -> None:
 
 
 @pytest.mark.sqlite_only
-def test_down_to_0003_and_up_keeps_seals_and_search(db: Database, clerk: Actor,
+def test_down_to_0005_and_up_keeps_seals_and_search(db: Database, clerk: Actor,
                                                     tmp_path: Path) -> None:
     log_complaint(db, IntakeInput(description="电梯停运三小时", customer_name="王先生",
                                   phone="13812345678"), clerk)
     cfg = _config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0003")
+        command.downgrade(cfg, "0005")
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

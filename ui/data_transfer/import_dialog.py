@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.atomic_files import atomic_write
-from app.codes import label
+from app.codes import field_label, label
 from app.errors import DeskError
-from app.i18n import N_, _, field_label
+from app.i18n import N_, _
 from app.permissions import IMPORT, can, required_role
 from app.services.csv_mapping import OPTIONS, read_mapping
 from app.services.import_dates import DATE_ORDERS

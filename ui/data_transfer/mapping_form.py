@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.codes import label
-from app.i18n import _, field_label
+from app.codes import field_label, label
+from app.i18n import _
 from app.services.csv_mapping import DATE_FIELDS, IMPORT_FIELDS, REQUIRED_FIELDS
 from app.services.import_preview import CODED, FilePreview, suggest_values, value_list
 

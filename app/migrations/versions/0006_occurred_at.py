@@ -1,7 +1,7 @@
 """occurred_at: when the incident happened, apart from when the complaint was received
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-25 10:00:00
 
 Import files often carry both times (DESIGN.md §5 `occurred_at`). The column is nullable and
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
