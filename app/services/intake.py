@@ -27,7 +27,7 @@ from app.models import (
     Solution,
 )
 from app.permissions import APPROVE_COMPENSATION, can
-from app.phones import normalise_phone
+from app.phones import DEFAULT_REGION, normalise_phone
 from app.references import allocate
 from app.rules.compensation import entry_total, parse_amounts
 from app.services import attachments as attachment_files
@@ -151,7 +151,8 @@ def _clean(data: IntakeInput, region: str) -> _Clean:
 def check_intake(db: Database, data: IntakeInput) -> list[ValidationError]:
     """All problems of the input (empty when it can be saved), for inline validation."""
     try:
-        clean = _clean(data, desk_region(db))
+        # The desk's region matters only for a phone: no database read for a form without.
+        clean = _clean(data, desk_region(db) if (data.phone or "").strip() else DEFAULT_REGION)
         with db.read() as session:
             _lookups(session, data, clean)
     except ValidationErrors as e:
