@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
-from app.audit_hashes import fingerprint_values, key_column
+from app.audit_hashes import added_later, key_column, row_fingerprint
 
 FETCH = 5000
 
@@ -38,7 +38,7 @@ def seal_range(conn: Connection, table: Table, first: int, last: int,
     `skip` (sealed one by one in the same transaction), sorted by key as text."""
     col = key_column(table)
     at = list(table.columns).index(col)
-    name = table.name
+    later = added_later(table)
     # Options on the statement: on a Connection they would stay for the INSERTs after it.
     result = conn.execute(select(table).where(col.between(first, last))
                           .execution_options(yield_per=FETCH))
@@ -46,6 +46,6 @@ def seal_range(conn: Connection, table: Table, first: int, last: int,
     for row in result:
         key = str(row[at])
         if key not in skip:
-            pairs.append((key, fingerprint_values(name, tuple(row))))
+            pairs.append((key, row_fingerprint(table, tuple(row), later)))
     pairs.sort()
     return pairs

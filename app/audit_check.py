@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 from app import backup_rotation
 from app.audit import FOUND_CHANGED, SEALED, key_as_text, table_of
 from app.audit_bulk import range_digest
-from app.audit_hashes import event_hash, fingerprint_values, key_column
+from app.audit_hashes import added_later, event_hash, key_column, row_fingerprint
 from app.audit_labels import action_label, table_label
 from app.backup_manifest import read_manifest
 from app.backup_places import all_folders
@@ -237,6 +237,7 @@ def _row_problems(conn: Connection, trail: Trail) -> list[str]:
             continue
         col = key_column(tbl)
         at = list(tbl.columns).index(col)
+        later = added_later(tbl)
         seen: set[str] = set()
         result = conn.execute(select(tbl).order_by(col).execution_options(yield_per=FETCH))
         for row in result:
@@ -250,7 +251,7 @@ def _row_problems(conn: Connection, trail: Trail) -> list[str]:
                 problems.append(_("{row} was deleted by the program (audit event #{id}) but "
                                   "is back.", row=row_name(name, key, row._mapping),
                                   id=audit_id))
-            elif fingerprint_values(name, tuple(row)) != fp:
+            elif row_fingerprint(tbl, tuple(row), later) != fp:
                 problems.append(_("{row} was changed outside the program (last recorded by "
                                   "audit event #{id}).", row=row_name(name, key, row._mapping),
                                   id=audit_id))

@@ -56,9 +56,30 @@ def fingerprint_values(name: str, values: Sequence[Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def added_later(table: Table) -> tuple[int, ...]:
+    """Positions of the columns a later schema revision added to a sealed table, marked
+    `info={"added_later": True}` (e.g. complaints.occurred_at, 0006): such a column counts in
+    a row's fingerprint only once it holds a value, so rows sealed before it existed keep
+    their fingerprint."""
+    return tuple(i for i, c in enumerate(table.columns) if c.info.get("added_later"))
+
+
+def row_fingerprint(table: Table, values: Sequence[Any],
+                    later: tuple[int, ...] | None = None) -> str:
+    """fingerprint() of a row given as its values in the table's column order (a Core result
+    row, or the values a bulk insert holds); `later` is added_later(table), passed in by
+    callers that fingerprint many rows of one table."""
+    if later is None:
+        later = added_later(table)
+    if later and any(values[i] is None for i in later):
+        values = [v for i, v in enumerate(values) if not (v is None and i in later)]
+    return fingerprint_values(table.name, values)
+
+
 def fingerprint(table: Table, row: Mapping[str, Any] | Any) -> str:
-    """SHA-256 of a row's values as read back from the database (column order of the table)."""
-    return fingerprint_values(table.name, [row[c.name] for c in table.columns])
+    """SHA-256 of a row's values as read back from the database (column order of the table;
+    a column added later counts only once it holds a value, see added_later)."""
+    return row_fingerprint(table, [row[c.name] for c in table.columns])
 
 
 def event_hash(event_id: int, at: datetime, actor_id: int | None, actor_name: str, action: str,

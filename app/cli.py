@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
+from app.codes import field_label
 from app.console_text import json_ascii_only, make_output_safe
 from app.errors import DeskError
 from app.formatting import attachment_count, complaint_count
@@ -46,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp_csv.add_argument("--mapping", required=True)
     imp_csv.add_argument("--dry-run", action="store_true")
     imp_csv.add_argument("--skip-bad", action="store_true")
+    imp_xlsx = imp_sub.add_parser("xlsx")
+    imp_xlsx.add_argument("file")
+    imp_xlsx.add_argument("--mapping", required=True)
+    imp_xlsx.add_argument("--sheet")
+    imp_xlsx.add_argument("--dry-run", action="store_true")
+    imp_xlsx.add_argument("--skip-bad", action="store_true")
 
     exp = sub.add_parser("export", help="export complaints")
     exp_sub = exp.add_subparsers(dest="format", required=True)
@@ -132,29 +139,41 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.services.importing import import_csv
+    from app.services.import_source import CSV, XLSX
+    from app.services.importing import import_file
 
     db = _open(args)
-    result = import_csv(db, args.file, args.mapping, dry_run=args.dry_run,
-                        skip_bad=args.skip_bad, actor=args.actor)
+    result = import_file(db, args.file, args.mapping, kind=XLSX if args.format == "xlsx" else CSV,
+                         sheet=getattr(args, "sheet", None), dry_run=args.dry_run,
+                         skip_bad=args.skip_bad, actor=args.actor)
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    if result.encoding != "UTF-8":
+    if result.encoding not in (None, "UTF-8"):
         print(_("Read the file as {encoding}", encoding=result.encoding))
+    for column, order in result.date_orders.items():
+        print(_("Dates of \"{column}\" read as {order}", column=column, order=order))
     if result.new_values:
-        print(_("New list values: {values}",
-                values=", ".join(text for _kind, text in result.new_values)))
+        print(_("New list values:"))
+        for kind, text in result.new_values:
+            print(f"  {field_label(kind)}: {text}")
+    refused = len(result.problems)
     if args.dry_run:
         print(ngettext("Dry run, nothing written: {ready} row can be imported, already "
                        "present {duplicates}, refused {refused}",
                        "Dry run, nothing written: {ready} rows can be imported, already "
                        "present {duplicates}, refused {refused}", result.ready,
                        ready=result.ready, duplicates=result.duplicates,
-                       refused=len(result.problems)))
+                       refused=refused))
     else:
         print(_("Imported {added}, already present {duplicates}, refused {refused}",
-                added=result.added, duplicates=result.duplicates, refused=len(result.problems)))
-    return EXIT_BAD_INPUT if result.problems and not args.skip_bad else EXIT_OK
+                added=result.added, duplicates=result.duplicates, refused=refused))
+    if refused and args.skip_bad and not args.dry_run:
+        print(_("{refused} of {rows} rows were refused and NOT imported (listed above)",
+                refused=refused, rows=result.rows), file=sys.stderr)
+    elif refused and not args.dry_run:
+        print(_("Nothing was imported: {refused} rows were refused (listed above); fix them, "
+                "or import the others with --skip-bad", refused=refused), file=sys.stderr)
+    return EXIT_BAD_INPUT if refused and not args.skip_bad else EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:

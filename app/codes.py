@@ -164,6 +164,7 @@ FIELD_LABELS: dict[str, str] = {
     "resolved_at": N_("Resolved at"),
     "closed_at": N_("Closed at"),
     "satisfaction": N_("Satisfaction"),
+    "occurred_at": N_("Occurred at"),
     "findings": N_("Findings"),
     "root_cause": N_("Root cause"),
     "responsibility": N_("Responsibility"),

@@ -88,6 +88,9 @@ def open_database(db_arg: str | None = None) -> Database:
     check_file(paths)
     db = Database(paths)
     upgrade(db)
+    from app.services.phone_keys import rekey_legacy
+
+    rekey_legacy(db)  # customers keyed before E.164 phone keys (app/services/phone_keys.py)
     return db
 
 

@@ -172,6 +172,9 @@ class Complaint(Base):
     paused_since: Mapped[datetime | None] = mapped_column(DateTime)
     paused_minutes: Mapped[int] = mapped_column(Integer, default=0)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    # When the incident happened, where the file said so apart from when it was received.
+    # added_later: rows sealed before the column existed keep their seal (app/audit.py).
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime, info={"added_later": True})
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
     customer: Mapped[Customer | None] = relationship(lazy="raise")

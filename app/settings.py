@@ -18,6 +18,7 @@ from app.codes import PROFILES, SEVERITIES
 from app.errors import ValidationError
 from app.i18n import LANGUAGES, N_
 from app.models import Setting
+from app.phones import DEFAULT_REGION, REGIONS
 from app.setting_checks import check_value
 from app.sla import CALENDAR, DEFAULT_TERMS, OpeningHours, SlaPolicy, SlaTerms
 
@@ -51,6 +52,11 @@ SPECS: tuple[SettingSpec, ...] = (
     # Shown before amounts (app/formatting.format_money); a language cannot tell ¥ from HK$.
     SettingSpec("currency_symbol", "¥", "str", N_("Currency symbol (¥, HK$, NT$, S$…)"),
                 G_BUSINESS),
+    # A phone typed without +country code is read as this region's number; the customer's
+    # key is E.164 whatever was typed (app/phones.py).
+    SettingSpec("phone_region", DEFAULT_REGION, "choice",
+                N_("Phone numbers without a country code are from"), G_BUSINESS,
+                choices=REGIONS),
     SettingSpec("slip_format", "a5", "choice", N_("Slip format"), G_PRINT,
                 choices=("a5", "receipt80")),
     SettingSpec("slip_action", "open", "choice", N_("After saving, the slip is"), G_PRINT,

@@ -21,10 +21,16 @@ def clean_text(value: str | None) -> str:
     """Strip, normalise to NFC, and drop control characters (keeps tabs and newlines)."""
     if value is None:
         return ""
-    # A lone surrogate (a broken paste, a mis-decoded file) cannot be stored as UTF-8: pair
-    # what pairs, replace the rest with U+FFFD instead of failing the save.
-    text = str(value).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = unicodedata.normalize("NFC", text)
+    text = str(value)
+    if not text.isascii():  # ASCII has no surrogates and is NFC already (100,000-row imports)
+        # A lone surrogate (a broken paste, a mis-decoded file) cannot be stored as UTF-8:
+        # pair what pairs, replace the rest with U+FFFD instead of failing the save.
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
     return text.translate(_DROP_CONTROL).strip()  # translate: fast on 100,000-row imports
 
 

@@ -101,6 +101,9 @@ def open_window(app: QApplication, ctx: DeskContext,
     install_printers_action(window, ctx)
     housekeeping.attach(window, ctx)
     sign_in.attach(window, ctx)  # Account menu, switch user, idle sign-out, retention
+    from ui.data_transfer.menu import install_actions
+
+    install_actions(window, ctx)  # Data ▸ Import…, Data ▸ Export CSV… (issue 17)
     return window
 
 

@@ -15,12 +15,14 @@ from app.rules.stages import RESOLVED_STAGES
 
 def history_state(stage: str | None, received: datetime, resolved: datetime | None,
                   closed: datetime | None) -> tuple[str, datetime | None, datetime | None]:
-    """The stage (from the file, else what the times say) and the times it implies.
+    """The stage (from the file, else what the times say) and the times, checked against
+    each other.
 
-    Statistics count a complaint without a closed time as open, and one in follow-up
-    without a resolved time as overdue; so when the file lacks them, a closed complaint is
-    taken as closed when resolved (else when received) and one in follow-up as resolved when
-    received. A closed complaint keeps an empty resolved time (it may have been withdrawn).
+    Times the file lacks are not made up (issue 17): a closed complaint without `closed_at`
+    has an unknown close time, one in follow-up without `resolved_at` an unknown resolve
+    time. Statistics leave unknown times out of durations, and count the stage at a month's
+    end from the timeline (the import's event), so such a complaint is neither open nor
+    overdue there.
     """
     if stage is None:
         stage = "closed" if closed else "follow_up" if resolved else "new"
@@ -34,8 +36,4 @@ def history_state(stage: str | None, received: datetime, resolved: datetime | No
         raise ValidationError("closed_at", N_("is before the received time"))
     if closed is not None and resolved is not None and closed < resolved:
         raise ValidationError("closed_at", N_("is before the resolved time"))
-    if stage == "follow_up" and resolved is None:
-        resolved = received
-    if stage == "closed" and closed is None:
-        closed = resolved or received
     return stage, resolved, closed

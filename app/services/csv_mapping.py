@@ -1,7 +1,10 @@
 """The import mapping (MAP.json): which column of the file holds which of our fields.
 
 Each key is one of IMPORT_FIELDS; each value is a column name, or
-`{"column": name, "values": {file value: our code}}` to translate the file's values.
+`{"column": name, "values": {file value: our code}}` to translate the file's values, or for a
+date `{"column": name, "time_column": name}` (date and time in two columns). Top-level
+options: `"date_order"` ("dmy" | "mdy" | "ymd", for numeric dates) and `"encoding"` (of a CSV
+file whose encoding cannot be told from its bytes). The window saves and loads this same JSON.
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ from typing import Any
 
 from app.errors import DeskError
 from app.i18n import N_
+from app.services.import_dates import DATE_ORDERS
 
 # DESIGN.md §5: the keys of MAP.json and the columns of the export, in this order.
 IMPORT_FIELDS = (
     "received_at", "channel", "category", "subject", "severity", "customer_name", "phone",
     "email", "tier", "description", "customer_demand", "department", "location", "external_id",
-    "stage", "resolved_at", "closed_at", "satisfaction",
+    "stage", "resolved_at", "closed_at", "satisfaction", "occurred_at",
 )
 REQUIRED_FIELDS = ("received_at", "description")
+DATE_FIELDS = ("received_at", "resolved_at", "closed_at", "occurred_at")
+OPTIONS = ("date_order", "encoding")
 
 
 class MappingError(DeskError):
@@ -35,6 +41,8 @@ class FieldMap:
     index: int = -1  # position of the column in the file's header, once matched
     values: dict[str, str] = dataclasses.field(default_factory=dict)
     folded: dict[str, str] = dataclasses.field(default_factory=dict)  # casefolded keys of `values`
+    time_column: str | None = None  # a date field's time of day, from a column of its own
+    time_index: int = -1
 
     def translate(self, cell: str) -> str:
         """The file's value through the value map (exact match first, then ignoring case)."""
@@ -70,8 +78,23 @@ def read_mapping(source: str | Path | dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def parse_mapping(data: dict[str, Any]) -> list[FieldMap]:
+@dataclass(frozen=True)
+class Mapping:
+    fields: list[FieldMap]
+    date_order: str | None = None
+    encoding: str | None = None
+
+
+def parse_mapping(data: dict[str, Any]) -> Mapping:
     """Check the mapping's keys and shape (not yet against a file). Raises MappingError."""
+    order = data.get("date_order")
+    if order is not None and order not in DATE_ORDERS:
+        raise MappingError(N_("\"date_order\" must be one of: {allowed}"),
+                           allowed=", ".join(DATE_ORDERS))
+    encoding = data.get("encoding")
+    if encoding is not None and (not isinstance(encoding, str) or not encoding.strip()):
+        raise MappingError(N_("\"encoding\" must name an encoding, e.g. \"GB18030\""))
+    data = {k: v for k, v in data.items() if k not in OPTIONS}
     unknown = [k for k in data if k not in IMPORT_FIELDS]
     if unknown:
         raise MappingError(N_("The mapping has an unknown field \"{key}\" (known fields: "
@@ -85,13 +108,20 @@ def parse_mapping(data: dict[str, Any]) -> list[FieldMap]:
             continue
         spec = data[key]
         values: dict[str, str] = {}
+        time_column = None
         if isinstance(spec, dict):
-            extra = [k for k in spec if k not in ("column", "values")]
+            allowed = ("column", "time_column") if key in DATE_FIELDS else ("column", "values")
+            extra = [k for k in spec if k not in allowed]
             if extra:
                 raise MappingError(N_("The mapping of \"{key}\" has an unknown entry \"{entry}\""
-                                      " (use \"column\" and \"values\")"),
-                                   key=key, entry=str(extra[0])[:60])
+                                      " (use: {allowed})"), key=key, entry=str(extra[0])[:60],
+                                   allowed=", ".join(f'"{a}"' for a in allowed))
             column = spec.get("column")
+            time_column = spec.get("time_column")
+            if time_column is not None and (not isinstance(time_column, str)
+                                            or not time_column.strip()):
+                raise MappingError(N_("The \"time_column\" of \"{key}\" must be a column "
+                                      "name"), key=key)
             raw_values = spec.get("values", {})
             if not isinstance(raw_values, dict) or not all(
                     isinstance(k, str) and isinstance(v, str) for k, v in raw_values.items()):
@@ -103,26 +133,47 @@ def parse_mapping(data: dict[str, Any]) -> list[FieldMap]:
         if not isinstance(column, str) or not column.strip():
             raise MappingError(N_("The mapping of \"{key}\" must give a column name"), key=key)
         maps.append(FieldMap(key, column.strip(), values=values,
-                             folded={k.casefold(): v for k, v in values.items()}))
-    return maps
+                             folded={k.casefold(): v for k, v in values.items()},
+                             time_column=time_column.strip() if time_column else None))
+    return Mapping(maps, order, encoding.strip() if encoding else None)
+
+
+def _position(names: list[str], column: str, key: str) -> int:
+    positions = [i for i, name in enumerate(names) if name == column]
+    if not positions:  # tolerate a different case, as spreadsheets are edited by hand
+        positions = [i for i, name in enumerate(names) if name.casefold() == column.casefold()]
+    if not positions:
+        raise MappingError(N_("The file has no column \"{column}\" (mapped to \"{key}\"); "
+                              "its columns are: {columns}"), column=column[:60], key=key,
+                           columns=", ".join(n for n in names if n)[:300])
+    if len(positions) > 1:
+        raise MappingError(N_("The file has the column \"{column}\" more than once"),
+                           column=column[:60])
+    return positions[0]
 
 
 def match_header(maps: list[FieldMap], header: list[str]) -> list[FieldMap]:
     """The maps with their column positions in `header`. Raises MappingError naming a column
     that is missing (or appears twice, which would make the value ambiguous)."""
     names = [h.strip() for h in header]
-    matched = []
-    for m in maps:
-        positions = [i for i, name in enumerate(names) if name == m.column]
-        if not positions:  # tolerate a different case, as spreadsheets are edited by hand
-            positions = [i for i, name in enumerate(names)
-                         if name.casefold() == m.column.casefold()]
-        if not positions:
-            raise MappingError(N_("The file has no column \"{column}\" (mapped to \"{key}\"); "
-                                  "its columns are: {columns}"), column=m.column[:60], key=m.field,
-                               columns=", ".join(n for n in names if n)[:300])
-        if len(positions) > 1:
-            raise MappingError(N_("The file has the column \"{column}\" more than once"),
-                               column=m.column[:60])
-        matched.append(FieldMap(m.field, m.column, positions[0], m.values, m.folded))
-    return matched
+    return [dataclasses.replace(
+        m, index=_position(names, m.column, m.field),
+        time_index=_position(names, m.time_column, m.field) if m.time_column else -1)
+        for m in maps]
+
+
+def mapping_json(mapping: Mapping) -> dict[str, Any]:
+    """The mapping as the JSON object the command line reads (what the window saves)."""
+    data: dict[str, Any] = {}
+    for m in mapping.fields:
+        if m.time_column:
+            data[m.field] = {"column": m.column, "time_column": m.time_column}
+        elif m.values:
+            data[m.field] = {"column": m.column, "values": dict(m.values)}
+        else:
+            data[m.field] = m.column
+    if mapping.date_order:
+        data["date_order"] = mapping.date_order
+    if mapping.encoding:
+        data["encoding"] = mapping.encoding
+    return data

@@ -20,6 +20,7 @@ from app.phones import normalise_phone
 from app.privacy import masks_in, shown_phone
 from app.services.ledger import given_by_complaint
 from app.services.list_choices import labels_of
+from app.services.phone_keys import legacy_keys, region_of
 
 # How a complaint ended, for the history list (labels in ui/complaint/history_dialog.py).
 OUTCOMES = ("open", "awaiting_revisit", "satisfied", "closed_by_supervisor", "withdrawn")
@@ -79,8 +80,12 @@ def customer_history(db: Database, phone_or_customer_id: str | int,
         if isinstance(phone_or_customer_id, int):
             cust = session.get(Customer, phone_or_customer_id)
         else:
-            phone = normalise_phone(phone_or_customer_id)
+            phone = normalise_phone(phone_or_customer_id, region_of(session))
             cust = session.scalar(select(Customer).where(Customer.phone == phone))
+            if cust is None:  # still under the key of before E.164 (app/services/phone_keys.py)
+                old = session.scalars(select(Customer).where(
+                    Customer.phone.in_(legacy_keys(phone)))).all()
+                cust = old[0] if len(old) == 1 else None
         if cust is None:
             raise NotFound(N_("No customer with this phone number"))
         masked = masks_in(session, role)

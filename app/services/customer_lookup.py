@@ -19,8 +19,9 @@ from app import clock
 from app.db import Database
 from app.errors import ValidationError
 from app.models import Complaint, Customer
-from app.phones import normalise_phone
+from app.phones import national_digits, normalise_phone
 from app.privacy import masks_in, shown_email, shown_phone
+from app.services.phone_keys import desk_region, legacy_keys
 from app.services.queue import like_pattern
 from app.settings import get as get_setting
 
@@ -82,7 +83,7 @@ def find_customers(db: Database, text: str, limit: int = 8,
     if _PHONE_TYPING.match(text.translate(_FULLWIDTH_DIGITS)) and len(digits) >= 3:
         # +86 138... typed with its country prefix still finds the stored national number.
         with contextlib.suppress(ValidationError):
-            digits = normalise_phone(text)
+            digits = national_digits(normalise_phone(text, desk_region(db)))
         q = q.where(Customer.phone.like(like_pattern(digits), escape="\\"))
     else:
         pattern = like_pattern(text)
@@ -130,11 +131,15 @@ def customer_summary(db: Database, customer_id: int, role: str = "clerk") -> Cus
 def lookup_phone(db: Database, phone: str, role: str = "clerk") -> CustomerSummary | None:
     """The returning customer with exactly this phone (any way it is written), else None."""
     try:
-        key = normalise_phone(phone)
+        key = normalise_phone(phone, desk_region(db))
     except ValidationError:
         return None
     with db.read() as session:
         customer = session.scalar(select(Customer).where(Customer.phone == key))
+        if customer is None:  # still under the key of before E.164 (app/services/phone_keys.py)
+            old = session.scalars(select(Customer).where(
+                Customer.phone.in_(legacy_keys(key)))).all()
+            customer = old[0] if len(old) == 1 else None
         if customer is None or customer.anonymised_at is not None:
             return None
         return _summary(session, customer, role)

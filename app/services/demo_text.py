@@ -7,6 +7,7 @@ desk answers in it, whatever language the window shows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from bisect import bisect
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.codes import SEVERITIES
+from app.errors import ValidationError
 from app.money import format_money
 from app.phones import normalise_phone
 
@@ -122,11 +124,17 @@ class Texts:
             name = f"{rng.choice(p['english_first'])} {rng.choice(p['english_last'])}"
             region = "hk" if rng.random() < 0.5 else "cn"
             lang = EN if rng.random() < 0.85 else ZH
-        phone = None if rng.random() < 0.04 else normalise_phone(self._raw_phone(region))
+        phone = None if rng.random() < 0.04 else self._phone(region)
         email = None
         if rng.random() < (0.5 if lang == EN else 0.25):
             email = self._email(name, lang)
         return Person(name, phone, email, weighted(rng, _TIERS), lang)
+
+    def _phone(self, region: str) -> str:
+        """A valid number of the region (numbering plans leave some prefixes unallocated)."""
+        while True:
+            with contextlib.suppress(ValidationError):
+                return normalise_phone(self._raw_phone(region), "HK" if region == "hk" else "CN")
 
     def _raw_phone(self, region: str) -> str:
         """A phone as a clerk might type it (spaces, dashes, +86/+852), before normalising."""

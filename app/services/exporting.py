@@ -82,7 +82,7 @@ def export_csv(db: Database, out: str | Path, date_from: str | date | None = Non
         select(c.reference, c.received_at, c.channel, category.code, subject.code, c.severity,
                Customer.name, Customer.phone, Customer.email, Customer.tier, c.description,
                c.demands, department.code, c.location, c.external_id, c.stage, c.resolved_at,
-               c.closed_at, c.satisfaction)
+               c.closed_at, c.satisfaction, c.occurred_at)
         .select_from(c)
         .outerjoin(Customer, Customer.id == c.customer_id)
         .outerjoin(category, category.id == c.category_id)

@@ -1,16 +1,20 @@
-"""Writing checked import rows in bulk (SQLAlchemy Core): list values, customers, complaints,
-their timeline events and pending revisits, inside the caller's transaction.
+"""Writing checked import rows in bulk (SQLAlchemy Core): list values, customers, complaints and
+their timeline events, inside the caller's transaction.
 
 Bulk statements instead of one ORM object per row keep 100,000 rows well under a minute.
 The rules are the same as for a complaint logged at the counter: customers are found by
 phone and updated with what the row gives (app/services/intake.upsert_customer), references
 are daily sequences (app/references.allocate_many), due times come from the SLA policy.
+Imported rows are history (DESIGN.md §5): they take their stage without the workflow's
+guards or move effects, and no revisit is scheduled for them: a complaint in follow-up since
+2015 is not a call to make today.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+import operator
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,13 +25,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.models import SHORT_LEN, Complaint, ComplaintEvent, Customer, ListValue, Revisit
+from app.models import SHORT_LEN, Complaint, ComplaintEvent, Customer, ListValue
+from app.phones import is_key
 from app.references import allocate_many
 from app.services.common import Actor
 from app.services.import_rows import CleanRow
+from app.services.phone_keys import legacy_keys
+from app.services.search_index import indexed_in_bulk
 from app.settings import get as get_setting
 from app.settings import sla_policy
-from app.sla import due_times, revisit_date
+from app.sla import due_times
 
 LIST_KINDS = ("category", "subject", "department")
 CHUNK = 500  # values per IN (...) list: far below every database's parameter limit
@@ -68,25 +75,76 @@ def existing_external_ids(session: Session, ids: Iterable[str]) -> set[str]:
                                         Complaint.external_id, ids)}
 
 
+def insert_plain(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """executemany of `rows` through the driver, each value passed through its column type's
+    own bind processor: the stored values are exactly SQLAlchemy's, without its per-row
+    statement machinery, which cost more than SQLite's own work (34 of 58 µs a complaint;
+    tests/bench: import_100k)."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    columns = [c for c in table.columns if c.name in rows[0]]
+    compiled = insert(table).compile(dialect=dialect, column_keys=[c.name for c in columns])
+    processors = {c.name: _quick(c.type.dialect_impl(dialect).bind_processor(dialect))
+                  for c in columns}
+    names = ([compiled.binds[name].key for name in compiled.positiontup or ()]
+             if compiled.positional else [c.name for c in columns])
+    values = operator.itemgetter(*names)  # all of a row's values in one C call
+    convert = [(i, p) for i, p in enumerate(processors.get(n) for n in names) if p is not None]
+    params: list[Any] = []
+    for row in rows:
+        cells = list(values(row)) if len(names) > 1 else [values(row)]
+        for i, processor in convert:
+            cells[i] = processor(cells[i])
+        params.append(tuple(cells) if compiled.positional
+                      else dict(zip(names, cells, strict=True)))
+    conn.exec_driver_sql(compiled.string, params)
+
+
+_SAMPLES = (datetime(2024, 3, 5, 14, 20), datetime(1999, 12, 31, 23, 59, 59, 123456))
+
+
+def _quick(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """The same conversion, cheaper where it repeats: a JSON value (the demands, an event's
+    data: a handful of distinct values) is serialised once; a datetime goes through C's
+    isoformat when that gives exactly what the processor gives (SQLite's text form)."""
+    if processor is None:
+        return None
+    try:
+        dates_as_text = all(processor(d) == d.isoformat(" ", "microseconds") for d in _SAMPLES)
+    except (TypeError, ValueError, AttributeError):
+        dates_as_text = False
+    if dates_as_text:
+        return lambda v: v.isoformat(" ", "microseconds") if type(v) is datetime else processor(v)
+    memo: dict[str, Any] = {}
+
+    def once(value: Any) -> Any:
+        if not isinstance(value, list | dict):
+            return processor(value)
+        key = repr(value)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = processor(value)
+        return found
+
+    return once
+
+
 def insert_keyed(conn: Connection, table: Table, rows: list[dict[str, Any]], key: Any,
                  ) -> dict[Any, int]:
     """Insert rows that each have a unique `key` value; returns key value -> new id.
 
-    On SQLite one INSERT … RETURNING per ~1000 rows (each statement is one pass of the
-    complaints' search-index trigger, which is costly per statement). PostgreSQL runs such
-    wide RETURNING statements slowly (5–8× here), while psycopg pipelines a plain
-    executemany; the new ids are then read back as those above the largest id before
-    (ids come from a sequence, so ours are all above it; rows other counters add meanwhile
-    are told apart by key). Reading them back by `key IN (…)` instead made PostgreSQL scan
-    the freshly filled table for each chunk (it has no statistics on it yet): minutes.
+    A plain executemany (insert_plain; psycopg pipelines it on PostgreSQL, where wide
+    RETURNING statements ran 5–8× slower), then the new ids are read back as those above the
+    largest id before (ids come from a sequence or SQLite's rowid, so ours are all above it;
+    rows other counters add meanwhile on a server are told apart by key). Reading them back
+    by `key IN (…)` instead made PostgreSQL scan the freshly filled table for each chunk (it
+    has no statistics on it yet): minutes.
     """
     if not rows:
         return {}
-    if conn.dialect.name == "sqlite":
-        return {k: id_ for id_, k in conn.execute(
-            insert(table).returning(table.c.id, key), rows)}
     before = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    conn.execute(insert(table), rows)
+    insert_plain(conn, table, rows)
     wanted = {r[key.name] for r in rows}
     return {k: id_ for id_, k in conn.execute(
         select(table.c.id, key).where(table.c.id > before)) if k in wanted}
@@ -161,15 +219,40 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
             table.c.phone, people):
         ids[phone] = id_
         known[phone] = (name, email, tier)
+    # Customers still under their key of before E.164 take the new one (phone_keys.py).
+    legacy: dict[str, list[str]] = defaultdict(list)
+    any_old = session.scalar(select(table.c.id).where(table.c.phone.is_not(None),
+                                                      ~table.c.phone.startswith("+")).limit(1))
+    for phone in people if any_old is not None else ():
+        if phone not in ids and is_key(phone):
+            for old in legacy_keys(phone):
+                legacy[old].append(phone)
+    rekey: dict[str, str] = {}
+    if legacy:
+        found: dict[str, list[tuple[int, str, str | None, str]]] = defaultdict(list)
+        for old, id_, name, email, tier in rows_with(
+                session, [table.c.phone, table.c.id, table.c.name, table.c.email, table.c.tier],
+                table.c.phone, legacy):
+            for phone in legacy[old]:
+                found[phone].append((id_, name, email, tier))
+        claims = Counter(m[0] for matches in found.values() for m in matches)
+        for phone, matches in found.items():
+            # Two old keys for one number, or one old key claimed by two numbers of the file
+            # (+852 and +65 9876 5432 were both kept as 98765432): cannot tell, no adoption.
+            if len(matches) == 1 and claims[matches[0][0]] == 1:
+                id_, name, email, tier = matches[0]
+                ids[phone], known[phone], rekey[phone] = id_, (name, email, tier), phone
     changes = []
     for phone, (name, email, tier) in known.items():
         p = people[phone]
         new = (p.name or name, p.email or email, p.tier or tier)
-        if new != (name, email, tier):
-            changes.append({"cid": ids[phone], "n": new[0], "e": new[1], "t": new[2]})
+        if new != (name, email, tier) or phone in rekey:
+            changes.append({"cid": ids[phone], "n": new[0], "e": new[1], "t": new[2],
+                            "k": phone})
     if changes:
         conn.execute(update(table).where(table.c.id == bindparam("cid"))
-                     .values(name=bindparam("n"), email=bindparam("e"), tier=bindparam("t")),
+                     .values(name=bindparam("n"), email=bindparam("e"), tier=bindparam("t"),
+                             phone=bindparam("k")),
                      changes)
         # A bulk UPDATE bypasses the flush: the audit trail must seal these rows anew.
         audit.reseal(session, "customers", [c["cid"] for c in changes])
@@ -226,6 +309,11 @@ def _repeat_flags(session: Session, rows: list[CleanRow], customer_ids: list[int
     return flags
 
 
+def _day(at: datetime) -> str:
+    """The day of a reference (YYYYMMDD); strftime costs more, 100,000 times."""
+    return f"{at.year:04d}{at.month:02d}{at.day:02d}"
+
+
 def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: datetime,
                file_name: str, progress: Callable[[int, int], None] | None = None,
                ) -> list[tuple[str, str]]:
@@ -239,20 +327,24 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
     rows = sorted(rows, key=lambda r: (r.received_at, r.line))  # references follow time
     customer_ids = _customers(session, rows, now)
     repeats = _repeat_flags(session, rows, customer_ids)
-    per_day: dict[str, int] = defaultdict(int)
-    for row in rows:
-        per_day[row.received_at.strftime("%Y%m%d")] += 1
+    per_day = Counter(_day(r.received_at) for r in rows)
     refs = {day: iter(allocate_many(session, day, n)) for day, n in sorted(per_day.items())}
     policy = sla_policy(session)
     origin = file_name[:SHORT_LEN]
+    found: dict[tuple[str, str], int | None] = {}  # a file names few list values, many times
 
     def lookup(kind: str, text: str | None) -> int | None:
-        return lists.find(kind, text) if text else None
+        if not text:
+            return None
+        key = (kind, text)
+        if key not in found:
+            found[key] = lists.find(kind, text)
+        return found[key]
 
     def record(row: CleanRow, cid: int | None, repeat: bool) -> dict[str, Any]:
         first_due, due = due_times(row.received_at, row.severity, policy)
         return {
-            "reference": next(refs[row.received_at.strftime("%Y%m%d")]),
+            "reference": next(refs[_day(row.received_at)]),
             "external_id": row.external_id, "version": 1, "received_at": row.received_at,
             "channel": row.channel, "customer_id": cid,
             "subject_id": lookup("subject", row.subject),
@@ -265,36 +357,34 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
             "first_contact_due_at": first_due, "first_contact_at": None, "due_at": due,
             "resolved_at": row.resolved_at, "closed_at": row.closed_at, "close_reason": None,
             "withdrawn": False, "reopen_count": 0, "paused_since": None, "paused_minutes": 0,
-            "satisfaction": row.satisfaction, "updated_at": now,
+            "satisfaction": row.satisfaction, "occurred_at": row.occurred_at,
+            "updated_at": now,
         }
 
+    conn = session.connection()
+    with indexed_in_bulk(conn):
+        _insert(conn, rows, customer_ids, repeats, record, actor, file_name, progress)
+    return created
+
+
+def _insert(conn: Connection, rows: list[CleanRow], customer_ids: list[int | None],
+            repeats: list[bool], record: Callable[[CleanRow, int | None, bool], dict[str, Any]],
+            actor: Actor, file_name: str, progress: Callable[[int, int], None] | None) -> None:
     complaints = cast(Table, Complaint.__table__)
     events = cast(Table, ComplaintEvent.__table__)
-    revisits = cast(Table, Revisit.__table__)
-    conn = session.connection()
     for start in range(0, len(rows), BATCH):
         # Built batch by batch: 100,000 column dicts at once would hold hundreds of MB.
         batch = [record(row, cid, repeat) for row, cid, repeat in zip(
             rows[start:start + BATCH], customer_ids[start:start + BATCH],
             repeats[start:start + BATCH], strict=True)]
-        # By reference, not in parameter order: asking SQLAlchemy for RETURNING rows in
-        # parameter order makes it send one row per statement on SQLite (10× slower).
         by_ref = insert_keyed(conn, complaints, batch, complaints.c.reference)
         ids = [by_ref[rec["reference"]] for rec in batch]
         # History keeps its own time: the event is dated when the complaint was received, so
         # statistics that rebuild the stage at a past date see imported complaints too.
-        conn.execute(insert(events), [
+        insert_plain(conn, events, [
             {"complaint_id": id_, "at": rec["received_at"], "actor_id": actor.user_id,
              "actor_name": actor.name, "kind": "imported", "to_stage": rec["stage"],
              "data": {"file": file_name, "to_stage": rec["stage"]}}
             for id_, rec in zip(ids, batch, strict=True)])
-        # A complaint waiting for its revisit needs one scheduled, as after a normal move.
-        due_visits = [{"complaint_id": id_, "scheduled_for": revisit_date(
-                           rec["resolved_at"] or rec["received_at"], rec["severity"], policy)}
-                      for id_, rec in zip(ids, batch, strict=True)
-                      if rec["stage"] == "follow_up"]
-        if due_visits:
-            conn.execute(insert(revisits), due_visits)
         if progress is not None:
             progress(start + len(batch), len(rows))
-    return created

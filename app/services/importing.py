@@ -1,20 +1,22 @@
-"""CSV import (DESIGN.md §5): a mapping file says which column holds which field.
+"""The import engine (DESIGN.md §5), one for the command line and the window: a CSV or Excel
+file and a mapping (MAP.json) become complaints, or nothing changes.
 
-Every row is checked first; a bad row is reported with its line number in the file (header
-= line 1; a quoted cell spanning lines counts its first line) and the reason naming the
-field. By default the import is all-or-nothing: one bad row and nothing is written.
-`skip_bad` writes the good rows; `dry_run` writes nothing and reports what would happen.
-Rows whose `external_id` is already in the database (or earlier in the file) are counted as
-duplicates and not added again.
-
-Imported rows are history: they take the stage of the file (or the one their times imply)
-without passing the workflow guards; see app/services/import_rows.py for the rules.
+1. The file is opened (app/services/import_source.py: encoding, delimiter, strict splitting).
+2. Every mapped cell is read once; the date columns see all their values first, so that a
+   numeric date's day/month order is known (from `date_order` or the column itself) before any
+   row is read with it (app/services/import_dates.py).
+3. Every row is checked (app/services/import_rows.py); a bad row is reported with its line
+   number (header = line 1; a quoted cell spanning lines counts its first line; in Excel the
+   sheet's row number) and the reason naming the field.
+4. By default all-or-nothing: one bad row and nothing is written. `skip_bad` writes the good
+   rows; `dry_run` writes nothing and reports what would happen. Rows whose `external_id` is
+   already in the database (or earlier in the file) are duplicates and not added again.
+5. The rows are written in bulk in one transaction (app/services/import_writer.py); raising
+   from `progress` (the window's Cancel) rolls all of it back.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,19 +28,33 @@ from app.errors import DeskError, ValidationErrors
 from app.i18n import N_, _
 from app.permissions import IMPORT, require
 from app.services.common import SYSTEM, Actor
-from app.services.csv_mapping import FieldMap, match_header, parse_mapping, read_mapping
-from app.services.csv_text import decode, detect_delimiter, restore
-from app.services.import_rows import CleanRow, clean_row
+from app.services.csv_mapping import (
+    DATE_FIELDS,
+    FieldMap,
+    Mapping,
+    match_header,
+    parse_mapping,
+    read_mapping,
+)
+from app.services.import_dates import DateColumn
+from app.services.import_rows import CleanRow, RowRules, clean_row
+from app.services.import_source import CSV, XLSX, Progress, Source, as_text, open_source
 from app.services.import_writer import (
     LIST_KINDS,
     ListLookup,
     existing_external_ids,
     write_rows,
 )
+from app.settings import get as get_setting
 
-# One cell may legitimately hold a long description; the csv module's default limit (128 KB)
-# would stop reading the file at such a cell instead of letting us refuse just that row.
-csv.field_size_limit(2**31 - 1)
+PHASES = 3  # reading, checking, writing: `progress(done, total)` runs over all three
+
+
+class ImportCancelled(DeskError):
+    """The person cancelled; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("Import cancelled: nothing was written"))
 
 
 @dataclass
@@ -48,117 +64,126 @@ class ImportResult:
     problems: list[str]  # one line per refused row: "line 7: Received at: ..."
     ready: int = 0  # good rows not yet in the database (what a run with skip_bad adds)
     rows: int = 0  # data rows read
-    encoding: str = "UTF-8"
+    encoding: str | None = "UTF-8"  # of a CSV file
     dry_run: bool = False
     new_values: list[tuple[str, str]] = field(default_factory=list)  # (list kind, text)
+    date_orders: dict[str, str] = field(default_factory=dict)  # column -> dmy/mdy as settled
+    sheet: str | None = None
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
 
 
 def _line_problem(line: int, message: str) -> str:
     return _("line {line}: {problem}", line=line, problem=message)
 
 
-def _read_text(path: Path) -> tuple[str, str]:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise DeskError(N_("Cannot read {file}: {reason}"), file=path.name,
-                        reason=e.strerror or str(e)) from None
-    try:
-        return decode(data)
-    except UnicodeDecodeError:
-        raise DeskError(N_("{file} is not text in UTF-8, GB18030 or Big5"),
-                        file=path.name) from None
-
-
-@dataclass
-class _Parsed:
-    rows: list[CleanRow]
-    problems: list[str]
-    count: int
-
-
-def _parse(text: str, maps_spec: list[FieldMap], file_name: str,
-           progress: Callable[[int, int], None] | None) -> _Parsed:
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(first_line))
-    header: list[str] | None = None
-    maps: list[FieldMap] = []
-    demand = next((m for m in maps_spec if m.field == "customer_demand"), None)
-    rows: list[CleanRow] = []
-    problems: list[str] = []
-    count, last_line, total = 0, 0, max(1, text.count("\n"))
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:  # the rest of the file cannot be split into cells reliably
-            problems.append(_line_problem(last_line + 1, _(
-                "the file cannot be read from here on: {reason}", reason=str(e))))
-            break
-        line, last_line = last_line + 1, reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue
-        if header is None:
-            header = record
-            maps = match_header(maps_spec, header)
-            continue
-        count += 1
-        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
-            problems.append(_line_problem(line, _(
-                "the row has {cells} cells but the header only {columns}",
-                cells=len(record), columns=len(header))))
-            continue
-        cells: dict[str, str] = {}
-        for m in maps:
-            raw = restore(record[m.index].strip()) if m.index < len(record) else ""
-            cells[m.field] = raw if m.field == "customer_demand" else m.translate(raw)
-        try:
-            rows.append(clean_row(line, cells, demand.values if demand else None,
-                                  demand.folded if demand else None))
-        except ValidationErrors as e:
-            problems.append(_line_problem(line, e.message()))
-        if progress is not None and count % 1000 == 0:
-            progress(last_line, total)
-    if header is None:
-        raise DeskError(N_("{file} is empty: it has no header line"), file=file_name)
-    return _Parsed(rows, problems, count)
-
-
-def _phase(progress: Callable[[int, int], None] | None, phase: int,
-           ) -> Callable[[int, int], None] | None:
-    """Progress of one of the two phases (reading, writing) as per mille of the whole, so a
-    progress bar only moves forward."""
+def _phase(progress: Progress | None, phase: int) -> Progress | None:
+    """Progress of one phase as per mille of the whole, so a progress bar only moves on."""
     if progress is None:
         return None
     return lambda done, total: progress(
-        phase * 1000 + min(1000, 1000 * done // max(total, 1)), 2000)
+        phase * 1000 + min(1000, 1000 * done // max(total, 1)), PHASES * 1000)
 
 
-def import_csv(db: Database, file: str | Path, mapping_file: str | Path | dict[str, Any],
-               dry_run: bool = False, skip_bad: bool = False, actor: Actor = SYSTEM,
-               progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Import complaints from a CSV file. Raises DeskError when the file or the mapping
-    cannot be used at all; bad rows are reported in `problems`.
+@dataclass
+class _Read:
+    """The mapped cells of every data row, with the date columns that read them."""
 
-    `progress(done, total)` is called now and then (total 2000: reading, then writing);
-    raising from it cancels the import (nothing is written: it is all one transaction).
+    lines: list[int]
+    texts: list[tuple[str, ...]]  # per row: the text fields' cells, in `text_maps` order
+    dates: list[tuple[Any, ...]]  # per row: (value, time value) per date field
+    text_maps: list[FieldMap]
+    date_maps: list[FieldMap]
+    columns: dict[str, DateColumn]
+
+
+def _read_cells(source: Source, mapping: Mapping, progress: Progress | None) -> _Read:
+    maps = match_header(mapping.fields, source.header)
+    text_maps = [m for m in maps if m.field not in DATE_FIELDS]
+    date_maps = [m for m in maps if m.field in DATE_FIELDS]
+    columns = {m.field: DateColumn(m.field, m.column, mapping.date_order) for m in date_maps}
+    observers = [columns[m.field].observe for m in date_maps]
+    read = _Read([], [], [], text_maps, date_maps, columns)
+    text_at = [m.index for m in text_maps]
+    date_at = [(m.index, m.time_index) for m in date_maps]
+    for line, cells in source.walk(progress):
+        width = len(cells)
+        read.lines.append(line)
+        read.texts.append(tuple(as_text(cells[i]) if i < width else "" for i in text_at))
+        values = []
+        for (i, t), observe in zip(date_at, observers, strict=True):
+            value = cells[i] if i < width else None
+            observe(line, value)
+            values.append((value, cells[t] if 0 <= t < width else None))
+        read.dates.append(tuple(values))
+    for column in columns.values():
+        column.settle()  # DateOrderUnclear: the whole file is refused with the question
+    return read
+
+
+def _check_rows(read: _Read, rules: RowRules, progress: Progress | None,
+                ) -> tuple[list[CleanRow], list[tuple[int, str]]]:
+    rows: list[CleanRow] = []
+    problems: list[tuple[int, str]] = []
+    names = [m.field for m in read.text_maps]
+    translators = [m.translate if m.field != "customer_demand" else None for m in read.text_maps]
+    date_names = [m.field for m in read.date_maps]
+    total = len(read.lines)
+    for n, (line, texts, dates) in enumerate(zip(read.lines, read.texts, read.dates,
+                                                 strict=True)):
+        read.texts[n] = read.dates[n] = ()  # the raw cells go as their row is checked
+        cells = {name: (tr(text) if tr is not None else text)
+                 for name, tr, text in zip(names, translators, texts, strict=True)}
+        try:
+            rows.append(clean_row(line, cells, rules, dict(zip(date_names, dates, strict=True))))
+        except ValidationErrors as e:
+            problems.append((line, e.message()))
+        if progress is not None and n % 2000 == 0:
+            progress(n, total)
+    return rows, problems
+
+
+def import_file(db: Database, file: str | Path, mapping_file: str | Path | dict[str, Any],
+                *, kind: str | None = None, sheet: str | None = None, dry_run: bool = False,
+                skip_bad: bool = False, actor: Actor = SYSTEM,
+                progress: Progress | None = None) -> ImportResult:
+    """Import complaints from a CSV or Excel file (`kind` from the file name unless given).
+    Raises DeskError when the file or the mapping cannot be used at all; bad rows are
+    reported in `problems`.
+
+    `progress(done, total)` is called now and then; raising from it cancels the import
+    (nothing is written: it is all one transaction).
     """
     require(actor, IMPORT)  # supervisors (app/permissions.py)
     path = Path(file)
-    maps = parse_mapping(read_mapping(mapping_file))
-    text, encoding = _read_text(path)
-    parsed = _parse(text, maps, path.name, _phase(progress, 0))
-    del text  # the checked rows are all that is needed from here on
-    result = ImportResult(0, 0, parsed.problems, rows=parsed.count, encoding=encoding,
-                          dry_run=dry_run)
-    write = not dry_run and (skip_bad or not parsed.problems)
+    mapping = parse_mapping(read_mapping(mapping_file))
+    with db.read() as session:
+        region = str(get_setting(session, "phone_region"))
+    source = open_source(path, kind, sheet=sheet, encoding=mapping.encoding)
+    try:
+        read = _read_cells(source, mapping, _phase(progress, 0))
+    finally:
+        source.close()
+    source_kind, encoding, sheet_name = source.kind, source.encoding, source.sheet
+    del source  # and with it the file's text
+    demand = next((m for m in mapping.fields if m.field == "customer_demand"), None)
+    rules = RowRules(read.columns, region, demand.values if demand else None,
+                     demand.folded if demand else None)
+    rows, refused = _check_rows(read, rules, _phase(progress, 1))
+    count = len(read.lines)
+    # Orders found from the values (not those the mapping gave), to be told to the person.
+    date_orders = {c.column: c.settled for c in read.columns.values()
+                   if c.settled and c.order is None}
+    del read  # the checked rows are all that is needed from here on
+    result = ImportResult(0, 0, [_line_problem(line, why) for line, why in refused],
+                          rows=count, encoding=encoding, dry_run=dry_run,
+                          date_orders=date_orders, sheet=sheet_name, refused=refused)
+    write = not dry_run and (skip_bad or not refused)
     with (db.write() if write else db.read()) as session:
         known = existing_external_ids(
-            session, (r.external_id for r in parsed.rows if r.external_id))
+            session, (r.external_id for r in rows if r.external_id))
         seen: set[str] = set()
         new_rows = []
-        for row in parsed.rows:
+        for row in rows:
             if row.external_id:
                 if row.external_id in known or row.external_id in seen:
                     result.duplicates += 1
@@ -169,13 +194,33 @@ def import_csv(db: Database, file: str | Path, mapping_file: str | Path | dict[s
         if not write or not new_rows:  # nothing to write: say what a real run would create
             lists = ListLookup(session)
             for row in new_rows:
-                for kind in LIST_KINDS:
-                    lists.note(kind, getattr(row, kind))
-            result.new_values = [(kind, text) for (kind, _f), text in lists.new.items()]
+                for list_kind in LIST_KINDS:
+                    lists.note(list_kind, getattr(row, list_kind))
+            result.new_values = [(k, text) for (k, _f), text in lists.new.items()]
+            if progress is not None:
+                progress(PHASES * 1000, PHASES * 1000)
             return result
         result.new_values = write_rows(session, new_rows, actor, clock.now(), path.name,
-                                       _phase(progress, 1))
+                                       _phase(progress, 2))
         result.added = len(new_rows)
         # Bulk rows bypass the flush: one audit event accounts for them (app/audit.py).
-        audit.record_bulk(session, actor, "import_csv", path.name, complaints=result.added)
+        audit.record_bulk(session, actor, "import_xlsx" if source_kind == XLSX else "import_csv",
+                          path.name, complaints=result.added)
     return result
+
+
+def import_csv(db: Database, file: str | Path, mapping_file: str | Path | dict[str, Any],
+               dry_run: bool = False, skip_bad: bool = False, actor: Actor = SYSTEM,
+               progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """`import csv` (DESIGN.md §5)."""
+    return import_file(db, file, mapping_file, kind=CSV, dry_run=dry_run, skip_bad=skip_bad,
+                       actor=actor, progress=progress)
+
+
+def import_xlsx(db: Database, file: str | Path, mapping_file: str | Path | dict[str, Any],
+                sheet: str | None = None, dry_run: bool = False, skip_bad: bool = False,
+                actor: Actor = SYSTEM, progress: Callable[[int, int], None] | None = None,
+                ) -> ImportResult:
+    """`import xlsx` (DESIGN.md §5): the first sheet, or `sheet`."""
+    return import_file(db, file, mapping_file, kind=XLSX, sheet=sheet, dry_run=dry_run,
+                       skip_bad=skip_bad, actor=actor, progress=progress)

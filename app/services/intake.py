@@ -27,12 +27,13 @@ from app.models import (
     Solution,
 )
 from app.permissions import APPROVE_COMPENSATION, can
-from app.phones import normalise_phone
+from app.phones import DEFAULT_REGION, normalise_phone
 from app.references import allocate
 from app.rules.compensation import entry_total, parse_amounts
 from app.services import attachments as attachment_files
 from app.services.common import SYSTEM, Actor, list_codes, list_value
 from app.services.moves import apply_move
+from app.services.phone_keys import desk_region, find_by_phone
 from app.settings import get as get_setting
 from app.settings import sla_policy
 from app.sla import due_times
@@ -100,7 +101,7 @@ class _Clean:
     amounts: dict[str, int]  # cents per solution type
 
 
-def _clean(data: IntakeInput) -> _Clean:
+def _clean(data: IntakeInput, region: str) -> _Clean:
     """Every field checked; all problems reported together, in form order."""
     errors: list[ValidationError] = []
 
@@ -114,7 +115,7 @@ def _clean(data: IntakeInput) -> _Clean:
     received = check(validation.parse_datetime, "received_at", data.received_at) or clock.now()
     channel = check(validation.code, "channel", data.channel or "counter", CHANNELS, True)
     name = check(validation.text, "customer_name", data.customer_name, NAME_LEN)
-    phone = check(normalise_phone, data.phone) if (data.phone or "").strip() else None
+    phone = check(normalise_phone, data.phone, region) if (data.phone or "").strip() else None
     if not name and not (data.phone or "").strip():
         errors.append(ValidationError("customer_name", N_("give a name or a phone number")))
     email = check(validation.email, data.email, EMAIL_LEN)
@@ -150,7 +151,8 @@ def _clean(data: IntakeInput) -> _Clean:
 def check_intake(db: Database, data: IntakeInput) -> list[ValidationError]:
     """All problems of the input (empty when it can be saved), for inline validation."""
     try:
-        clean = _clean(data)
+        # The desk's region matters only for a phone: no database read for a form without.
+        clean = _clean(data, desk_region(db) if (data.phone or "").strip() else DEFAULT_REGION)
         with db.read() as session:
             _lookups(session, data, clean)
     except ValidationErrors as e:
@@ -186,9 +188,7 @@ def _lookups(session: Session, data: IntakeInput, clean: _Clean) -> dict[str, in
 def upsert_customer(session: Session, name: str | None, phone: str | None, email: str | None,
                     tier: str | None, now: datetime) -> Customer:
     """The returning customer (by phone), updated with what was typed; else a new one."""
-    customer = None
-    if phone:
-        customer = session.scalar(select(Customer).where(Customer.phone == phone))
+    customer = find_by_phone(session, phone) if phone else None
     if customer is None:
         customer = Customer(name=name or "", phone=phone, email=email, tier=tier or "ordinary",
                             created_at=now)
@@ -206,7 +206,7 @@ def upsert_customer(session: Session, name: str | None, phone: str | None, email
 
 def log_complaint(db: Database, data: IntakeInput, actor: Actor = SYSTEM) -> IntakeResult:
     """Validate and save a complaint; all or nothing. Raises ValidationErrors."""
-    clean = _clean(data)
+    clean = _clean(data, desk_region(db))
     now = clock.now()
     with db.write() as session:
         ids = _lookups(session, data, clean)

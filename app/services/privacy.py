@@ -28,7 +28,9 @@ from app.errors import NotFound, ValidationError
 from app.i18n import N_
 from app.models import Complaint, ComplaintEvent, Contact, Customer, Revisit
 from app.permissions import ANONYMISE_CUSTOMER, APPLY_RETENTION, require
+from app.phones import dialable, national_digits
 from app.services.common import SYSTEM, Actor
+from app.services.phone_keys import region_of
 from app.settings import get as get_setting
 
 HIDDEN = "***"
@@ -49,7 +51,9 @@ def customer_of(db: Database, reference: str) -> int | None:
 
 
 def _needles(c: Customer) -> list[str]:
-    found = [v for v in (c.phone, c.email) if v]
+    # The key (+8613912345678) and the number as people write it in a text (13912345678).
+    national = national_digits(c.phone) if c.phone else None
+    found = [v for v in (c.phone, national, c.email) if v]
     if c.name and len(c.name.strip()) >= 2:  # one character would blank out ordinary words
         found.append(c.name.strip())
     return sorted(found, key=len, reverse=True)
@@ -192,7 +196,7 @@ def reveal_phone(db: Database, reference: str, actor: Actor) -> str:
             .where(Complaint.reference == reference)).first()
         if row is None:
             raise NotFound(N_("No complaint with reference {reference}"), reference=reference)
-        phone = row[0] or ""
+        phone = dialable(row[0], region_of(session)) if row[0] else ""
         if phone:
             audit.record(session, actor, "phone_revealed", reference)
         return phone

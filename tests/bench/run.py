@@ -40,6 +40,9 @@ TARGETS: dict[str, dict[str, float]] = {
     "queue_query": {"ms": 100, "ratio": 2},
     "text_search": {"ratio": 2},
     "stats_month": {"ms": 300, "ratio": 2},
+    "import_100k": {"ms": 10_000},
+    "import_100k_pg": {"ratio": 2},
+    "import_rss_mb": {"ms": 300},  # MB
 }
 
 

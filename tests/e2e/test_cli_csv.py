@@ -53,7 +53,7 @@ def test_import_then_reimport_then_export(tmp_path: Path) -> None:
     data, mapping = _files(tmp_path, [good_row(1), good_row(2, Issue="=SUM(A1:A9) 不对")])
     first = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping)
     assert (first.returncode, first.stderr) == (0, "")
-    assert "New list values: Parking" in first.stdout
+    assert "New list values:\n  Category: Parking\n" in first.stdout  # one per line
     assert "Imported 2, already present 0, refused 0" in first.stdout
     again = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping)
     assert again.returncode == 0
@@ -80,6 +80,8 @@ def test_bad_row_exit_2_line_numbered_and_nothing_written(tmp_path: Path) -> Non
     assert refused.stderr.splitlines() == [
         "line 3: Phone: is not a phone number (digits only)",
         "line 4: Received at: is in the future",
+        "Nothing was imported: 2 rows were refused (listed above); fix them, or import the "
+        "others with --skip-bad",
     ]
     assert "Imported 0, already present 0, refused 2" in refused.stdout
     assert db_fingerprint(db) == before
@@ -99,7 +101,7 @@ def test_bad_row_exit_2_line_numbered_and_nothing_written(tmp_path: Path) -> Non
     skipped = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping,
                   "--skip-bad")
     assert skipped.returncode == 0
-    assert len(skipped.stderr.splitlines()) == 2
+    assert len(skipped.stderr.splitlines()) == 3  # the two rows, then how many were refused
     assert "Imported 1, already present 0, refused 2" in skipped.stdout
     assert count(db) == 1
 
@@ -140,3 +142,47 @@ def test_gb18030_file_and_bad_export_range(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.strip() == 'Error: --from is not a date (use YYYY-MM-DD): "2025-13-01"'
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_skip_bad_says_how_many_were_refused(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    data, mapping = _files(tmp_path, [good_row(1), good_row(2, Phone="not a phone"),
+                                      good_row(3, Date_received="2099-01-01")])
+    done = cli("--db", str(db), "--lang", "en", "import", "csv", data, "--mapping", mapping,
+               "--skip-bad")
+    assert done.returncode == 0 and count(db) == 1
+    assert done.stderr.splitlines()[-1] == ("2 of 3 rows were refused and NOT imported "
+                                            "(listed above)")
+
+
+def test_import_xlsx_with_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    sheet = book.create_sheet("Data")
+    sheet.append(["受理日期", "时间", "投诉内容", "电话"])
+    sheet.append(["2024年3月5日", "下午2:20", "空调不冷", 13812345678])
+    sheet.append(["05/03/2024", "09:00", "ambiguous", None])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"received_at": {"column": "受理日期", "time_column": "时间"},
+                                   "description": "投诉内容", "phone": "电话"},
+                                  ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "desk.db"
+    missing = cli("--db", str(db), "--lang", "en", "import", "xlsx", str(path), "--mapping",
+                  str(mapping))
+    assert missing.returncode == 2 and 'The sheet "Notes" of book.xlsx is empty' in missing.stderr
+    amb = cli("--db", str(db), "--lang", "en", "import", "xlsx", str(path), "--mapping",
+              str(mapping), "--sheet", "Data")
+    assert amb.returncode == 2 and "date_order" in amb.stderr
+    mapping.write_text(json.dumps({"received_at": {"column": "受理日期", "time_column": "时间"},
+                                   "description": "投诉内容", "phone": "电话",
+                                   "date_order": "dmy"}, ensure_ascii=False), encoding="utf-8")
+    ok = cli("--db", str(db), "--lang", "en", "import", "xlsx", str(path), "--mapping",
+             str(mapping), "--sheet", "Data")
+    assert ok.returncode == 0, ok.stderr
+    assert "Imported 2, already present 0, refused 0" in ok.stdout
+    stats = cli("--db", str(db), "stats", "--month", "2024-03", "--json")
+    assert json.loads(stats.stdout)["received"] == 2

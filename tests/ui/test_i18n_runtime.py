@@ -236,7 +236,7 @@ def test_amounts_follow_the_desks_currency_symbol(qtbot: QtBot, tmp_path: Path,
     from app.settings import put
 
     ref = log_complaint(db, IntakeInput(description="鞋底开胶", customer_name="陳大文",
-                                        phone="91234567"), clerk).reference
+                                        phone="+852 9123 4567"), clerk).reference
     resolution.assess(db, ref, category="product_quality", severity="normal",
                       owner_id=clerk.user_id, actor=clerk)
     resolution.propose_solution(db, ref, types=["refund"], amounts={"refund": "900"}, actor=clerk)

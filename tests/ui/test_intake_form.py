@@ -86,7 +86,7 @@ def test_a_complete_complaint_typed_with_the_keyboard_only(form, db, qtbot, caps
     assert form.fields.description.toPlainText() == ""  # ready for the next customer
     d = get_detail(form.ctx.db, ref)
     assert (d.customer_name, d.phone, d.email, d.tier) == (
-        "王小明", "13812345678", "wang@example.com", "key")
+        "王小明", "+8613812345678", "wang@example.com", "key")
     assert (d.channel, d.subject, d.category, d.department) == (
         "counter", "product", "product_quality", "tenant_l2_fashion")
     assert d.location == "2F 服饰店 A-12" and d.staff_involved == "店员 小张"
@@ -115,7 +115,7 @@ def _earlier(db, n: int, **kw):  # type: ignore[no-untyped-def]
 
 def test_returning_customer_is_filled_in_with_a_badge(form, db, qtbot):
     _earlier(db, 2)
-    Keyboard().type("9123 4567")
+    Keyboard().type("+852 9123 4567")  # at a mainland desk: with its country code
     box = form.fields.customer
     qtbot.waitUntil(lambda: box.badge.isVisible(), timeout=3000)
     assert box.name.text() == "陳大文"
@@ -148,7 +148,7 @@ def test_customer_chosen_by_name_keeps_the_hidden_phone(form, db, qtbot):
     assert box.phone.text() == masked  # masked for a clerk ...
     form.fields.description.setPlainText("Again")
     d = get_detail(db, form.save())
-    assert d.phone == "91234567" and d.customer_complaints == 2  # ... yet the same customer
+    assert d.phone == "+85291234567" and d.customer_complaints == 2  # ... yet the same one
 
 
 CASES = {

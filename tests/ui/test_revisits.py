@@ -49,7 +49,7 @@ def test_groups_by_the_clock(db: Database, four: dict[str, str],
     assert [r.reference for r in g.today] == [four["today"]]
     assert [r.reference for r in g.upcoming] == [four["soon"]]
     assert g.overdue[0].overdue_days == 8 and g.upcoming[0].scheduled_for == date(2026, 3, 13)
-    assert g.today[0].phone == "13800000002"
+    assert g.today[0].phone == "13800000002"  # as the desk dials it
     assert revisit_groups(db, "clerk").today[0].phone == "138****0002"
     fixed_clock.at(fixed_clock.now.replace(day=13))
     g = revisit_groups(db)

@@ -15,6 +15,7 @@ from tests.db_inspect import fingerprint
 HEADER = ["Complaint ID", "Date received", "Submitted via", "Product", "Issue", "Phone",
           "Consumer name", "Priority", "Status", "Date closed", "Rating", "Wants"]
 MAPPING = {
+    "date_order": "mdy",  # a US file: 01/05/2025 is January 5th
     "external_id": "Complaint ID",
     "received_at": "Date received",
     "channel": {"column": "Submitted via", "values": {"Web": "online", "Phone": "phone",

@@ -37,7 +37,7 @@ def test_find_by_phone_digits_and_name(db, fixed_clock):
     _log(db, phone="13900000000", name="王大锤")
     by_phone = find_customers(db, "138 1234", role="supervisor")
     assert [(m.name, m.phone, m.tier, m.complaints) for m in by_phone] == [
-        ("王小明", "13812345678", "core", 2)]
+        ("王小明", "+8613812345678", "core", 2)]
     assert [m.name for m in find_customers(db, "王", role="supervisor")] == []  # too short
     assert [m.name for m in find_customers(db, "王小", role="supervisor")] == ["王小明"]
     assert {m.name for m in find_customers(db, "+86 139 0000", role="supervisor")} == {"王大锤"}
@@ -50,9 +50,9 @@ def test_clerks_see_masked_phone_and_email(db, fixed_clock):
     s = lookup_phone(db, "+86 138-1234-5678", role="clerk")
     assert s is not None and s.masked and s.phone == mask_phone("13812345678")
     assert s.email == "w***@example.com"
-    assert customer_phone(db, s.id) == "13812345678"
+    assert customer_phone(db, s.id) == "+8613812345678"
     full = customer_summary(db, s.id, role="supervisor")
-    assert full is not None and full.phone == "13812345678" and not full.masked
+    assert full is not None and full.phone == "+8613812345678" and not full.masked
     assert ref.reference
 
 

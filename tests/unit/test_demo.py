@@ -192,9 +192,9 @@ def test_the_data_is_varied(demo: Database) -> None:
     assert any(re.search(r"[\u4e00-\u9fff]", d) for d in descriptions)
     assert any(d.isascii() for d in descriptions)  # some customers write in English
     assert any(n.isascii() for n in names) and any(not n.isascii() for n in names)
-    assert any(len(p) == 11 and p.startswith("1") for p in phones)  # mainland mobiles
-    assert any(len(p) == 8 and p[0] in "569" for p in phones)  # Hong Kong mobiles
-    assert all(normalise_phone(p) == p for p in phones)
+    assert any(len(p) == 14 and p.startswith("+861") for p in phones)  # mainland mobiles
+    assert any(len(p) == 12 and p[:5] in ("+8525", "+8526", "+8529") for p in phones)  # HK
+    assert all(normalise_phone(p) == p for p in phones)  # E.164 keys
     assert overdue and withdrawn and overridden and repeats and low
     assert approvals["approved"] and approvals["not_needed"]
 

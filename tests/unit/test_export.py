@@ -17,6 +17,7 @@ from app.errors import DeskError
 from app.migrate import open_database
 from app.models import Complaint, Customer, ListValue
 from app.services.common import Actor
+from app.services.csv_text import restore
 from app.services.exporting import HEADER, export_csv, identity_mapping
 from app.services.importing import import_csv
 from app.services.intake import IntakeInput, OnTheSpot, log_complaint
@@ -25,7 +26,7 @@ from tests.unit.csv_support import read_export, write_csv
 
 FIELDS = ("received_at", "channel", "category", "subject", "severity", "customer_name", "phone",
           "email", "tier", "description", "customer_demand", "department", "location",
-          "external_id", "stage", "resolved_at", "closed_at", "satisfaction")
+          "external_id", "stage", "resolved_at", "closed_at", "satisfaction", "occurred_at")
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -37,7 +38,7 @@ def _facts(db: Database) -> list[dict[str, Any]]:
     query = (select(c.received_at, c.channel, cat.code, sub.code, c.severity, Customer.name,
                     Customer.phone, Customer.email, Customer.tier, c.description, c.demands,
                     dep.code, c.location, c.external_id, c.stage, c.resolved_at, c.closed_at,
-                    c.satisfaction)
+                    c.satisfaction, c.occurred_at)
              .outerjoin(Customer, Customer.id == c.customer_id)
              .outerjoin(cat, cat.id == c.category_id).outerjoin(sub, sub.id == c.subject_id)
              .outerjoin(dep, dep.id == c.department_id))
@@ -51,7 +52,7 @@ def _fill(db: Database, tmp_path: Path, clerk: Actor) -> None:
     texts = [
         ("新买的皮鞋穿了两天就开胶，要求退货。", "张伟", "13800138000"),
         ("房間冷氣壞了，整晚沒法入睡；櫃檯說「明天再修」。", "陳大文", "+852 9123 4567"),
-        ("Service was slow 😡🙏 — 服务太慢了, \"really\" slow", "Ms. O'Brien 李", "0912-345-678"),
+        ("Service was slow 😡🙏 — 服务太慢了, \"really\" slow", "Ms. O'Brien 李", "+886 912 345 678"),
         ("多行\n第二行\r\n第三行, with commas, \"quotes\" and 'apostrophes'", "Ānh Nguyễn", ""),
         ("=HYPERLINK(\"http://evil\",\"click\")", "@boss", "13900001111"),
         ("+1 charged twice", "-minus", "13900002222"),
@@ -71,14 +72,14 @@ def _fill(db: Database, tmp_path: Path, clerk: Actor) -> None:
         on_the_spot=OnTheSpot(["refund"], "退还 5 元")), clerk)
     history = write_csv(tmp_path / "history.csv", [
         ["H-1", "2025-12-01 08:00", "旧投诉：已关闭", "closed", "2025-12-02 10:00",
-         "2025-12-09 11:00", "5", "@@new cat"],
+         "2025-12-09 11:00", "5", "@@new cat", "2025-11-30 20:15"],
         ["H-2", "2025-12-03 08:00", "旧投訴：待回訪", "follow_up", "2025-12-04 10:00", "", "",
-         "新分類"],
-    ], header=["id", "when", "what", "stage", "resolved", "closed", "sat", "cat"])
+         "新分類", ""],
+    ], header=["id", "when", "what", "stage", "resolved", "closed", "sat", "cat", "occurred"])
     result = import_csv(db, history, {
         "external_id": "id", "received_at": "when", "description": "what", "stage": "stage",
         "resolved_at": "resolved", "closed_at": "closed", "satisfaction": "sat",
-        "category": "cat"})
+        "category": "cat", "occurred_at": "occurred"})
     assert result.added == 2 and not result.problems
 
 
@@ -101,10 +102,11 @@ def test_bom_header_codes_and_dates(db: Database, tmp_path: Path, clerk: Actor,
     assert first["received_at"] == "2026-02-01 09:00:00"
     assert first["customer_demand"] == "explanation"
     second = next(r for r in rows if r["description"].startswith("房間"))
-    assert second["customer_demand"] == "refund;apology" and second["phone"] == "91234567"
+    assert second["customer_demand"] == "refund;apology" and restore(second["phone"]) == "+85291234567"
     closed = next(r for r in rows if r["external_id"] == "H-1")
     assert (closed["stage"], closed["closed_at"], closed["satisfaction"]) == (
         "closed", "2025-12-09 11:00:00", "5")
+    assert closed["occurred_at"] == "2025-11-30 20:15:00"
     spot = next(r for r in rows if r["customer_name"] == "Resolved")
     assert spot["stage"] == "follow_up" and spot["resolved_at"] == "2026-03-10 10:00:00"
 

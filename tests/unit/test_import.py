@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,7 @@ def test_mapping_with_value_maps_imports_every_field(db: Database, tmp_path: Pat
     assert (first.channel, first.severity, first.stage) == ("online", "serious", "new")
     assert first.category == "parking"  # "停车" is the label of the mall list's parking
     assert first.demands == ["refund", "apology"]
-    assert first.phone == "13800138000" and first.customer_name == "王先生"
+    assert first.phone == "+8613800138000" and first.customer_name == "王先生"
     assert first.description == "收费太贵 1"
     assert first.due_at == datetime(2025, 1, 8, 10, 30)  # serious: 3 days (calendar hours)
     assert [(e.kind, e.data) for e in first.timeline] == [
@@ -88,10 +88,9 @@ TOO_LONG = "长" * 10_001
     ({"Issue": "  "}, "Description: is required"),
     ({"Date_received": ""}, "Received at: is required"),
     ({"Phone": "call me maybe"}, "Phone: is not a phone number"),
-    ({"Phone": "123"}, "Phone: is not a phone number (5 to 15 digits)"),
+    ({"Phone": "123"}, "Phone: is not a complete phone number of CN"),
     ({"Date_received": "2027-01-01"}, "Received at: is in the future"),
-    ({"Date_received": "13/45/2025"}, 'Received at: is not a date (use YYYY-MM-DD or '
-                                      'MM/DD/YYYY): "13/45/2025"'),
+    ({"Date_received": "13/45/2025"}, 'Received at: is not a date: "13/45/2025"'),
     ({"Status": "Pending"}, 'Stage: has an unknown value "Pending"'),
     ({"Priority": "P9"}, 'Severity: has an unknown value "P9"'),
     ({"Submitted_via": "Fax"}, 'Channel: has an unknown value "Fax"'),
@@ -247,7 +246,8 @@ def test_mapping_errors_name_the_problem_and_change_nothing(
 
 def test_mapping_file_on_disk_and_column_case(db: Database, tmp_path: Path) -> None:
     m = tmp_path / "map.json"
-    m.write_text(json.dumps({"received_at": "DATE RECEIVED", "description": "issue"}),
+    m.write_text(json.dumps({"received_at": "DATE RECEIVED", "description": "issue",
+                             "date_order": "mdy"}),
                  encoding="utf-8")
     f = write_csv(tmp_path / "f.csv", [good_row(1)])
     assert import_csv(db, f, m).added == 1
@@ -274,7 +274,8 @@ def test_encodings(db: Database, tmp_path: Path, encoding: str, name: str) -> No
 def test_bytes_in_no_known_encoding_are_refused(db: Database, tmp_path: Path) -> None:
     f = tmp_path / "binary.csv"
     f.write_bytes(b"Date received,Issue\r\n\xff\xfe\xfa\xfb\x80,\x81\r\n")
-    with pytest.raises(DeskError, match="not text in UTF-8, GB18030 or Big5"):
+    with pytest.raises(DeskError, match="not text in UTF-8, UTF-16, GB18030, Big5 or "
+                                        "Windows-1252 that can be told for certain"):
         import_csv(db, f, MAPPING)
 
 
@@ -290,16 +291,22 @@ def test_semicolon_file_and_formula_quotes_stripped(db: Database, tmp_path: Path
     assert detail.customer_name == "@boss"
 
 
-def test_extra_cells_are_a_row_problem_short_rows_are_padded(db: Database,
-                                                             tmp_path: Path) -> None:
+def test_extra_cells_refuse_the_file_short_rows_are_padded(db: Database,
+                                                          tmp_path: Path) -> None:
+    """A row with more cells than the header means a delimiter or quote is out of place: every
+    later row may be shifted, so the file is refused whole (even with --skip-bad)."""
     f = tmp_path / "ragged.csv"
     f.write_text("Date received,Issue,Phone\r\n2025-03-01,short row\r\n"
                  "2025-03-02,long,13800138000,surprise\r\n", encoding="utf-8")
-    result = import_csv(db, f, {"received_at": "Date received", "description": "Issue",
-                                "phone": "Phone"})
-    assert result.problems == ["line 3: the row has 4 cells but the header only 3"]
-    assert import_csv(db, f, {"received_at": "Date received", "description": "Issue"},
-                      skip_bad=True).added == 1
+    before = db_fingerprint(db)
+    for skip in (False, True):
+        with pytest.raises(DeskError, match="Line 3 has 4 cells but the header only 3"):
+            import_csv(db, f, {"received_at": "Date received", "description": "Issue",
+                               "phone": "Phone"}, skip_bad=skip)
+    assert db_fingerprint(db) == before
+    f.write_text("Date received,Issue,Phone\r\n2025-03-01,short row\r\n"
+                 "2025-03-02,trailing empty cell,13800138000,\r\n", encoding="utf-8")
+    assert import_csv(db, f, {"received_at": "Date received", "description": "Issue"}).added == 2
 
 
 def test_existing_customer_updated_by_phone(db: Database, tmp_path: Path) -> None:
@@ -337,7 +344,8 @@ def test_history_stages_times_and_statistics(db: Database, tmp_path: Path,
     assert import_csv(db, f, mapping).added == 5
     refs = _refs(db)
     h1, h2, h3, h4, h5 = (get_detail(db, refs[k]) for k in ("h1", "h2", "h3", "h4", "h5"))
-    assert (h1.stage, h1.resolved_at, h1.closed_at) == ("closed", None, h1.received_at)
+    # Times the file does not give stay unknown: never the received time.
+    assert (h1.stage, h1.resolved_at, h1.closed_at) == ("closed", None, None)
     assert (h2.stage, h2.resolved_at) == ("follow_up", datetime(2025, 6, 4, 10))
     assert h3.stage == "investigating" and h3.overdue  # history: its due time has passed
     assert (h4.stage, h4.closed_at) == ("closed", datetime(2025, 6, 7))
@@ -346,26 +354,24 @@ def test_history_stages_times_and_statistics(db: Database, tmp_path: Path,
         visits = s.execute(select(Revisit.complaint_id, Revisit.scheduled_for)
                            .order_by(Revisit.complaint_id)).all()
         event_times = s.scalars(select(ComplaintEvent.at).order_by(ComplaintEvent.id)).all()
-    assert [v.scheduled_for for v in visits] == [date(2025, 6, 11), date(2025, 6, 14)]
+    assert visits == []  # history: no revisit is scheduled for it
     assert event_times == [datetime(2025, 6, d, 10) for d in range(2, 7)]
     stats = month_stats(db, "2025-06")
-    assert stats["received"] == 5 and stats["closed_in_month"] == 2
+    # h1's close time is unknown: not closed in June as far as anyone knows, yet not open.
+    assert stats["received"] == 5 and stats["closed_in_month"] == 1
     assert stats["by_stage_at_month_end"] == {"follow_up": 2, "investigating": 1}
+    # Durations only from known times: h2 (24 h), h4 and h5 (14 h each).
+    assert stats["median_hours_to_resolve"] == 14.0 and stats["resolved_in_month"] == 3
 
 
-def test_large_file_imports_quickly_enough(db: Database, tmp_path: Path) -> None:
-    """5,000 rows well within the time the 100,000-row target implies (~0.5 s per 1,000)."""
-    import time
-
+def test_large_file_gets_one_reference_per_row(db: Database, tmp_path: Path) -> None:
+    """5,000 rows (speed is measured by tests/bench: import_100k)."""
     start = datetime(2024, 1, 1)
     rows = [good_row(i, Date_received=(start + timedelta(minutes=97 * i)).isoformat(" "),
                      Phone=f"139{i:08d}", Wants="refund") for i in range(5000)]
     f = write_csv(tmp_path / "big.csv", rows)
-    began = time.perf_counter()
     result = import_csv(db, f, MAPPING)
-    elapsed = time.perf_counter() - began
     assert result.added == 5000 and not result.problems
-    assert elapsed < 10, elapsed
     assert len(set(_refs(db).values())) == 5000
 
 
@@ -388,15 +394,15 @@ def test_progress_moves_forward_and_cancelling_writes_nothing(
                                        for i in range(6000)])
     seen: list[tuple[int, int]] = []
     assert import_csv(db, f, MAPPING, progress=lambda d, t: seen.append((d, t))).added == 6000
-    assert seen and all(t == 2000 for _, t in seen)
+    assert seen and all(t == 3000 for _, t in seen)
     steps = [d for d, _ in seen]
-    assert steps == sorted(steps) and steps[-1] == 2000 and any(d < 1000 for d in steps)
+    assert steps == sorted(steps) and steps[-1] == 3000 and any(d < 1000 for d in steps)
 
     class Cancelled(Exception):
         pass
 
     def cancel(done: int, total: int) -> None:
-        if done > 1000:  # in the writing phase
+        if done > 2000:  # in the writing phase
             raise Cancelled
 
     before = db_fingerprint(db)
@@ -406,9 +412,10 @@ def test_progress_moves_forward_and_cancelling_writes_nothing(
     assert db_fingerprint(db) == before
 
 @pytest.mark.slow
-def test_100000_rows_import_in_well_under_a_minute(db: Database, tmp_path: Path) -> None:
+def test_100000_rows_import_whole_and_again_as_duplicates(db: Database,
+                                                          tmp_path: Path) -> None:
+    """100,000 rows, two date forms in one column (speed: tests/bench import_100k)."""
     import csv
-    import time
 
     start = datetime(2023, 1, 1)
     path = tmp_path / "100k.csv"
@@ -425,11 +432,7 @@ def test_100000_rows_import_in_well_under_a_minute(db: Database, tmp_path: Path)
     mapping = {"external_id": "id", "received_at": "when", "description": "what",
                "phone": "tel", "customer_name": "who", "category": "cat", "stage": "stage",
                "customer_demand": "wants"}
-    began = time.perf_counter()
     result = import_csv(db, path, mapping)
-    elapsed = time.perf_counter() - began
-    print(f"\n100,000-row import: {elapsed:.1f} s")
     assert (result.added, result.problems) == (100_000, [])
-    assert elapsed < 60
     again = import_csv(db, path, mapping, dry_run=True)
     assert (again.ready, again.duplicates) == (0, 100_000)

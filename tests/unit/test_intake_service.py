@@ -29,7 +29,7 @@ def test_chinese_walk_in_saved_with_reference_and_timeline(
     assert result.reference == "TS-20260310-0001"
     detail = get_detail(db, result.reference)
     assert detail.customer_name == "張小姐"
-    assert detail.phone == "91234567"
+    assert detail.phone == "+85291234567"
     assert detail.description.endswith("👞")
     assert detail.stage == "new" and detail.severity == "normal"
     assert detail.demands == ["refund", "apology"]
@@ -72,7 +72,7 @@ BAD_INPUTS = [
     (dict(description=""), "description", "Description: is required"),
     (dict(customer_name="", phone=""), "customer_name", "give a name or a phone number"),
     (dict(phone="call me"), "phone", "Phone: is not a phone number"),
-    (dict(phone="12"), "phone", "5 to 15 digits"),
+    (dict(phone="12"), "phone", "not a complete phone number of CN"),
     (dict(email="not-an-email"), "email", "Email: is not an email address"),
     (dict(received_at="2099-01-01"), "received_at", "Received at: is in the future"),
     (dict(received_at="31/31/2026"), "received_at", "is not a date"),

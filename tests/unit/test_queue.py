@@ -129,7 +129,7 @@ def test_index_follows_edits_and_renamed_customers(db: Database, clerk: Actor,
     assert search(db, "水壶漏电") and search(db, "水壶漏电")[0].reference == ref
     assert ref not in {c.reference for c in search(db, "faulty kettle")}
     with db.write() as session:  # anonymised or renamed: every complaint of theirs follows
-        customer = session.scalar(select(Customer).where(Customer.phone == "13955554444"))
+        customer = session.scalar(select(Customer).where(Customer.phone == "+8613955554444"))
         assert customer is not None
         customer.name = "匿名客户"
     assert [c.reference for c in search(db, "匿名客户")] == [ref]

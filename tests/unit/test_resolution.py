@@ -133,7 +133,7 @@ def test_customer_history_lists_outcomes_and_satisfaction(
     third = new_complaint(db, clerk, phone="13900139000", customer_name="别人")
     moves.move(db, second, "closed", clerk, reason="顾客撤回")
     history = customer_history(db, "138 0013 8000", role="supervisor")
-    assert history.phone == "13800138000"
+    assert history.phone == "+8613800138000"
     assert [(r.reference, r.outcome, r.satisfaction) for r in history.complaints] == [
         (second, "withdrawn", None), (first, "satisfied", 5)]
     assert history.complaints[1].category == "Product quality"

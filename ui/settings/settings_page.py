@@ -39,6 +39,13 @@ ERROR_COLOUR = "#c62828"
 CHOICE_LABELS: dict[str, dict[str, str]] = {  # msgids of setting choices without a code kind
     "slip_format": {"a5": N_("A5 page"), "receipt80": N_("80 mm receipt roll")},
     "slip_action": {"print": N_("Print"), "open": N_("Open in PDF viewer")},
+    "phone_region": {
+        "CN": N_("Mainland China (+86)"), "HK": N_("Hong Kong (+852)"),
+        "MO": N_("Macau (+853)"), "TW": N_("Taiwan (+886)"), "SG": N_("Singapore (+65)"),
+        "MY": N_("Malaysia (+60)"), "JP": N_("Japan (+81)"), "KR": N_("South Korea (+82)"),
+        "US": N_("United States (+1)"), "GB": N_("United Kingdom (+44)"),
+        "AU": N_("Australia (+61)"), "CA": N_("Canada (+1)"),
+    },
 }
 # Help shown above a setting: what a value means in daily work.
 NOTES: dict[str, str] = {

@@ -1,0 +1,62 @@
+"""Schema 0006 adds `occurred_at` to complaints: rows sealed before it existed keep their audit
+fingerprints, the search index's triggers survive the change, and an imported occurred_at is
+sealed with its row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import select, text
+
+from app import audit
+from app.audit_check import check_chain
+from app.audit_hashes import canonical, row_fingerprint, sha256
+from app.db import Database
+from app.migrate import _config
+from app.models import Complaint
+from app.services.common import Actor
+from app.services.importing import import_csv
+from app.services.intake import IntakeInput, log_complaint
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
+
+def test_a_null_added_column_leaves_the_fingerprint_as_before() -> None:
+    table = audit.table_of("complaints")
+    row = {c.name: None for c in table.columns} | {"id": 7, "reference": "TS-20260310-0001"}
+    before = sha256(canonical(["complaints", [
+        row[c.name] for c in table.columns if c.name != "occurred_at"]]))
+    assert audit.fingerprint(table, row) == before
+    # The path `check` and the bulk seals take: the row's values in column order.
+    assert row_fingerprint(table, tuple(row[c.name] for c in table.columns)) == before
+    assert audit.fingerprint(table, row | {"occurred_at": datetime(2026, 3, 9)}) != before
+
+
+@pytest.mark.sqlite_only
+def test_down_to_0005_and_up_keeps_seals_and_search(db: Database, clerk: Actor,
+                                                    tmp_path: Path) -> None:
+    log_complaint(db, IntakeInput(description="电梯停运三小时", customer_name="王先生",
+                                  phone="13812345678"), clerk)
+    cfg = _config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert check_chain(db) == []
+    with db.read() as s:
+        triggers = set(s.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    assert "complaint_search_ai" in triggers
+    f = tmp_path / "o.csv"
+    f.write_text("Date,Issue,Happened\r\n2026-03-01 10:00,停车场刮车,2026-02-28 21:30\r\n",
+                 encoding="utf-8")
+    import_csv(db, f, {"received_at": "Date", "description": "Issue",
+                       "occurred_at": "Happened"})
+    with db.read() as s:
+        assert s.scalar(select(Complaint.occurred_at).where(Complaint.description == "停车场刮车")
+                        ) == datetime(2026, 2, 28, 21, 30)
+    assert check_chain(db) == []
