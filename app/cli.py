@@ -168,11 +168,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(_("Imported {added}, already present {duplicates}, refused {refused}",
                 added=result.added, duplicates=result.duplicates, refused=refused))
     if refused and args.skip_bad and not args.dry_run:
-        print(_("{refused} of {rows} rows were refused and NOT imported (listed above)",
-                refused=refused, rows=result.rows), file=sys.stderr)
+        print(ngettext("{refused} of {rows} rows was refused and NOT imported (listed above)",
+                       "{refused} of {rows} rows were refused and NOT imported (listed above)",
+                       refused, refused=refused, rows=result.rows), file=sys.stderr)
     elif refused and not args.dry_run:
-        print(_("Nothing was imported: {refused} rows were refused (listed above); fix them, "
-                "or import the others with --skip-bad", refused=refused), file=sys.stderr)
+        print(ngettext("Nothing was imported: {refused} row was refused (listed above); fix it, "
+                       "or import the others with --skip-bad",
+                       "Nothing was imported: {refused} rows were refused (listed above); fix "
+                       "them, or import the others with --skip-bad", refused, refused=refused),
+              file=sys.stderr)
     return EXIT_BAD_INPUT if refused and not args.skip_bad else EXIT_OK
 
 

@@ -222,3 +222,39 @@ def test_export_a_date_range(qtbot: QtBot, supervisor_ctx: DeskContext, tmp_path
         rows = list(csv.DictReader(fh))
     assert len(rows) == 10 and all(r["received_at"].startswith("2025-02") for r in rows)
     assert "Exported 10 complaints" in dialog.status.text()
+
+
+
+def test_export_and_mapping_never_onto_the_database(qtbot: QtBot, supervisor_ctx: DeskContext,
+                                                    tmp_path: Path) -> None:
+    """A name the person types goes through the output guard (app.outputs.guard_output): the
+    CSV export into the database's own folder, the saved mapping onto the database file or
+    into that folder are refused with the reason, and nothing there changes. (The export adds
+    ".csv" to a name without it, so it cannot land on the database file itself.)"""
+    set_language("en")
+    db = supervisor_ctx.db
+    path = _workbook(tmp_path / "x.xlsx", rows=3)
+    import_xlsx(db, path, {"received_at": "投诉时间", "description": "投诉内容",
+                           "external_id": "编号"}, actor=supervisor_ctx.actor)
+    live, folder = db.paths.db_file, db.paths.data_dir
+    assert live is not None
+    live_bytes, rows_before = live.read_bytes(), db_fingerprint(db)
+    listing = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+    export = ExportDialog(supervisor_ctx)
+    qtbot.addWidget(export)
+    export.show()
+    export.ask_save_path = lambda *_a: str(folder / "complaints.csv")  # type: ignore[method-assign]
+    qtbot.mouseClick(export.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not export.busy and "Nothing was written" in export.status.text(),
+                    timeout=20000)
+    assert "database's own folder" in export.status.text() and export.written is None
+
+    dialog = _dialog(qtbot, supervisor_ctx, path)
+    for target in (live, folder / "mapping.json"):
+        dialog.ask_save_path = lambda *_a, t=target: str(t)  # type: ignore[method-assign]
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "Nothing was written" in dialog.status.text(), target
+
+    assert live.read_bytes() == live_bytes and db_fingerprint(db) == rows_before
+    assert (sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []) == listing

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,10 +23,11 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.codes import label
 from app.errors import DeskError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.permissions import EXPORT, can, required_role
 from app.services.exporting import export_csv
 from ui.context import DeskContext
+from ui.file_dialogs import get_save_file_name
 from ui.tasks import run_task
 
 LAST_DIR = "export/last_dir"
@@ -112,7 +112,7 @@ class ExportDialog(QDialog):
     def ask_save_path(self, suggested: str) -> str:
         """Where to write (a method, so tests can answer it)."""
         folder = Path(str(self.settings.value(LAST_DIR, str(Path.home()))))
-        name, _filter = QFileDialog.getSaveFileName(
+        name, _filter = get_save_file_name(
             self, _("Export complaints as CSV"), str(folder / suggested),
             _("CSV files (*.csv)"))
         return name
@@ -142,8 +142,9 @@ class ExportDialog(QDialog):
         self.busy = False
         self.written = target
         self._enable()
-        self.status.setText(_("Exported {count} complaints to {file}", count=count,
-                              file=str(target)))
+        self.status.setText(ngettext("Exported {count} complaint to {file}",
+                                     "Exported {count} complaints to {file}", count,
+                                     count=count, file=str(target)))
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -38,7 +37,8 @@ from PySide6.QtWidgets import (
 from app.atomic_files import atomic_write
 from app.codes import field_label, label
 from app.errors import DeskError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
+from app.outputs import guard_output
 from app.permissions import IMPORT, can, required_role
 from app.services.csv_mapping import OPTIONS, read_mapping
 from app.services.import_dates import DATE_ORDERS
@@ -52,6 +52,7 @@ from app.services.importing import ImportCancelled, ImportResult, import_file
 from app.services.text_encodings import CODECS
 from ui.context import DeskContext
 from ui.data_transfer.mapping_form import MappingForm, ValueTable, mapping_data
+from ui.file_dialogs import get_open_file_name, get_save_file_name
 from ui.tasks import run_task
 
 LAST_DIR = "import/last_dir"
@@ -232,13 +233,12 @@ class ImportDialog(QDialog):
     def ask_open_path(self, title: str, pattern: str) -> str:
         """The file the person picks (a method, so tests can answer it)."""
         folder = str(self.settings.value(LAST_DIR, str(Path.home())))
-        name, _filter = QFileDialog.getOpenFileName(self, title, folder, pattern)
+        name, _filter = get_open_file_name(self, title, folder, pattern)
         return name
 
     def ask_save_path(self, title: str, pattern: str, suggested: str) -> str:
         folder = Path(str(self.settings.value(LAST_DIR, str(Path.home()))))
-        name, _filter = QFileDialog.getSaveFileName(self, title, str(folder / suggested),
-                                                    pattern)
+        name, _filter = get_save_file_name(self, title, str(folder / suggested), pattern)
         return name
 
     def choose_file(self) -> None:
@@ -390,7 +390,8 @@ class ImportDialog(QDialog):
             return
         text = json.dumps(self.mapping(), ensure_ascii=False, indent=2) + "\n"
         try:
-            with atomic_write(Path(name)) as fh:
+            # A name the person typed: never onto the database, its folder or a backup.
+            with atomic_write(guard_output(self.ctx.db, name)) as fh:
                 fh.write(text.encode("utf-8"))
         except (OSError, DeskError) as e:
             self.status.setText(e.message() if isinstance(e, DeskError) else str(e))
@@ -432,9 +433,12 @@ class ImportDialog(QDialog):
         self.outcome = result
         lines = []
         if result.dry_run:
-            lines.append(_("Dry run, nothing written: {ready} rows can be imported, already "
-                           "present {duplicates}, refused {refused}", ready=result.ready,
-                           duplicates=result.duplicates, refused=len(result.problems)))
+            lines.append(ngettext("Dry run, nothing written: {ready} row can be imported, "
+                                  "already present {duplicates}, refused {refused}",
+                                  "Dry run, nothing written: {ready} rows can be imported, "
+                                  "already present {duplicates}, refused {refused}",
+                                  result.ready, ready=result.ready,
+                                  duplicates=result.duplicates, refused=len(result.problems)))
         else:
             lines.append(_("Imported {added}, already present {duplicates}, refused {refused}",
                            added=result.added, duplicates=result.duplicates,
