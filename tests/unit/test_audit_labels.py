@@ -41,6 +41,16 @@ def test_every_recorded_action_has_a_label() -> None:
     assert audit.FOUND_CHANGED in ACTIONS
 
 
+def test_every_timeline_kind_sealed_as_an_action_has_a_label() -> None:
+    """app/audit.py seals a complaint's own changes as "complaint_" + the timeline's kind;
+    `check` printed those codes raw (complaint_intake) before they had labels."""
+    from app.timeline import KINDS
+
+    unlabelled = sorted(f"complaint_{kind}" for kind in KINDS
+                        if f"complaint_{kind}" not in ACTIONS)
+    assert not unlabelled, f"add these to app/audit_labels.py ACTIONS: {unlabelled}"
+
+
 def test_every_sealed_table_has_a_label() -> None:
     assert set(audit.SEALED) <= set(TABLES)
 
