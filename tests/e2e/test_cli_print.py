@@ -19,7 +19,7 @@ from tests.printing.printed import landed, page_sizes_mm, require_queues
 @pytest.fixture
 def ref(db: Database, clerk: Actor, fixed_clock: Any) -> str:
     require_queues()
-    return log_complaint(db, IntakeInput(description="试衣间的镜子碎了", phone="91234567"),
+    return log_complaint(db, IntakeInput(description="试衣间的镜子碎了", phone="+852 9123 4567"),
                          clerk).reference
 
 

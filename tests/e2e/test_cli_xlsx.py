@@ -19,7 +19,7 @@ def test_export_xlsx_writes_the_windows_workbook(db: Database, db_arg: str, cler
                                                  supervisor: Actor, fixed_clock: Any,
                                                  tmp_path: Path) -> None:
     for text in ("电梯扶手破损", "价格标签不符;要求退差价"):
-        log_complaint(db, IntakeInput(description=text, phone="0912345678"), clerk)
+        log_complaint(db, IntakeInput(description=text, phone="01012345678"), clerk)
     month = f"{fixed_clock.now:%Y-%m}"
     out = tmp_path / "out.xlsx"
     result = cli("--db", db_arg, "--user", "supervisor", "export", "xlsx", "--month", month,
@@ -34,7 +34,7 @@ def test_export_xlsx_writes_the_windows_workbook(db: Database, db_arg: str, cler
                 for sheet in load_workbook(path).worksheets]
 
     assert cells(out) == cells(window)
-    assert cells(out)[0][1][7] == "0912345678"
+    assert cells(out)[0][1][7] == "+861012345678"  # the E.164 key, as text, not a number
 
 
 def test_export_xlsx_refuses_a_bad_month(db_arg: str, tmp_path: Path) -> None:

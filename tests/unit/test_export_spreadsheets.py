@@ -15,6 +15,7 @@ from app.db import Database
 from app.reports.key_figures import KEY_FIGURES
 from app.reports.month_export import FIGURE_BASIS, export_month_xlsx
 from app.services.common import Actor
+from app.services.csv_text import restore
 from app.services.exporting import HEADER, export_csv
 from app.services.intake import IntakeInput, log_complaint
 
@@ -63,7 +64,7 @@ def test_every_row_keeps_its_columns_when_split_on_comma_semicolon_and_tab(
         db: Database, clerk: Actor, supervisor: Actor, fixed_clock: Any,
         tmp_path: Path) -> None:
     refs = [log_complaint(db, IntakeInput(description=text, customer_name="陈, 大文;",
-                                          phone="0912 345 678", location="B1;东门\t入口",
+                                          phone="010 1234 5678", location="B1;东门\t入口",
                                           demands=["exchange", "explanation"]), clerk).reference
             for text in NASTY]
     out = tmp_path / "export.csv"
@@ -77,14 +78,15 @@ def test_every_row_keeps_its_columns_when_split_on_comma_semicolon_and_tab(
         assert row[column["reference"]] == ref
         assert row[column["description"]] == text
         assert row[column["customer_demand"]] == "exchange;explanation"
-        assert row[column["phone"]] == "0912345678" or row[column["phone"]].startswith("0")
+        # The E.164 key whole; its leading "+" neutralised like any formula start (csv_text).
+        assert restore(row[column["phone"]]) == "+861012345678"
         assert row[column["stage"]] == "new"
 
 
 def test_the_workbook_says_what_each_key_figure_counts(db: Database, clerk: Actor,
                                                       supervisor: Actor, fixed_clock: Any,
                                                       tmp_path: Path) -> None:
-    log_complaint(db, IntakeInput(description="x", phone="0912345678"), clerk)
+    log_complaint(db, IntakeInput(description="x", phone="01012345678"), clerk)
     out = tmp_path / "month.xlsx"
     export_month_xlsx(db, f"{fixed_clock.now:%Y-%m}", out, "zh-Hans", actor=supervisor)
     sheet = load_workbook(out).worksheets[1]
@@ -94,7 +96,7 @@ def test_the_workbook_says_what_each_key_figure_counts(db: Database, clerk: Acto
     assert all(r[3] for r in described), described  # every figure says what it counts
     assert {key for _m, key, _k in KEY_FIGURES} <= set(FIGURE_BASIS)
     phone = load_workbook(out).worksheets[0]["H2"].value
-    assert phone == "0912345678"  # the leading zero is kept
+    assert phone == "+861012345678"  # text: the + and every digit kept
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
