@@ -27,6 +27,7 @@ from app.services.list_choices import list_choices
 from ui.context import DeskContext
 from ui.intake.attachment_list import AttachmentBox
 from ui.intake.customer_box import CustomerBox
+from ui.shortcut_table import INTAKE_RARE_FIELDS
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
@@ -45,7 +46,8 @@ class TimeEdit(QDateTimeEdit):
 
 
 class IntakeFields(QWidget):
-    """Every field of DESIGN.md §2 "Intake", in tab order left column then right column."""
+    """Every field of DESIGN.md §2 "Intake", in tab order left column then right column
+    (the rare fields out of the Tab chain)."""
 
     changed = Signal()
 
@@ -97,8 +99,8 @@ class IntakeFields(QWidget):
         self.right.add_heading(N_("What happened and what the customer asks for"))
         self.right.add("description", self.description, top_label=True)
         self.right.add_widget(self.counter)
-        self.right.add_pair(("emotion", self.emotion), ("severity", self.severity))
         self.right.add("customer_demand", self.demands, top_label=True)
+        self.right.add_pair(("emotion", self.emotion), ("severity", self.severity))
         self.right.grid.setRowStretch(1, 1)
 
         columns = QHBoxLayout()
@@ -108,14 +110,23 @@ class IntakeFields(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(columns)
+        # Tab walks the fields of a walk-in complaint; the rare ones (RARE_FIELDS) keep their
+        # place in the order but Tab passes them: each is reached by its own key (shown after
+        # its label), or by a click.
         order = [self.customer.phone, self.customer.name, self.customer.email,
                  self.customer.tier, self.received, self.channel, self.subject, self.category,
-                 self.department, self.location, self.staff, self.description, self.emotion,
-                 self.severity, self.demands, self.attachments.list,
+                 self.department, self.location, self.staff, self.description, self.demands,
+                 self.emotion, self.severity, self.attachments.list,
                  self.attachments.add_button, self.attachments.remove_button]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.tab_order = order
+        self.rare: dict[str, QWidget] = {
+            "email": self.customer.email, "tier": self.customer.tier,
+            "received_at": self.received, "channel": self.channel, "subject": self.subject}
+        for field, widget in self.rare.items():
+            widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            self.left.set_key(field, INTAKE_RARE_FIELDS[field].shown())
 
         self.customer.changed.connect(self.changed)
         self.received.dateTimeChanged.connect(self._received_edited)

@@ -1,24 +1,26 @@
 """The counter's intake form (view "intake", F2): keyboard first, checked field by field as the
 clerk types, kept as a crash-safe draft, saved all or nothing with a clear confirmation.
 
-Keys: Ctrl+S / Ctrl+Enter save, Ctrl+P save and print the slip, Ctrl+R resolve on the spot,
-Ctrl+L clear (Esc asks first), Ctrl+O attach a file; pick lists take number keys.
+Keys (ui/shortcut_table.py, the same table F1 lists): Ctrl+S / Ctrl+Enter save, Ctrl+P save
+and print the slip, Ctrl+R resolve on the spot, Ctrl+L clear (Esc asks first), Ctrl+O attach a
+file; pick lists take number keys. Tab walks a walk-in's fields only; the rare ones (email,
+tier, received time, channel, subject) each have an Alt key shown after their label.
+
+Saving runs off the GUI thread (ui/background_save.py): the form stays on view, takes no input
+until the outcome is in, and says it: saved (with the reference), refused (at the fields),
+busy or connection lost (nothing saved, or perhaps saved: the input stays, in its draft too).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QHideEvent,
-    QKeySequence,
-    QShortcut,
-    QShowEvent,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,28 +29,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.codes import field_label
 from app.errors import DeskError, ValidationError, ValidationErrors
 from app.formatting import short_datetime
 from app.i18n import _
-from app.services.intake import check_intake, log_complaint
+from app.services.intake import IntakeInput, IntakeResult, check_intake, log_complaint
+from ui.background_save import (
+    BackgroundSave,
+    BusyStrip,
+    Failure,
+    failure_kind,
+    report_unexpected,
+)
 from ui.context import DeskContext
 from ui.intake.attachment_list import DropCatcher
 from ui.intake.draft_keeper import DraftKeeper
 from ui.intake.intake_fields import IntakeFields
+from ui.intake.problem_marks import ProblemMarks
 from ui.intake.spot_panel import SpotPanel
 from ui.messages import ask, inform, warn
+from ui.shortcut_table import (
+    INTAKE_ATTACH,
+    INTAKE_CLEAR,
+    INTAKE_ESCAPE,
+    INTAKE_PRINT,
+    INTAKE_PRINT_DIALOG,
+    INTAKE_RARE_FIELDS,
+    INTAKE_SAVE,
+    INTAKE_SPOT,
+    bind,
+)
 from ui.widgets.banner import Banner
 from ui.widgets.field_grid import INVALID_STYLE
 
 VALIDATE_MS = 300
 CLOCK_TICK_MS = 30_000
-SPOT_FIELDS = ("solution_types", "implementation", "amount")
-
-
-def problem_text(e: ValidationError) -> str:
-    """The problem without the field name (shown next to the field, which is labelled)."""
-    return e.problem()
 
 
 class IntakeForm(QWidget):
@@ -58,11 +72,11 @@ class IntakeForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setStyleSheet(INVALID_STYLE)
-        self.errors: list[ValidationError] = []
-        self.touched: set[str] = set()
-        self.show_all = False  # after a save attempt every problem is shown
         self._loading = False
         self.last_reference = ""
+        self._invalid_banner = False  # the banner asks to correct fields: gone once they are
+        self._maybe_saved = False  # the last save may have reached the server: ask before again
+        self._switch_pending = False  # another person signed in during a save
 
         self.banner = Banner()
         self.fields = IntakeFields(ctx)
@@ -75,6 +89,7 @@ class IntakeForm(QWidget):
         self.clear_button = QPushButton()
         self.missing = QLabel()
         self.missing.setWordWrap(True)
+        self.busy_strip = BusyStrip()
         for button in (self.save_button, self.print_button, self.spot_button, self.clear_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
@@ -99,6 +114,10 @@ class IntakeForm(QWidget):
         banner_box.addWidget(self.banner)
         layout.addLayout(banner_box)
         layout.addWidget(scroll, 1)
+        strip_box = QVBoxLayout()
+        strip_box.setContentsMargins(12, 0, 12, 0)
+        strip_box.addWidget(self.busy_strip)
+        layout.addLayout(strip_box)
         layout.addLayout(bar)
         chain = [self.fields.tab_order[-1], self.spot.types, self.spot.done,
                  self.save_button, self.print_button, self.spot_button, self.clear_button]
@@ -109,6 +128,7 @@ class IntakeForm(QWidget):
                                                                      self.save_button)
         self.spot.amounts.chain_tabs()
 
+        self.saving = BackgroundSave(self, self.busy_strip)
         self.save_button.clicked.connect(lambda: self.save())
         self.print_button.clicked.connect(lambda: self.save(print_slip=True))
         self.spot_button.clicked.connect(self.toggle_spot)
@@ -128,14 +148,17 @@ class IntakeForm(QWidget):
         self.fields.attachments.problem.connect(
             lambda text: self.fields.set_error("attachment", text))
         children = [*self.fields.findChildren(QWidget), *self.spot.findChildren(QWidget)]
-        for widget in children:
-            widget.installEventFilter(self)
+        self.marks = ProblemMarks(self.fields, self.spot, self.missing,
+                                  (self.save_button, self.print_button), self.is_empty, self)
+        self.marks.watch(children)
+        self.marks.touched_more.connect(self._validate_timer.start)
         self.drops = DropCatcher(self.add_files, self)
         self.drops.watch([self, *children])
 
         self.keeper = DraftKeeper(ctx.db.paths.drafts, self.draft_name(), self.snapshot, self)
-        self.keeper.failed.connect(lambda msg: self.banner.show_message(
+        self.keeper.failed.connect(lambda msg: self.tell(
             "warning", _("The draft could not be written ({error}); save soon.", error=msg)))
+        ctx.signals.actor_changed.connect(self.on_actor_changed)
         self.retranslate()
         self.restore_draft()
         self.validate_now()
@@ -143,26 +166,23 @@ class IntakeForm(QWidget):
 
     # ---- keys -----------------------------------------------------------------------------------
     def _shortcuts(self) -> None:
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        keys: list[tuple[Any, Any]] = [
-            (QKeySequence.StandardKey.Save, self.save),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self.save),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter), self.save),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_P), lambda: self.save(print_slip=True)),
+        self.shortcuts: list[QShortcut] = [
+            *bind(self, INTAKE_SAVE, self.save),
+            *bind(self, INTAKE_PRINT, lambda: self.save(print_slip=True)),
             # The print dialog even where slips go straight to the printer (issue 18).
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_P),
-             lambda: self.save(print_slip=True, with_dialog=True)),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L), lambda: self.clear()),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R), self.toggle_spot),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_O), self.fields.attachments.pick),
-            (QKeySequence(Qt.Key.Key_Escape), self.escape),
+            *bind(self, INTAKE_PRINT_DIALOG,
+                  lambda: self.save(print_slip=True, with_dialog=True)),
+            *bind(self, INTAKE_CLEAR, lambda: self.clear()),
+            *bind(self, INTAKE_SPOT, self.toggle_spot),
+            *bind(self, INTAKE_ATTACH, self.fields.attachments.pick),
+            *bind(self, INTAKE_ESCAPE, self.escape),
         ]
-        self.shortcuts = []
-        for key, slot in keys:
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(ctx)
-            shortcut.activated.connect(slot)
-            self.shortcuts.append(shortcut)
+        for field, key in INTAKE_RARE_FIELDS.items():
+            self.shortcuts += bind(self, key, partial(self.go_to, field))
+
+    def go_to(self, field: str) -> None:
+        """A field out of the Tab order, by its own key: the cursor goes there."""
+        self.fields.rare[field].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def escape(self) -> None:
         if self.spot.isVisible():
@@ -176,12 +196,12 @@ class IntakeForm(QWidget):
         self.spot.retranslate()
         self.spot.reload_lists(self.ctx.db)
         self.banner.retranslate()
-        self.save_button.setText(f"{_('Save')} (Ctrl+S)")
-        self.print_button.setText(f"{_('Save and print slip')} (Ctrl+P)")
-        self.spot_button.setText(f"{_('Resolve on the spot')} (Ctrl+R)")
-        self.clear_button.setText(f"{_('Clear')} (Ctrl+L)")
+        self.save_button.setText(f"{_('Save')} ({INTAKE_SAVE.key()})")
+        self.print_button.setText(f"{_('Save and print slip')} ({INTAKE_PRINT.key()})")
+        self.spot_button.setText(f"{_('Resolve on the spot')} ({INTAKE_SPOT.key()})")
+        self.clear_button.setText(f"{_('Clear')} ({INTAKE_CLEAR.key()})")
         self.clear_button.setToolTip(_("Clear the form for the next customer (Esc asks first)"))
-        self._show_errors()
+        self.marks.show()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -198,57 +218,20 @@ class IntakeForm(QWidget):
         self.keeper.touch()
         self._validate_timer.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.FocusOut:
-            field = self._field_of(watched)
-            if field and field not in self.touched:
-                self.touched.add(field)
-                self._validate_timer.start()
-        return super().eventFilter(watched, event)
-
-    def _field_of(self, widget: QObject) -> str | None:
-        for grid in (self.fields.left, self.fields.right, self.spot.grid):
-            for field, row in grid.rows.items():
-                if widget is row.widget or (isinstance(widget, QWidget)
-                                            and row.widget.isAncestorOf(widget)):
-                    return field
-        return None
+    def _input(self) -> IntakeInput:
+        data = self.fields.to_input()
+        if self.spot.isVisible():
+            data.on_the_spot = self.spot.value()
+        return data
 
     def validate_now(self) -> list[ValidationError]:
         """Check the whole input (app.services.intake.check_intake) and show the problems."""
         self._validate_timer.stop()
-        data = self.fields.to_input()
-        if self.spot.isVisible():
-            data.on_the_spot = self.spot.value()
-        self.errors = check_intake(self.ctx.db, data)
-        self._show_errors()
-        return self.errors
-
-    def _show_errors(self) -> None:
-        by_field: dict[str, str] = {}
-        for e in self.errors:
-            by_field.setdefault(e.field, problem_text(e))
-        for field in self.fields.fields():
-            shown = self.show_all or field in self.touched
-            if field == "attachment" and field not in by_field:
-                continue  # a refused file stays reported until the next change of the list
-            self.fields.set_error(field, by_field.get(field) if shown else None)
-        for field in SPOT_FIELDS:
-            shown = self.show_all or field in self.touched
-            self.spot.grid.set_error(field, by_field.get(field) if shown else None)
-        if self.errors:
-            names = list(dict.fromkeys(field_label(e.field) for e in self.errors))
-            self.missing.setText(_("To save: {fields}", fields=_(", ").join(names)))
-            # An empty form is not an error yet: neutral until the clerk starts or saves.
-            calm = not self.show_all and self.is_empty()
-            self.missing.setStyleSheet("color: #555;" if calm else "color: #8b1a1a;")
-            tip = "\n".join(e.message() for e in self.errors)
-        else:
-            self.missing.setText(_("Ready to save"))
-            self.missing.setStyleSheet("color: #0d5223;")
-            tip = _("Save the complaint (Ctrl+S or Ctrl+Enter)")
-        self.save_button.setToolTip(tip)
-        self.print_button.setToolTip(tip)
+        self.marks.show(check_intake(self.ctx.db, self._input()))
+        if not self.marks.errors and self._invalid_banner:
+            self.banner.hide()  # "correct the fields marked in red": they are corrected
+            self._invalid_banner = False
+        return self.marks.errors
 
     # ---- resolve on the spot --------------------------------------------------------------------
     def toggle_spot(self) -> None:
@@ -266,35 +249,34 @@ class IntakeForm(QWidget):
         self.fields.attachments.add_paths(paths)
 
     # ---- saving ---------------------------------------------------------------------------------
-    def save(self, print_slip: bool = False, with_dialog: bool | None = None) -> str | None:
-        """Save when everything is valid; otherwise show every problem and save nothing."""
-        self.show_all = True
-        if self.validate_now():
-            self._focus_first_error()
-            self.banner.show_message(
-                "error", _("Not saved: please correct the fields marked in red."))
-            return None
-        data = self.fields.to_input()
-        if self.spot.isVisible():
-            data.on_the_spot = self.spot.value()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = log_complaint(self.ctx.db, data, self.ctx.actor)
-        except (ValidationErrors, ValidationError) as e:
-            self.errors = e.errors if isinstance(e, ValidationErrors) else [e]
-            self._show_errors()
-            self._focus_first_error()
-            self.banner.show_message("error", _("Not saved: {problems}", problems=e.message()))
-            return None
-        except DeskError as e:
-            # Not saved (the network gone, the database busy or newer): the input stays on the
-            # form and reaches its draft now, so it survives even closing the program.
-            self.keeper.touch()
-            self.keeper.flush()
-            self.banner.show_message("error", _("Not saved: {problems}", problems=e.message()))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
+    def save(self, print_slip: bool = False, with_dialog: bool | None = None) -> bool:
+        """Start saving the input off the GUI thread; False when no save was started (one is
+        still running, or the clerk chose not to save again after a save that may have
+        reached the server). The outcome is shown when it comes (`_saved`, `_not_saved`)."""
+        if self.saving.busy:
+            return False
+        if self._maybe_saved and not ask(self, _(
+                "The last save of this complaint may have reached the server before the "
+                "connection broke. Look for it in the queue first: saving again could record "
+                "it twice. Save it again now?")):
+            return False
+        self.marks.show_all = True
+        self._validate_timer.stop()
+        db, actor, data = self.ctx.db, self.ctx.actor, self._input()
+
+        def work() -> IntakeResult:
+            # Checked first with a read, which never waits for another program's write lock:
+            # wrong input is told at once even while the database is busy.
+            problems = check_intake(db, data)
+            if problems:
+                raise ValidationErrors(problems)
+            return log_complaint(db, data, actor)
+
+        return self.saving.run(work, lambda result: self._saved(result, print_slip, with_dialog),
+                               self._not_saved)
+
+    def _saved(self, result: IntakeResult, print_slip: bool, with_dialog: bool | None) -> None:
+        self._maybe_saved = False
         ref = result.reference
         self.last_reference = ref
         self._reset()
@@ -304,13 +286,45 @@ class IntakeForm(QWidget):
             text += "<br>" + _("Resolved on the spot; a revisit follows.")
         if result.is_repeat:
             text += "<br>" + _("This customer complained before: marked as a repeat complaint.")
-        self.banner.show_message("success", text, _("Open complaint"),
-                                 lambda: self.ctx.signals.open_complaint.emit(ref), rich=True)
+        self.tell("success", text, _("Open complaint"),
+                  lambda: self.ctx.signals.open_complaint.emit(ref), rich=True)
         self.ctx.signals.data_changed.emit(ref)
         self.saved.emit(ref)
+        if self._switch_pending:
+            self._switch_person()  # saved for the one who typed it; the next one starts blank
         if print_slip:
-            self.deliver_slip(ref, with_dialog)
-        return ref
+            self.deliver_slip(ref, with_dialog)  # the customer still waits for the slip
+
+    def _not_saved(self, error: BaseException) -> None:
+        kind = failure_kind(error)
+        if isinstance(error, ValidationErrors | ValidationError):
+            self.marks.show(error.errors if isinstance(error, ValidationErrors) else [error])
+            self.marks.focus_first()
+            self.tell("error", _("Not saved: please correct the fields marked in red."))
+            self._invalid_banner = True
+        else:
+            # Not saved (the database busy, the network gone, a fault): the input stays on the
+            # form and reaches its draft now, so it survives even closing the program.
+            self.keeper.touch()
+            self.keeper.flush()
+            if kind is Failure.UNEXPECTED:
+                self.tell("error", _("Not saved: an unexpected error. What you entered is "
+                                     "kept; you can try again."))
+            else:
+                message = error.message() if isinstance(error, DeskError) else str(error)
+                self.tell("warning" if kind is Failure.BUSY else "error",
+                          _("Not saved: {problems}", problems=message))
+            self._maybe_saved = kind is Failure.MAYBE_SAVED
+        if self._switch_pending:
+            self._switch_person()  # the input stays the previous person's draft
+        if kind is Failure.UNEXPECTED:
+            report_unexpected(error)
+
+    def tell(self, kind: str, text: str, action: str = "",
+             on_action: Callable[[], None] | None = None, rich: bool = False) -> None:
+        """A notice in the banner (it replaces the one before)."""
+        self._invalid_banner = False
+        self.banner.show_message(kind, text, action, on_action, rich=rich)
 
     def deliver_slip(self, ref: str, with_dialog: bool | None = None) -> None:
         try:
@@ -324,17 +338,7 @@ class IntakeForm(QWidget):
         except DeskError as e:
             warn(self, e.message())
 
-    def _focus_first_error(self) -> None:
-        fields = set(e.field for e in self.errors)
-        for field in (*self.fields.fields(), *SPOT_FIELDS):
-            if field in fields:
-                widget = self.fields.widget_for(field) or (
-                    self.spot.grid.rows[field].widget if field in self.spot.grid.rows else None)
-                if widget is not None and widget.isVisibleTo(self):
-                    widget.setFocus()
-                    return
-
-    # ---- clearing, drafts -----------------------------------------------------------------------
+    # ---- clearing, drafts, who is signed in -----------------------------------------------------
     def is_empty(self) -> bool:
         return self.fields.is_empty() and (not self.spot.isVisible() or self.spot.is_empty())
 
@@ -347,9 +351,16 @@ class IntakeForm(QWidget):
             return False
         self._reset()
         self.banner.hide()
+        self._maybe_saved = False
         return True
 
     def _reset(self) -> None:
+        """A blank form and no draft: the complaint was saved, or cleared on purpose."""
+        self._blank()
+        self.keeper.discard()
+
+    def _blank(self) -> None:
+        """Every field empty and nothing marked: a new complaint begins at the phone."""
         self._loading = True
         try:
             self.fields.clear()
@@ -357,11 +368,32 @@ class IntakeForm(QWidget):
             self.spot.hide()
         finally:
             self._loading = False
-        self.keeper.discard()
-        self.touched.clear()
-        self.show_all = False
+        # Forget which fields were visited before the cursor moves: leaving the last field of
+        # the saved complaint must not mark that field "required" on the blank form.
+        self.marks.forget()
+        if self.isVisible():  # not from another view (a new person signing in there)
+            self.fields.customer.phone.setFocus()
         self.validate_now()
-        self.fields.customer.phone.setFocus()
+
+    def on_actor_changed(self) -> None:
+        """Another person signed in: a save under way finishes first (for whoever typed it)."""
+        if self.saving.busy:
+            self._switch_pending = True
+        else:
+            self._switch_person()
+
+    def _switch_person(self) -> None:
+        """The form becomes the new person's: what the previous one typed stays their draft
+        (restored when they sign in again), their notices go, the new one's draft comes back."""
+        self._switch_pending = False
+        self.keeper.touch()
+        self.keeper.flush()
+        self._blank()
+        self.banner.hide()
+        self._invalid_banner = self._maybe_saved = False
+        self.keeper.name = self.draft_name()
+        if self.restore_draft(after_switch=True):
+            self.validate_now()
 
     def draft_name(self) -> str:
         user = self.ctx.actor.user_id
@@ -374,7 +406,7 @@ class IntakeForm(QWidget):
         data["spot"] = self.spot.to_draft() if self.spot.isVisible() else None
         return data
 
-    def restore_draft(self) -> bool:
+    def restore_draft(self, after_switch: bool = False) -> bool:
         draft = self.keeper.load()
         if draft is None:
             return False
@@ -387,12 +419,16 @@ class IntakeForm(QWidget):
                 self.spot.from_draft(spot)
         finally:
             self._loading = False
-        text = _("Restored the complaint you were typing when the program stopped (draft of "
-                 "{time}). Save it, or clear it with Ctrl+L.",
-                 time=short_datetime(draft.saved_at))
+        time = short_datetime(draft.saved_at)
+        if after_switch:
+            text = _("Restored the complaint you were typing before another person signed in "
+                     "(draft of {time}). Save it, or clear it with Ctrl+L.", time=time)
+        else:
+            text = _("Restored the complaint you were typing when the program stopped (draft of "
+                     "{time}). Save it, or clear it with Ctrl+L.", time=time)
         if problems:
             text += "\n" + _("Not restored: {problems}", problems="; ".join(problems))
-        self.banner.show_message("info", text)
+        self.tell("info", text)
         return True
 
     def flush(self) -> None:

@@ -48,6 +48,7 @@ class AssessmentSection(Section):
         g.add_pair(("verified", self.verified), ("due_at", due_row))
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
+        self.saves_with = self.save_button
         self.body.addWidget(button_row(self.save_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
@@ -83,14 +84,17 @@ class AssessmentSection(Section):
 
     def save(self) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
         owner = self.owner.code()
         due = self.due.dateTime().toString("yyyy-MM-dd HH:mm") if self.own_due.isChecked() \
             else None
+        # The values are read here, on the GUI thread; the service runs on the database thread.
+        category, severity = self.category.code() or "", self.severity.code() or ""
+        department, verified = self.department.code(), self.verified.code()
         self.complaint.save(self, lambda ref, version: resolution.assess(
-            ctx.db, ref, category=self.category.code() or "", severity=self.severity.code() or "",
-            owner_id=int(owner) if owner else None, department=self.department.code(),
-            verified=self.verified.code(), due_at=due, actor=ctx.actor,
-            expected_version=version))
+            ctx.db, ref, category=category, severity=severity,
+            owner_id=int(owner) if owner else None, department=department,
+            verified=verified, due_at=due, actor=actor, expected_version=version))
 
     def retranslate_own(self) -> None:
         self.severity.set_choices(choices("severity"))

@@ -1,0 +1,268 @@
+"""Issue 18: the intake form's saves never freeze the window, and nothing stale stays on it.
+
+Another program holds the database's write lock for real (tests/write_lock.py: a second process
+in BEGIN IMMEDIATE, or holding the desk's lock on PostgreSQL) while the clerk saves: the window
+keeps answering, the form stays readable but takes no input, a second Ctrl+S starts nothing,
+and the outcome is told: saved once the lock goes, or busy with the input kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtTest import QTest
+from sqlalchemy import func, select
+
+from app import db as db_module
+from app.db import ConnectionLost, Database
+from app.drafts import load_draft
+from app.models import Complaint
+from app.services.common import Actor
+from tests.ui.keyboard import Keyboard, commit
+from tests.write_lock import WriteLockHolder
+from ui import background_save
+from ui.context import DeskContext
+from ui.intake import intake_form
+from ui.intake.intake_form import VALIDATE_MS, IntakeForm
+
+
+def complaints(db: Database) -> int:
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(Complaint)) or 0)
+
+
+def make_form(qtbot: Any, ctx: DeskContext) -> IntakeForm:
+    widget = IntakeForm(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 640)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    widget.fields.customer.phone.setFocus()
+    qtbot.waitUntil(lambda: widget.fields.customer.phone.hasFocus())
+    return widget
+
+
+@pytest.fixture
+def form(qtbot: Any, ctx: DeskContext, fixed_clock: Any) -> IntakeForm:
+    return make_form(qtbot, ctx)
+
+
+def fill(form: IntakeForm) -> None:
+    kb = Keyboard()
+    form.fields.customer.phone.setFocus()
+    kb.type("13912345678")
+    kb.tab()
+    kb.type("林美玲")
+    form.fields.description.setFocus()
+    kb.type("洗发后头皮发红发痒，要求退款。")
+
+
+class LoopWatch:
+    """The longest the GUI thread went without turning its event loop (a timer every 20 ms)."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.clock.start()
+        self.last = 0
+        self.longest = 0
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def stop(self) -> int:
+        self.timer.stop()
+        return self.longest
+
+
+def test_a_save_waits_for_another_programs_write_lock_without_freezing(
+        form: IntakeForm, qtbot: Any, db: Database) -> None:
+    fill(form)
+    description = form.fields.description
+    with WriteLockHolder(db) as holder:
+        watch = LoopWatch()
+        Keyboard().press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "Ctrl+S")
+        assert form.saving.busy and form.saving.started_saves == 1
+        # The database makes it wait: the strip says so, with the seconds.
+        qtbot.waitUntil(lambda: form.busy_strip.waiting, timeout=5_000)
+        assert form.busy_strip.isVisible() and "Still saving" in form.busy_strip.text.text()
+        qtbot.wait(1_000)
+        # Nothing typed meanwhile lands in the form; no second save is queued.
+        QTest.keyClick(description, Qt.Key.Key_X)
+        commit(description, "再说一遍")
+        Keyboard().press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "Ctrl+S")
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        assert description.toPlainText() == "洗发后头皮发红发痒，要求退款。"
+        assert form.saving.started_saves == 1
+        # The form stays on view, as it was: readable while it waits.
+        assert description.isVisible() and form.fields.customer.name.text() == "林美玲"
+        assert form.busy_strip.isVisible()
+        waited = watch.stop()
+        assert waited < 500, f"the window stood still for {waited} ms"
+        assert complaints(db) == 0
+        holder.release()
+        qtbot.waitUntil(lambda: not form.saving.busy, timeout=30_000)
+    assert complaints(db) == 1  # saved once, not twice
+    assert form.banner.kind == "success" and form.last_reference in form.banner.text.text()
+    assert not form.busy_strip.isVisible()
+    assert form.fields.customer.phone.hasFocus() and form.is_empty()
+    Keyboard().type("1380")  # the form takes input again
+    assert form.fields.customer.phone.text() == "1380"
+
+
+@pytest.fixture
+def impatient(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The same database, opened by a program that waits 1 s for the write lock (not 30)."""
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 1)
+    other = Database(db.paths)
+    yield other
+    other.dispose()
+
+
+def test_a_busy_database_saves_nothing_and_keeps_the_input(
+        qtbot: Any, impatient: Database, clerk: Actor, fixed_clock: Any) -> None:
+    form = make_form(qtbot, DeskContext(db=impatient, actor=clerk))
+    fill(form)
+    with WriteLockHolder(impatient):
+        form.save()
+        qtbot.waitUntil(lambda: not form.saving.busy, timeout=20_000)
+        assert complaints(impatient) == 0
+        text = form.banner.text.text()
+        assert form.banner.kind == "warning"
+        assert "Not saved" in text and "busy" in text and "nothing was saved" in text
+        assert form.fields.description.toPlainText() == "洗发后头皮发红发痒，要求退款。"
+        draft = load_draft(impatient.paths.drafts, form.draft_name())
+        assert draft is not None and draft.fields["description"] == "洗发后头皮发红发痒，要求退款。"
+        assert form.fields.description.hasFocus()  # where the clerk was
+    form.save()  # the other program is done: saving again works
+    qtbot.waitUntil(lambda: not form.saving.busy, timeout=20_000)
+    assert complaints(impatient) == 1 and form.banner.kind == "success"
+    assert load_draft(impatient.paths.drafts, form.draft_name()) is None
+
+
+def test_wrong_input_is_told_at_once_even_while_the_database_is_busy(
+        form: IntakeForm, qtbot: Any, db: Database) -> None:
+    form.fields.customer.phone.setText("12ab")
+    form.fields.description.setPlainText("x")
+    with WriteLockHolder(db):
+        started = time.monotonic()
+        form.save()
+        qtbot.waitUntil(lambda: not form.saving.busy, timeout=20_000)
+        assert time.monotonic() - started < 5  # not after the 30 s wait for the lock
+    assert form.fields.left.rows["phone"].error.text() == "is not a phone number (digits only)"
+    assert form.banner.kind == "error" and complaints(db) == 0
+
+
+@pytest.mark.parametrize(("maybe", "words"), [
+    (False, "so this was not saved"), (True, "it may or may not have been saved")])
+def test_a_lost_connection_says_whether_the_save_may_have_reached_the_server(
+        form: IntakeForm, qtbot: Any, db: Database, monkeypatch: pytest.MonkeyPatch,
+        maybe: bool, words: str) -> None:
+    """The outcome the bundle's ConnectionLost reports (the cut itself is tested for real in
+    tests/ui/test_network_loss_window.py and tests/pg/test_network_loss.py)."""
+    def cut(database: Database, data: object, actor: object) -> None:
+        raise ConnectionLost(maybe_saved=maybe)
+
+    monkeypatch.setattr(intake_form, "log_complaint", cut)
+    asked: list[str] = []
+    monkeypatch.setattr(intake_form, "ask", lambda parent, text: asked.append(text) or False)
+    fill(form)
+    form.save()
+    qtbot.waitUntil(lambda: not form.saving.busy, timeout=10_000)
+    assert words in form.banner.text.text() and form.banner.kind == "error"
+    assert form.fields.customer.name.text() == "林美玲"
+    assert load_draft(db.paths.drafts, form.draft_name()) is not None
+    # Saving again after a save that may have reached the server asks first (a duplicate).
+    assert form.save() is (not maybe)
+    assert bool(asked) is maybe
+    qtbot.waitUntil(lambda: not form.saving.busy, timeout=10_000)
+
+
+def test_the_blank_form_after_a_save_marks_nothing_red(form: IntakeForm, qtbot: Any) -> None:
+    """Saved with Ctrl+S from the description: leaving the description for the phone of the
+    next complaint marked it "is required" on the blank form."""
+    fill(form)
+    assert form.fields.description.hasFocus()
+    Keyboard().press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "Ctrl+S")
+    qtbot.waitUntil(lambda: bool(form.last_reference), timeout=10_000)
+    qtbot.wait(VALIDATE_MS * 3)  # the inline check has run since
+    shown = {field: row.error.text() for grid in (form.fields.left, form.fields.right)
+             for field, row in grid.rows.items() if row.error.isVisibleTo(form)}
+    assert shown == {}
+    assert form.missing.styleSheet() == "color: #555;"  # neutral, not red
+    # Leaving a field of the new complaint empty still says so, as before.
+    form.fields.description.setFocus()
+    form.fields.customer.phone.setFocus()
+    qtbot.waitUntil(lambda: form.fields.right.rows["description"].error.isVisibleTo(form))
+
+
+def test_the_refusal_banner_goes_once_the_fields_are_corrected(
+        form: IntakeForm, qtbot: Any) -> None:
+    form.fields.customer.phone.setText("13800000001")
+    form.save()
+    qtbot.waitUntil(lambda: not form.saving.busy, timeout=10_000)
+    assert form.banner.kind == "error" and form.banner.isVisible()
+    form.fields.description.setPlainText("Lift out of order")
+    qtbot.waitUntil(lambda: not form.banner.isVisible(), timeout=3_000)
+
+
+def test_another_person_signing_in_gets_a_clean_form(
+        form: IntakeForm, qtbot: Any, ctx: DeskContext, staff: dict[str, Actor]) -> None:
+    """The previous clerk's "Saved as …" and half-typed complaint do not stay for the next
+    person; the half-typed complaint waits in the first clerk's draft for their return."""
+    fill(form)
+    form.save()
+    qtbot.waitUntil(lambda: bool(form.last_reference), timeout=10_000)
+    assert form.banner.kind == "success"
+    form.fields.customer.phone.setText("13700000000")  # the next customer, half typed
+    first = form.draft_name()
+    ctx.actor = staff["clerk2"]
+    ctx.signals.actor_changed.emit()
+    assert not form.banner.isVisible()
+    assert form.is_empty() and form.draft_name() != first
+    draft = load_draft(ctx.db.paths.drafts, first)
+    assert draft is not None and draft.fields["customer"]["phone"] == "13700000000"
+    form.fields.customer.phone.setText("13600000000")  # clerk2's own, then clerk1 is back
+    ctx.actor = staff["clerk1"]
+    ctx.signals.actor_changed.emit()
+    assert form.fields.customer.phone.text() == "13700000000"
+    assert form.banner.kind == "info" and "before another person signed in" in \
+        form.banner.text.text()
+
+
+def test_a_switch_during_a_save_lets_the_save_finish_for_whoever_typed_it(
+        form: IntakeForm, qtbot: Any, ctx: DeskContext, db: Database,
+        staff: dict[str, Actor]) -> None:
+    fill(form)
+    with WriteLockHolder(db) as holder:
+        form.save()
+        ctx.actor = staff["clerk2"]
+        ctx.signals.actor_changed.emit()
+        assert form.fields.customer.name.text() == "林美玲"  # still saving it
+        holder.release()
+        qtbot.waitUntil(lambda: not form.saving.busy, timeout=30_000)
+    with db.read() as s:
+        recorded = s.scalars(select(Complaint)).one().recorded_by_id
+    assert recorded == staff["clerk1"].user_id
+    assert form.is_empty() and not form.banner.isVisible()
+
+
+def test_strip_texts_are_translated() -> None:
+    from app.i18n import set_language
+
+    strip = background_save.BusyStrip()
+    set_language("zh-Hant")
+    strip.show_progress(5_000)
+    assert strip.text.text().startswith("仍在儲存") and strip.text.text().endswith("已等候 5 秒")
+    strip.show_progress(100)
+    assert strip.text.text() == "正在儲存…"
