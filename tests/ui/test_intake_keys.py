@@ -16,8 +16,10 @@ from app.services.complaints import get_detail
 from app.services.settings_service import set_setting
 from tests.ui.keyboard import Keyboard
 from ui.context import DeskContext
+from ui.intake.intake_fields import RARE_FIELDS
 from ui.intake.intake_form import IntakeForm
-from ui.shortcut_table import INTAKE_AREA, INTAKE_RARE_FIELDS
+from ui.key_bindings import key_text
+from ui.shortcuts import INTAKE, SHORTCUTS, all_keys
 
 
 @pytest.fixture
@@ -112,15 +114,15 @@ def test_rare_fields_are_passed_by_tab_and_reached_by_their_own_key(
         kb.tab()
         visited.append(Keyboard.focus())
     assert not set(map(id, visited)) & set(map(id, expected.values()))
-    for field, key in INTAKE_RARE_FIELDS.items():
+    for field, shortcut_id in RARE_FIELDS.items():
         f.customer.phone.setFocus()
-        letter = Qt.Key(ord(key.keys[0][-1]))
-        kb.press(letter, Qt.KeyboardModifier.AltModifier, key.keys[0])
+        [key] = all_keys(shortcut_id)
+        kb.press(Qt.Key(ord(key[-1])), Qt.KeyboardModifier.AltModifier, key)
         assert expected[field].hasFocus(), field
         # Its key is written after its label and in its tooltip.
         row = f.left.rows[field]
-        assert "Alt+" + key.keys[0][-1] in row.label.text()
-        assert expected[field].toolTip() == key.key()
+        assert key in row.label.text()
+        assert expected[field].toolTip() == key_text(shortcut_id) == key
 
 
 def test_a_rare_field_chosen_by_its_key_is_saved(form: IntakeForm, qtbot: Any) -> None:
@@ -139,16 +141,15 @@ def test_a_rare_field_chosen_by_its_key_is_saved(form: IntakeForm, qtbot: Any) -
 
 
 def test_the_keys_table_names_every_intake_key_in_every_language(form: IntakeForm) -> None:
-    """F1 lists INTAKE_AREA; each key there is one the form answers, each text translated."""
+    """F1 lists the table's intake rows: each is a key the form answers, and the form answers
+    no key the table does not list; every text translated."""
+    listed = {key for s in SHORTCUTS if s.area == INTAKE for key in all_keys(s.id)}
     bound = {s.key().toString() for s in form.shortcuts}
-    for shortcut in INTAKE_AREA.shortcuts:
-        if shortcut.keys == ("Ctrl+;",):
-            continue  # the phrase picker's, bound on the text fields themselves
-        for key in shortcut.keys:
-            assert key in bound, key
+    assert bound == listed
     for lang in ("zh-Hans", "zh-Hant"):
-        for shortcut in INTAKE_AREA.shortcuts:
-            assert translate(shortcut.what, lang) != shortcut.what
+        for shortcut in SHORTCUTS:
+            if shortcut.area == INTAKE:
+                assert translate(shortcut.what, lang) != shortcut.what
     set_language("zh-Hans")
     form.retranslate()
     assert form.fields.left.rows["email"].label.text().endswith("Alt+M</span>")

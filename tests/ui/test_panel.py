@@ -21,10 +21,9 @@ from app.services.complaints import ComplaintDetail, get_detail, update_fields
 from app.services.improvements import list_actions
 from tests.complaint_factory import advance, new_complaint
 from tests.conftest import ControlledClock
-from ui import messages
+from ui import messages, tasks
 from ui.complaint import dialogs
 from ui.complaint.panel import ComplaintPanel
-from ui import tasks
 from ui.context import DeskContext
 
 

@@ -5,7 +5,7 @@ supervisors) pending approvals.
 The panel lays these out, opens and reloads the complaint, and follows other screens'
 changes; how a change is applied (versions, refusals, conflicts, off the GUI thread) is
 ui/complaint/open_complaint.py, and each part of the procedure is its own module in
-ui/complaint/sections/. Its keys (ui/shortcut_table.py, listed by F1): Ctrl+S saves the section
+ui/complaint/sections/. Its keys (ui/shortcuts.py, listed by F1): Ctrl+S saves the section
 the cursor is in, Ctrl+PgDown / Ctrl+PgUp go to the next / previous section, Ctrl+M moves the
 complaint to its next stage (through the guards), Ctrl+Shift+A approves (supervisors), Ctrl+P
 prints the slip again. After a change the cursor stays in the panel.

@@ -1,6 +1,6 @@
 """The complaint panel's keyboard: save the section the cursor is in, go from section to section,
 move the complaint to its next stage, approve, print the slip again. The keys are the panel's
-entries of ui/shortcut_table.py (the list F1 shows); what each does is here, in terms of what the
+entries of ui/shortcuts.py (the list F1 shows); what each does is here, in terms of what the
 panel already offers (its sections' buttons, the workflow's moves), so a key and a click never
 differ. The section the cursor goes into becomes the panel's current one (its blue border).
 """
@@ -24,16 +24,7 @@ from app.workflow import PART_APPROVAL
 from ui import messages
 from ui.complaint.open_complaint import Notice, OpenComplaint
 from ui.complaint.section import Section
-from ui.shortcut_table import (
-    PANEL_APPROVE,
-    PANEL_MOVE,
-    PANEL_NEXT_SECTION,
-    PANEL_PREVIOUS_SECTION,
-    PANEL_REPRINT,
-    PANEL_REPRINT_DIALOG,
-    PANEL_SAVE,
-    bind,
-)
+from ui.key_bindings import bind
 
 
 class KeyedPanel(Protocol):
@@ -62,13 +53,13 @@ class PanelKeys(QObject):
         super().__init__(widget)
         self.panel, self.widget = panel, widget
         self.shortcuts = [
-            *bind(widget, PANEL_SAVE, self.save_current),
-            *bind(widget, PANEL_NEXT_SECTION, lambda: self.step_section(1)),
-            *bind(widget, PANEL_PREVIOUS_SECTION, lambda: self.step_section(-1)),
-            *bind(widget, PANEL_MOVE, self.move_next),
-            *bind(widget, PANEL_APPROVE, self.approve),
-            *bind(widget, PANEL_REPRINT, lambda: panel.reprint()),
-            *bind(widget, PANEL_REPRINT_DIALOG, lambda: panel.reprint(True)),
+            *bind(widget, "complaint.save", self.save_current),
+            *bind(widget, "complaint.next_section", lambda: self.step_section(1)),
+            *bind(widget, "complaint.previous_section", lambda: self.step_section(-1)),
+            *bind(widget, "complaint.next_stage", self.move_next),
+            *bind(widget, "complaint.approve", self.approve),
+            *bind(widget, "complaint.reprint", lambda: panel.reprint()),
+            *bind(widget, "complaint.reprint_dialog", lambda: panel.reprint(True)),
         ]
         self.last_focus: QWidget | None = None  # where the cursor was last in the panel
         app = QApplication.instance()
@@ -157,7 +148,9 @@ class PanelKeys(QObject):
             self.panel.goto.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is None or new is self.widget or not self.widget.isAncestorOf(new):
+        # Also called while the panel's widgets are being destroyed (the program ending).
+        if new is None or not shiboken6.isValid(self.widget) or new is self.widget \
+                or not self.widget.isAncestorOf(new):
             return
         self.last_focus = new
         if self.panel.detail is None:

@@ -27,7 +27,7 @@ from app.services.list_choices import list_choices
 from ui.context import DeskContext
 from ui.intake.attachment_list import AttachmentBox
 from ui.intake.customer_box import CustomerBox
-from ui.shortcut_table import INTAKE_RARE_FIELDS
+from ui.key_bindings import key_text
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
@@ -35,6 +35,10 @@ from ui.widgets.phrase_picker import attach_phrase_picker
 from ui.widgets.qt_dates import qdatetime
 
 DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
+# Fields most complaints leave as they are (out of the Tab order) and their own keys' ids in
+# the table of shortcuts (ui/shortcuts.py).
+RARE_FIELDS = {"email": "intake.email", "tier": "intake.tier", "received_at": "intake.received_at",
+               "channel": "intake.channel", "subject": "intake.subject"}
 
 
 class TimeEdit(QDateTimeEdit):
@@ -126,7 +130,7 @@ class IntakeFields(QWidget):
             "received_at": self.received, "channel": self.channel, "subject": self.subject}
         for field, widget in self.rare.items():
             widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-            self.left.set_key(field, INTAKE_RARE_FIELDS[field].shown())
+            self.left.set_key(field, key_text(RARE_FIELDS[field]))
 
         self.customer.changed.connect(self.changed)
         self.received.dateTimeChanged.connect(self._received_edited)

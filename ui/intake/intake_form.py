@@ -1,7 +1,7 @@
 """The counter's intake form (view "intake", F2): keyboard first, checked field by field as the
 clerk types, kept as a crash-safe draft, saved all or nothing with a clear confirmation.
 
-Keys (ui/shortcut_table.py, the same table F1 lists): Ctrl+S / Ctrl+Enter save, Ctrl+P save
+Keys (ui/shortcuts.py, the table F1 lists): Ctrl+S / Ctrl+Enter save, Ctrl+P save
 and print the slip, Ctrl+R resolve on the spot, Ctrl+L clear (Esc asks first), Ctrl+O attach a
 file; pick lists take number keys. Tab walks a walk-in's fields only; the rare ones (email,
 tier, received time, channel, subject) each have an Alt key shown after their label.
@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -43,21 +43,11 @@ from ui.background_save import (
 from ui.context import DeskContext
 from ui.intake.attachment_list import DropCatcher
 from ui.intake.draft_keeper import DraftKeeper
-from ui.intake.intake_fields import IntakeFields
+from ui.intake.intake_fields import RARE_FIELDS, IntakeFields
 from ui.intake.problem_marks import ProblemMarks
 from ui.intake.spot_panel import SpotPanel
+from ui.key_bindings import bind, key_text
 from ui.messages import ask, inform, warn
-from ui.shortcut_table import (
-    INTAKE_ATTACH,
-    INTAKE_CLEAR,
-    INTAKE_ESCAPE,
-    INTAKE_PRINT,
-    INTAKE_PRINT_DIALOG,
-    INTAKE_RARE_FIELDS,
-    INTAKE_SAVE,
-    INTAKE_SPOT,
-    bind,
-)
 from ui.widgets.banner import Banner
 from ui.widgets.field_grid import INVALID_STYLE
 
@@ -149,9 +139,10 @@ class IntakeForm(QWidget):
             lambda text: self.fields.set_error("attachment", text))
         children = [*self.fields.findChildren(QWidget), *self.spot.findChildren(QWidget)]
         self.marks = ProblemMarks(self.fields, self.spot, self.missing,
-                                  (self.save_button, self.print_button), self.is_empty, self)
-        self.marks.watch(children)
-        self.marks.touched_more.connect(self._validate_timer.start)
+                                  (self.save_button, self.print_button), self.is_empty,
+                                  self._validate_timer.start)
+        for widget in children:
+            widget.installEventFilter(self)
         self.drops = DropCatcher(self.add_files, self)
         self.drops.watch([self, *children])
 
@@ -167,18 +158,18 @@ class IntakeForm(QWidget):
     # ---- keys -----------------------------------------------------------------------------------
     def _shortcuts(self) -> None:
         self.shortcuts: list[QShortcut] = [
-            *bind(self, INTAKE_SAVE, self.save),
-            *bind(self, INTAKE_PRINT, lambda: self.save(print_slip=True)),
+            *bind(self, "intake.save", self.save),
+            *bind(self, "intake.save_print", lambda: self.save(print_slip=True)),
             # The print dialog even where slips go straight to the printer (issue 18).
-            *bind(self, INTAKE_PRINT_DIALOG,
+            *bind(self, "intake.save_print_dialog",
                   lambda: self.save(print_slip=True, with_dialog=True)),
-            *bind(self, INTAKE_CLEAR, lambda: self.clear()),
-            *bind(self, INTAKE_SPOT, self.toggle_spot),
-            *bind(self, INTAKE_ATTACH, self.fields.attachments.pick),
-            *bind(self, INTAKE_ESCAPE, self.escape),
+            *bind(self, "intake.clear", lambda: self.clear()),
+            *bind(self, "intake.spot", self.toggle_spot),
+            *bind(self, "intake.attach", self.fields.attachments.pick),
+            *bind(self, "intake.escape", self.escape),
         ]
-        for field, key in INTAKE_RARE_FIELDS.items():
-            self.shortcuts += bind(self, key, partial(self.go_to, field))
+        for field, shortcut_id in RARE_FIELDS.items():
+            self.shortcuts += bind(self, shortcut_id, partial(self.go_to, field))
 
     def go_to(self, field: str) -> None:
         """A field out of the Tab order, by its own key: the cursor goes there."""
@@ -196,10 +187,10 @@ class IntakeForm(QWidget):
         self.spot.retranslate()
         self.spot.reload_lists(self.ctx.db)
         self.banner.retranslate()
-        self.save_button.setText(f"{_('Save')} ({INTAKE_SAVE.key()})")
-        self.print_button.setText(f"{_('Save and print slip')} ({INTAKE_PRINT.key()})")
-        self.spot_button.setText(f"{_('Resolve on the spot')} ({INTAKE_SPOT.key()})")
-        self.clear_button.setText(f"{_('Clear')} ({INTAKE_CLEAR.key()})")
+        self.save_button.setText(f"{_('Save')} ({key_text('intake.save')})")
+        self.print_button.setText(f"{_('Save and print slip')} ({key_text('intake.save_print')})")
+        self.spot_button.setText(f"{_('Resolve on the spot')} ({key_text('intake.spot')})")
+        self.clear_button.setText(f"{_('Clear')} ({key_text('intake.clear')})")
         self.clear_button.setToolTip(_("Clear the form for the next customer (Esc asks first)"))
         self.marks.show()
 
@@ -210,6 +201,11 @@ class IntakeForm(QWidget):
         self.spot.reload_lists(self.ctx.db)
 
     # ---- changes, validation --------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.marks.focus_event(watched, event)
+        return super().eventFilter(watched, event)
+
     def _changed(self) -> None:
         if self._loading:
             return

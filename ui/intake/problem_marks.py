@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from app.codes import field_label
@@ -22,14 +22,16 @@ from ui.intake.spot_panel import SpotPanel
 SPOT_FIELDS = ("solution_types", "implementation", "amount")
 
 
-class ProblemMarks(QObject):
-    touched_more = Signal()  # a field was left for the first time: check the input again
+class ProblemMarks:
+    """The form passes its fields' focus events to `focus_event` (its own event filter: a
+    filter object of its own would still be called while the form's widgets are destroyed);
+    `touched_more` is called when a field is left for the first time."""
 
     def __init__(self, fields: IntakeFields, spot: SpotPanel, missing: QLabel,
                  buttons: Iterable[QPushButton], is_empty: Callable[[], bool],
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
+                 touched_more: Callable[[], None]) -> None:
         self.fields, self.spot, self.missing = fields, spot, missing
+        self.touched_more = touched_more
         self.buttons = list(buttons)
         self.is_empty = is_empty
         self.errors: list[ValidationError] = []
@@ -37,11 +39,7 @@ class ProblemMarks(QObject):
         self.entered: set[str] = set()  # fields the cursor went into since the form was blank
         self.show_all = False  # after a save attempt every problem is shown
 
-    def watch(self, widgets: Iterable[QWidget]) -> None:
-        for widget in widgets:
-            widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def focus_event(self, watched: QObject, event: QEvent) -> None:
         if event.type() == QEvent.Type.FocusIn:
             field = self.field_of(watched)
             if field:
@@ -50,8 +48,7 @@ class ProblemMarks(QObject):
             field = self.field_of(watched)
             if field and field in self.entered and field not in self.touched:
                 self.touched.add(field)
-                self.touched_more.emit()
-        return False
+                self.touched_more()
 
     def field_of(self, widget: QObject) -> str | None:
         for grid in (self.fields.left, self.fields.right, self.spot.grid):
