@@ -96,6 +96,8 @@ def test_a_save_waits_for_another_programs_write_lock_without_freezing(
         # The database makes it wait: the strip says so, with the seconds.
         qtbot.waitUntil(lambda: form.busy_strip.waiting, timeout=5_000)
         assert form.busy_strip.isVisible() and "Still saving" in form.busy_strip.text.text()
+        # Not the last inline check's "To save: Customer name, …" from before the last keys.
+        assert form.missing.text() == ""
         qtbot.wait(1_000)
         # Nothing typed meanwhile lands in the form; no second save is queued.
         QTest.keyClick(description, Qt.Key.Key_X)
@@ -192,6 +194,9 @@ def test_the_blank_form_after_a_save_marks_nothing_red(form: IntakeForm, qtbot: 
     """Saved with Ctrl+S from the description: leaving the description for the phone of the
     next complaint marked it "is required" on the blank form."""
     fill(form)
+    form.fields.demands.setFocus()
+    Keyboard().press(Qt.Key.Key_1, name="1")  # refund: highlighted as the current item
+    form.fields.description.setFocus()
     assert form.fields.description.hasFocus()
     Keyboard().press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "Ctrl+S")
     qtbot.waitUntil(lambda: bool(form.last_reference), timeout=10_000)
@@ -200,6 +205,7 @@ def test_the_blank_form_after_a_save_marks_nothing_red(form: IntakeForm, qtbot: 
              for field, row in grid.rows.items() if row.error.isVisibleTo(form)}
     assert shown == {}
     assert form.missing.styleSheet() == "color: #555;"  # neutral, not red
+    assert not form.fields.demands.selectedItems()  # nothing looks chosen
     # Leaving a field of the new complaint empty still says so, as before.
     form.fields.description.setFocus()
     form.fields.customer.phone.setFocus()
@@ -266,3 +272,29 @@ def test_strip_texts_are_translated() -> None:
     assert strip.text.text().startswith("仍在儲存") and strip.text.text().endswith("已等候 5 秒")
     strip.show_progress(100)
     assert strip.text.text() == "正在儲存…"
+
+
+def test_a_person_signing_in_on_another_view_keeps_the_cursor_there(
+        qtbot: Any, ctx: DeskContext, staff: dict[str, Actor], tmp_path: Any,
+        fixed_clock: Any) -> None:
+    """The intake form blanks itself for the new person without taking the cursor from the
+    view on screen (it went into the hidden form's phone field: no key worked any more)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ctx, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    form = window.view("intake")
+    window.show_view("complaint")
+    panel = window.views["complaint"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert panel.isAncestorOf(QApplication.focusWidget())
+    ctx.actor = staff["clerk2"]
+    ctx.signals.actor_changed.emit()
+    focus = QApplication.focusWidget()
+    assert focus is not None and panel.isAncestorOf(focus) and not form.isAncestorOf(focus)

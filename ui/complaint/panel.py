@@ -272,6 +272,8 @@ class ComplaintPanel(QWidget):
             # What had the cursor can no longer be edited (a new stage, another role's view),
             # and Qt passed it on, maybe out of the panel: it stays in the current section.
             self.scroll_to(self.current_part or work_part(self.detail))
+        elif self.current_part in self.sections:
+            self.mark_current(self.sections[self.current_part])  # its border drawn again
 
     def has_cursor(self) -> bool:
         focus = QApplication.focusWidget()

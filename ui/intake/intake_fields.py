@@ -291,6 +291,7 @@ class IntakeFields(QWidget):
             edit.clear()
         self.description.clear()
         self.demands.set_codes([])
+        self.demands.setCurrentRow(-1)  # no item left highlighted as if it were chosen
         self.attachments.clear()
         for field in self.fields():
             self.set_error(field, None)

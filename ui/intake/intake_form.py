@@ -258,6 +258,9 @@ class IntakeForm(QWidget):
             return False
         self.marks.show_all = True
         self._validate_timer.stop()
+        # The line by the buttons told what the last check found, perhaps before the last
+        # keys typed: the outcome of this save replaces it.
+        self.missing.clear()
         db, actor, data = self.ctx.db, self.ctx.actor, self._input()
 
         def work() -> IntakeResult:
@@ -311,6 +314,7 @@ class IntakeForm(QWidget):
                 self.tell("warning" if kind is Failure.BUSY else "error",
                           _("Not saved: {problems}", problems=message))
             self._maybe_saved = kind is Failure.MAYBE_SAVED
+            self.validate_now()  # the line by the buttons again, for the input as it is
         if self._switch_pending:
             self._switch_person()  # the input stays the previous person's draft
         if kind is Failure.UNEXPECTED:
