@@ -153,6 +153,16 @@ class BackgroundSave(QObject):
         self._tick.setInterval(SHOW_AFTER_MS)
         self._tick.timeout.connect(self._show_progress)
         self._focus: QWidget | None = None
+        self._afterwards: list[Callable[[], None]] = []
+
+    def when_idle(self, action: Callable[[], None]) -> None:
+        """Do `action` now, or, while a save runs, once its outcome has been shown (another
+        person signing in, another complaint asked for: the save finishes for whoever made
+        it, and its outcome is told on the screen it came from)."""
+        if self.busy:
+            self._afterwards.append(action)
+        else:
+            action()
 
     def run(self, work: Callable[[], Any], on_done: Callable[[Any], None],
             on_error: Callable[[BaseException], None]) -> bool:
@@ -170,14 +180,24 @@ class BackgroundSave(QObject):
 
         def done(result: Any) -> None:
             self._finish()
-            on_done(result)
+            try:
+                on_done(result)
+            finally:
+                self._catch_up()
 
         def failed(error: BaseException) -> None:
             self._finish()
-            on_error(error)
+            try:
+                on_error(error)
+            finally:
+                self._catch_up()
 
         run_task(work, done, failed, write=True)
         return True
+
+    def _catch_up(self) -> None:
+        while self._afterwards and not self.busy:
+            self._afterwards.pop(0)()
 
     def _show_progress(self) -> None:
         self._tick.setInterval(1000)  # then once a second, for the seconds shown

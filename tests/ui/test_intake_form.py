@@ -20,6 +20,7 @@ from app.models import Complaint, ListValue
 from app.phones import mask_phone
 from app.services.complaints import get_detail
 from app.services.intake import IntakeInput, log_complaint
+from tests.ui.intake_screen import open_form
 from tests.ui.keyboard import Keyboard, commit
 from ui.context import DeskContext
 from ui.intake import intake_form
@@ -53,15 +54,7 @@ def settle(form: IntakeForm, qtbot) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def form(qtbot, ctx: DeskContext, fixed_clock) -> IntakeForm:  # type: ignore[no-untyped-def]
-    widget = IntakeForm(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1366, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    widget.fields.customer.phone.setFocus()
-    qtbot.waitUntil(lambda: widget.fields.customer.phone.hasFocus())
-    return widget
+    return open_form(qtbot, ctx, 1366, 700)
 
 
 def test_a_complete_complaint_typed_with_the_keyboard_only(form, db, qtbot, capsys):

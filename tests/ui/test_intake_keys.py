@@ -14,6 +14,7 @@ from app.i18n import set_language, translate
 from app.services.common import Actor
 from app.services.complaints import get_detail
 from app.services.settings_service import set_setting
+from tests.ui.intake_screen import open_form
 from tests.ui.keyboard import Keyboard
 from ui.context import DeskContext
 from ui.intake.intake_fields import RARE_FIELDS
@@ -24,15 +25,7 @@ from ui.shortcuts import INTAKE, SHORTCUTS, all_keys
 
 @pytest.fixture
 def form(qtbot: Any, ctx: DeskContext, fixed_clock: Any) -> IntakeForm:
-    widget = IntakeForm(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    widget.fields.customer.phone.setFocus()
-    qtbot.waitUntil(lambda: widget.fields.customer.phone.hasFocus())
-    return widget
+    return open_form(qtbot, ctx)
 
 
 @pytest.fixture

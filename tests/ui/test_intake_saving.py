@@ -9,7 +9,6 @@ and the outcome is told: saved once the lock goes, or busy with the input kept.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,11 +16,11 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QTest
 from sqlalchemy import func, select
 
-from app import db as db_module
 from app.db import ConnectionLost, Database
 from app.drafts import load_draft
 from app.models import Complaint
 from app.services.common import Actor
+from tests.ui.intake_screen import open_form
 from tests.ui.keyboard import Keyboard, commit
 from tests.write_lock import WriteLockHolder
 from ui import background_save
@@ -35,21 +34,9 @@ def complaints(db: Database) -> int:
         return int(s.scalar(select(func.count()).select_from(Complaint)) or 0)
 
 
-def make_form(qtbot: Any, ctx: DeskContext) -> IntakeForm:
-    widget = IntakeForm(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    widget.fields.customer.phone.setFocus()
-    qtbot.waitUntil(lambda: widget.fields.customer.phone.hasFocus())
-    return widget
-
-
 @pytest.fixture
 def form(qtbot: Any, ctx: DeskContext, fixed_clock: Any) -> IntakeForm:
-    return make_form(qtbot, ctx)
+    return open_form(qtbot, ctx)
 
 
 def fill(form: IntakeForm) -> None:
@@ -122,18 +109,9 @@ def test_a_save_waits_for_another_programs_write_lock_without_freezing(
     assert form.fields.customer.phone.text() == "1380"
 
 
-@pytest.fixture
-def impatient(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """The same database, opened by a program that waits 1 s for the write lock (not 30)."""
-    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 1)
-    other = Database(db.paths)
-    yield other
-    other.dispose()
-
-
 def test_a_busy_database_saves_nothing_and_keeps_the_input(
         qtbot: Any, impatient: Database, clerk: Actor, fixed_clock: Any) -> None:
-    form = make_form(qtbot, DeskContext(db=impatient, actor=clerk))
+    form = open_form(qtbot, DeskContext(db=impatient, actor=clerk))
     fill(form)
     with WriteLockHolder(impatient):
         form.save()

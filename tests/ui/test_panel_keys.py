@@ -5,7 +5,6 @@ GUI thread while another program holds the database's write lock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app import db as db_module
 from app.db import Database
 from app.i18n import translate
 from app.services.common import Actor
@@ -277,14 +275,6 @@ def test_a_panel_save_waits_for_the_write_lock_without_freezing(
     assert [e.kind for e in d.timeline].count("investigation") == 1
     assert findings.hasFocus() and not panel.busy_strip.isVisible()
     assert said.warnings == []
-
-
-@pytest.fixture
-def impatient(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 1)
-    other = Database(db.paths)
-    yield other
-    other.dispose()
 
 
 def test_a_busy_database_keeps_the_panels_edits(

@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -47,7 +46,7 @@ from ui.complaint.header import HeaderBar
 from ui.complaint.history_dialog import HistoryDialog
 from ui.complaint.move_bar import MoveBar
 from ui.complaint.open_complaint import FieldErrors, Notice, OpenComplaint
-from ui.complaint.panel_keys import PanelKeys
+from ui.complaint.panel_keys import PanelKeys, work_part
 from ui.complaint.section import Section
 from ui.complaint.sections import SECTIONS
 from ui.complaint.timeline_view import TimelineView
@@ -62,17 +61,6 @@ QGroupBox[current="true"] { border: 2px solid #0b57d0; }
 """
 
 
-def work_part(d: ComplaintDetail) -> str:
-    """The section to work on next in this stage (the panel opens there)."""
-    f = d.facts
-    if d.stage == "investigating" and f is not None and f.findings and f.responsibility:
-        return "solution"
-    if d.stage == "proposed":
-        return "solution" if d.approval_state in ("pending", "rejected") else "agreement"
-    return {"new": "assessment", "assessed": "investigation", "investigating": "investigation",
-            "in_progress": "implementation", "follow_up": "revisit"}.get(d.stage, "close")
-
-
 class ComplaintPanel(QWidget):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,9 +72,6 @@ class ComplaintPanel(QWidget):
         self.current_part: str | None = None
         self.history: HistoryDialog | None = None
         self._notice: tuple[str, Notice, str, Callable[[], None] | None] | None = None
-        # Asked for while a change was being saved: done once it is (an open, a new person).
-        self._waiting_open: tuple[str, str] | None = None
-        self._switch_pending = False
         self.setStyleSheet(STYLE)
 
         self.goto_label = QLabel()
@@ -179,7 +164,7 @@ class ComplaintPanel(QWidget):
     def open(self, reference: str) -> bool:
         """Show a complaint; the current one's unsaved edits are kept if it is the same."""
         if self.saving.busy:  # shown once the change being saved is in
-            self._waiting_open = (reference, "")
+            self.saving.when_idle(lambda: self.open_at(reference, ""))
             return True
         if reference == self.reference:
             self.reload()
@@ -208,27 +193,12 @@ class ComplaintPanel(QWidget):
 
     def open_at(self, reference: str, part: str) -> None:
         if self.saving.busy:
-            self._waiting_open = (reference, part)
-            return
-        if self.open(reference):
+            self.saving.when_idle(lambda: self.open_at(reference, part))
+        elif self.open(reference) and part:
             self.scroll_to(part)
 
     def after_save(self, moved: bool) -> None:
-        """A change is saved or refused: the cursor stays in the panel (after a move, at the
-        next thing to do), and what waited for the save is done now."""
-        waiting, self._waiting_open = self._waiting_open, None
-        if self._switch_pending:
-            self._switch_person()
-        if waiting is not None:
-            self.open_at(*waiting)
-            return
-        if self.detail is None:
-            return
-        if moved:
-            self.scroll_to(work_part(self.detail))
-        elif not self.has_cursor():
-            section = self.keys.section_at_cursor()
-            self.scroll_to(section.part if section is not None else work_part(self.detail))
+        self.keys.after_change(moved)
 
     def go_to(self) -> None:
         """A reference typed into the box (or a customer's phone: their history)."""
@@ -263,21 +233,17 @@ class ComplaintPanel(QWidget):
             self.detail = None
             self._show()
             return
-        had_cursor = self.has_cursor()
+        had_cursor = self.keys.has_cursor()
         for part, section in self.sections.items():
             section.fill(self.detail)
             section.restore(edits.get(part, {}))
         self._show()
-        if had_cursor and not self.has_cursor():
+        if had_cursor and not self.keys.has_cursor():
             # What had the cursor can no longer be edited (a new stage, another role's view),
             # and Qt passed it on, maybe out of the panel: it stays in the current section.
             self.scroll_to(self.current_part or work_part(self.detail))
         elif self.current_part in self.sections:
             self.mark_current(self.sections[self.current_part])  # its border drawn again
-
-    def has_cursor(self) -> bool:
-        focus = QApplication.focusWidget()
-        return focus is not None and self.isAncestorOf(focus) and focus.isEnabled()
 
     def reprint(self, with_dialog: bool | None = None) -> None:
         if self.detail is not None:
@@ -378,16 +344,12 @@ class ComplaintPanel(QWidget):
 
     def on_actor_changed(self) -> None:
         """Another person signed in: a change being saved finishes first, for whoever made it."""
-        if self.saving.busy:
-            self._switch_pending = True
-        else:
-            self._switch_person()
+        self.saving.when_idle(self._switch_person)
 
     def _switch_person(self) -> None:
         """The panel becomes the new person's: the previous one's notices go, and so do their
         unsaved edits (saved, they would carry the new person's name). What is shown follows
         the new role (masking, approvals)."""
-        self._switch_pending = False
         self.clear_notice()
         if self.detail is not None:
             self.reload(keep_edits=False)

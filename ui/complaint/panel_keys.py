@@ -2,7 +2,9 @@
 move the complaint to its next stage, approve, print the slip again. The keys are the panel's
 entries of ui/shortcuts.py (the list F1 shows); what each does is here, in terms of what the
 panel already offers (its sections' buttons, the workflow's moves), so a key and a click never
-differ. The section the cursor goes into becomes the panel's current one (its blue border).
+differ. The section the cursor goes into becomes the panel's current one (its blue border),
+and after a change the cursor stays in the panel: after a move, at the next thing to do
+(`work_part`, where the panel also opens a complaint).
 """
 
 from __future__ import annotations
@@ -25,6 +27,17 @@ from ui import messages
 from ui.complaint.open_complaint import Notice, OpenComplaint
 from ui.complaint.section import Section
 from ui.key_bindings import bind
+
+
+def work_part(d: ComplaintDetail) -> str:
+    """The section to work on next in this stage (the panel opens there)."""
+    f = d.facts
+    if d.stage == "investigating" and f is not None and f.findings and f.responsibility:
+        return "solution"
+    if d.stage == "proposed":
+        return "solution" if d.approval_state in ("pending", "rejected") else "agreement"
+    return {"new": "assessment", "assessed": "investigation", "investigating": "investigation",
+            "in_progress": "implementation", "follow_up": "revisit"}.get(d.stage, "close")
 
 
 class KeyedPanel(Protocol):
@@ -134,6 +147,23 @@ class PanelKeys(QObject):
                                        reference=d.reference,
                                        amount=format_money(d.amount_cents))):
             button.click()
+
+    def has_cursor(self) -> bool:
+        """The keyboard focus is on something of the panel that takes input now."""
+        focus = QApplication.focusWidget()
+        return focus is not None and self.widget.isAncestorOf(focus) and focus.isEnabled()
+
+    def after_change(self, moved: bool) -> None:
+        """A change is saved or refused: the cursor stays in the panel (after a move, at the
+        next thing to do; it used to land in the window's go-to box)."""
+        d = self.panel.detail
+        if d is None:
+            return
+        if moved:
+            self.panel.scroll_to(work_part(d))
+        elif not self.has_cursor():
+            section = self.section_at_cursor()
+            self.panel.scroll_to(section.part if section is not None else work_part(d))
 
     def restore_focus(self) -> None:
         """The panel itself was given the focus (its view shown): the cursor goes back where it

@@ -4,10 +4,12 @@ IntakeInput, and the same values as a draft. No saving or validation here (intak
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QHBoxLayout,
@@ -27,7 +29,7 @@ from app.services.list_choices import list_choices
 from ui.context import DeskContext
 from ui.intake.attachment_list import AttachmentBox
 from ui.intake.customer_box import CustomerBox
-from ui.key_bindings import key_text
+from ui.key_bindings import bind, key_text
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
@@ -145,6 +147,12 @@ class IntakeFields(QWidget):
         self._setting_time = False
         self.reset_received()
         self.retranslate()
+
+    def bind_rare_keys(self, form: QWidget) -> list[QShortcut]:
+        """Each rare field's own key, working anywhere on `form`: the cursor goes there."""
+        return [shortcut for field, shortcut_id in RARE_FIELDS.items()
+                for shortcut in bind(form, shortcut_id, partial(
+                    self.rare[field].setFocus, Qt.FocusReason.ShortcutFocusReason))]
 
     # ---- widgets by field code (errors are shown next to these) -------------------------------
     def widget_for(self, field: str) -> QWidget | None:

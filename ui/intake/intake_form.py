@@ -14,36 +14,22 @@ busy or connection lost (nothing saved, or perhaps saved: the input stays, in it
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShortcut, QShowEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.errors import DeskError, ValidationError, ValidationErrors
-from app.formatting import short_datetime
 from app.i18n import _
 from app.services.intake import IntakeInput, IntakeResult, check_intake, log_complaint
-from ui.background_save import (
-    BackgroundSave,
-    BusyStrip,
-    Failure,
-    failure_kind,
-    report_unexpected,
-)
+from ui.background_save import BackgroundSave, BusyStrip, Failure, failure_kind, report_unexpected
 from ui.context import DeskContext
 from ui.intake.attachment_list import DropCatcher
 from ui.intake.draft_keeper import DraftKeeper
-from ui.intake.intake_fields import RARE_FIELDS, IntakeFields
+from ui.intake.intake_fields import IntakeFields
+from ui.intake.notices import not_saved_notice, restored_notice, saved_notice
 from ui.intake.problem_marks import ProblemMarks
 from ui.intake.spot_panel import SpotPanel
 from ui.key_bindings import bind, key_text
@@ -53,6 +39,14 @@ from ui.widgets.field_grid import INVALID_STYLE
 
 VALIDATE_MS = 300
 CLOCK_TICK_MS = 30_000
+
+
+def padded(widget: QWidget, top: int) -> QVBoxLayout:
+    """A line of the form's width with the form's side margins (the banner, the busy strip)."""
+    box = QVBoxLayout()
+    box.setContentsMargins(12, top, 12, 0)
+    box.addWidget(widget)
+    return box
 
 
 class IntakeForm(QWidget):
@@ -66,7 +60,6 @@ class IntakeForm(QWidget):
         self.last_reference = ""
         self._invalid_banner = False  # the banner asks to correct fields: gone once they are
         self._maybe_saved = False  # the last save may have reached the server: ask before again
-        self._switch_pending = False  # another person signed in during a save
 
         self.banner = Banner()
         self.fields = IntakeFields(ctx)
@@ -99,15 +92,9 @@ class IntakeForm(QWidget):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        banner_box = QVBoxLayout()
-        banner_box.setContentsMargins(12, 8, 12, 0)
-        banner_box.addWidget(self.banner)
-        layout.addLayout(banner_box)
+        layout.addLayout(padded(self.banner, top=8))
         layout.addWidget(scroll, 1)
-        strip_box = QVBoxLayout()
-        strip_box.setContentsMargins(12, 0, 12, 0)
-        strip_box.addWidget(self.busy_strip)
-        layout.addLayout(strip_box)
+        layout.addLayout(padded(self.busy_strip, top=0))
         layout.addLayout(bar)
         chain = [self.fields.tab_order[-1], self.spot.types, self.spot.done,
                  self.save_button, self.print_button, self.spot_button, self.clear_button]
@@ -168,12 +155,7 @@ class IntakeForm(QWidget):
             *bind(self, "intake.attach", self.fields.attachments.pick),
             *bind(self, "intake.escape", self.escape),
         ]
-        for field, shortcut_id in RARE_FIELDS.items():
-            self.shortcuts += bind(self, shortcut_id, partial(self.go_to, field))
-
-    def go_to(self, field: str) -> None:
-        """A field out of the Tab order, by its own key: the cursor goes there."""
-        self.fields.rare[field].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.shortcuts += self.fields.bind_rare_keys(self)
 
     def escape(self) -> None:
         if self.spot.isVisible():
@@ -279,18 +261,10 @@ class IntakeForm(QWidget):
         ref = result.reference
         self.last_reference = ref
         self._reset()
-        text = _("Saved as {reference}. The form is ready for the next customer.",
-                 reference=f"<b>{ref}</b>")
-        if result.stage == "follow_up":
-            text += "<br>" + _("Resolved on the spot; a revisit follows.")
-        if result.is_repeat:
-            text += "<br>" + _("This customer complained before: marked as a repeat complaint.")
-        self.tell("success", text, _("Open complaint"),
+        self.tell("success", saved_notice(result), _("Open complaint"),
                   lambda: self.ctx.signals.open_complaint.emit(ref), rich=True)
         self.ctx.signals.data_changed.emit(ref)
         self.saved.emit(ref)
-        if self._switch_pending:
-            self._switch_person()  # saved for the one who typed it; the next one starts blank
         if print_slip:
             self.deliver_slip(ref, with_dialog)  # the customer still waits for the slip
 
@@ -306,17 +280,10 @@ class IntakeForm(QWidget):
             # form and reaches its draft now, so it survives even closing the program.
             self.keeper.touch()
             self.keeper.flush()
-            if kind is Failure.UNEXPECTED:
-                self.tell("error", _("Not saved: an unexpected error. What you entered is "
-                                     "kept; you can try again."))
-            else:
-                message = error.message() if isinstance(error, DeskError) else str(error)
-                self.tell("warning" if kind is Failure.BUSY else "error",
-                          _("Not saved: {problems}", problems=message))
+            self.tell("warning" if kind is Failure.BUSY else "error",
+                      not_saved_notice(error, kind))
             self._maybe_saved = kind is Failure.MAYBE_SAVED
             self.validate_now()  # the line by the buttons again, for the input as it is
-        if self._switch_pending:
-            self._switch_person()  # the input stays the previous person's draft
         if kind is Failure.UNEXPECTED:
             report_unexpected(error)
 
@@ -376,16 +343,13 @@ class IntakeForm(QWidget):
         self.validate_now()
 
     def on_actor_changed(self) -> None:
-        """Another person signed in: a save under way finishes first (for whoever typed it)."""
-        if self.saving.busy:
-            self._switch_pending = True
-        else:
-            self._switch_person()
+        """Another person signed in: a save under way finishes first (for whoever typed it:
+        saved, the next person starts blank; not saved, it stays the first one's draft)."""
+        self.saving.when_idle(self._switch_person)
 
     def _switch_person(self) -> None:
         """The form becomes the new person's: what the previous one typed stays their draft
         (restored when they sign in again), their notices go, the new one's draft comes back."""
-        self._switch_pending = False
         self.keeper.touch()
         self.keeper.flush()
         self._blank()
@@ -419,16 +383,7 @@ class IntakeForm(QWidget):
                 self.spot.from_draft(spot)
         finally:
             self._loading = False
-        time = short_datetime(draft.saved_at)
-        if after_switch:
-            text = _("Restored the complaint you were typing before another person signed in "
-                     "(draft of {time}). Save it, or clear it with Ctrl+L.", time=time)
-        else:
-            text = _("Restored the complaint you were typing when the program stopped (draft of "
-                     "{time}). Save it, or clear it with Ctrl+L.", time=time)
-        if problems:
-            text += "\n" + _("Not restored: {problems}", problems="; ".join(problems))
-        self.tell("info", text)
+        self.tell("info", restored_notice(draft, problems, after_switch))
         return True
 
     def flush(self) -> None:
