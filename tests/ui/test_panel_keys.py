@@ -325,3 +325,63 @@ def test_amount_fields_replaced_at_once_never_open_as_windows_of_their_own(
                   w, MainWindow | ComplaintPanel)]
     assert strays == []
     assert list(editor.fields) == ["refund", "cash"]
+
+
+def test_a_switch_and_an_open_during_a_panel_save_wait_for_its_outcome(
+        panel: ComplaintPanel, qtbot: QtBot, ctx: DeskContext, db: Database, clerk: Actor,
+        supervisor: Actor, staff: dict[str, Actor], said: Said) -> None:
+    """Another person signs in, then asks for another complaint, while the first one's save
+    waits for the write lock: the save finishes as the first person's, then the panel becomes
+    the new person's (no notice of the first one left) and shows the complaint asked for."""
+    ref = new_complaint(db, clerk)
+    other = new_complaint(db, clerk, customer_name="陈先生", phone="13900000009")
+    advance(db, ref, "assessed", clerk, supervisor)
+    panel.open(ref)
+    inv = panel.sections["investigation"]
+    inv.findings.setPlainText("李小红查到：同批次问题")  # type: ignore[attr-defined]
+    inv.responsibility.set_code("tenant")  # type: ignore[attr-defined]
+    with WriteLockHolder(db) as holder:
+        inv.save_button.click()  # type: ignore[attr-defined]
+        assert panel.saving.busy
+        ctx.actor = staff["clerk2"]
+        ctx.signals.actor_changed.emit()
+        ctx.signals.open_complaint.emit(other)
+        # Still the first complaint, its edits on view, while they are being saved.
+        assert panel.reference == ref
+        assert inv.findings.toPlainText() == "李小红查到：同批次问题"  # type: ignore[attr-defined]
+        holder.release()
+        qtbot.waitUntil(tasks.idle, timeout=30_000)
+    d = get_detail(db, ref)
+    assert d.findings == "李小红查到：同批次问题"
+    [entry] = [e for e in d.timeline if e.kind == "investigation"]
+    assert entry.actor == clerk.name
+    assert panel.reference == other and not panel.banner.isVisible()
+    assert said.warnings == [] and said.questions == []
+
+
+def test_a_move_queued_behind_another_save_is_made_by_who_asked(
+        window: MainWindow, qtbot: QtBot, ctx: DeskContext, db: Database, clerk: Actor,
+        supervisor: Actor, staff: dict[str, Actor], said: Said) -> None:
+    """Saves of all screens go one at a time: a move asked for in the panel while the intake
+    form's save waits for the lock runs after it. Another person signing in meanwhile does not
+    make it theirs (it took the name of whoever was signed in when it ran)."""
+    from app.services import resolution
+    from tests.ui.test_intake_saving import fill
+
+    ref = new_complaint(db, clerk)
+    advance(db, ref, "investigating", clerk, supervisor)
+    resolution.propose_solution(db, ref, types=["apology"], amounts={}, description="致歉",
+                                actor=clerk)
+    form = window.view("intake")
+    panel = open_in(window, qtbot, ref)
+    with WriteLockHolder(db) as holder:
+        fill(form)  # type: ignore[arg-type]
+        assert form.save()  # type: ignore[attr-defined]
+        assert panel.complaint.request_move("proposed")
+        ctx.actor = staff["clerk2"]
+        ctx.signals.actor_changed.emit()
+        holder.release()
+        qtbot.waitUntil(tasks.idle, timeout=30_000)
+    d = get_detail(db, ref)
+    assert d.stage == "proposed"
+    assert d.timeline[-1].actor == clerk.name, [(e.kind, e.actor) for e in d.timeline]

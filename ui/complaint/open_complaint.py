@@ -165,9 +165,9 @@ class OpenComplaint:
     def request_move(self, stage: str, reason: str | None = None) -> bool:
         """Ask the workflow service to move the open complaint: its guards decide, and a
         refusal is shown as any other (the cursor to what is missing)."""
-        ctx = self.ctx
+        db, actor = self.ctx.db, self.ctx.actor  # who asked, even if another signs in meanwhile
         return self.save(None, lambda ref, version: moves.move(
-            ctx.db, ref, stage, ctx.actor, reason, expected_version=version), moved=True)
+            db, ref, stage, actor, reason, expected_version=version), moved=True)
 
     def conflict(self, reference: str) -> None:
         text = _(CONFLICT, reference=reference)
