@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -385,3 +386,38 @@ def test_a_move_queued_behind_another_save_is_made_by_who_asked(
     d = get_detail(db, ref)
     assert d.stage == "proposed"
     assert d.timeline[-1].actor == clerk.name, [(e.kind, e.actor) for e in d.timeline]
+
+
+class Painted(QObject):
+    """The region of `widget` painted since the last `clear()`, in its own coordinates."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.region = QRegion()
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint:
+            self.region = self.region.united(event.region())  # type: ignore[attr-defined]
+        return False
+
+
+def test_the_section_that_becomes_current_is_painted_whole(
+        panel: ComplaintPanel, qtbot: QtBot, db: Database, clerk: Actor, supervisor: Actor,
+        said: Said) -> None:
+    """Its blue border drawn all round: after a refused move the view scrolled to the section
+    asked for, and the part of it already on screen was moved up as it was (grey border), only
+    the part scrolled in was drawn blue."""
+    ref = new_complaint(db, clerk)
+    advance(db, ref, "investigating", clerk, supervisor)
+    panel.open(ref)
+    solution = panel.sections["solution"]
+    qtbot.waitUntil(lambda: not solution.visibleRegion().isEmpty())  # partly on screen
+    qtbot.wait(50)
+    painted = Painted(solution)
+    panel.scroll_to("solution")
+    qtbot.wait(100)
+    on_screen = solution.visibleRegion()
+    assert panel.current_part == "solution" and solution.property("current") is True
+    assert on_screen.subtracted(painted.region).isEmpty(), (
+        on_screen.boundingRect(), painted.region.boundingRect())

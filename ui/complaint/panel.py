@@ -301,6 +301,9 @@ class ComplaintPanel(QWidget):
             s.setProperty("current", s is section)
             s.style().unpolish(s)
             s.style().polish(s)
+            # Drawn again whole: a scroll that follows moves the part already on screen as
+            # it was painted (the border in its old colour) and paints only what comes in.
+            s.update()
 
     # --- customer history ----------------------------------------------------------------
     def open_history(self) -> None:
