@@ -276,3 +276,30 @@ def test_a_person_signing_in_on_another_view_keeps_the_cursor_there(
     ctx.signals.actor_changed.emit()
     focus = QApplication.focusWidget()
     assert focus is not None and panel.isAncestorOf(focus) and not form.isAncestorOf(focus)
+
+
+def test_the_banner_follows_a_change_of_language(
+        form: IntakeForm, qtbot: Any, ctx: DeskContext, db: Database) -> None:
+    """The "Saved as …" notice and its button were left in the language they were shown in
+    (English on a form switched to 简体中文, seen under Xvfb)."""
+    from app.i18n import set_language
+
+    fill(form)
+    form.save()
+    qtbot.waitUntil(lambda: bool(form.last_reference), timeout=10_000)
+    ref = form.last_reference
+    assert form.banner.text.text().startswith("Saved as")
+    set_language("zh-Hans")
+    form.retranslate()  # as the window does for each view (ui/main_window.py)
+    assert form.banner.kind == "success" and form.banner.isVisible()
+    assert form.banner.text.text().startswith("已受理") and ref in form.banner.text.text()
+    assert form.banner.action.text() == "查看投诉"
+    opened: list[str] = []
+    ctx.signals.open_complaint.connect(opened.append)
+    form.banner.action.click()  # still opens the complaint saved
+    assert opened == [ref]
+    # A notice closed by the clerk stays closed.
+    form.banner.close_button.click()
+    set_language("en")
+    form.retranslate()
+    assert not form.banner.isVisible()

@@ -22,14 +22,14 @@ from PySide6.QtGui import QHideEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.errors import DeskError, ValidationError, ValidationErrors
-from app.i18n import _
+from app.i18n import N_, _
 from app.services.intake import IntakeInput, IntakeResult, check_intake, log_complaint
 from ui.background_save import BackgroundSave, BusyStrip, Failure, failure_kind, report_unexpected
 from ui.context import DeskContext
 from ui.intake.attachment_list import DropCatcher
 from ui.intake.draft_keeper import DraftKeeper
 from ui.intake.intake_fields import IntakeFields
-from ui.intake.notices import not_saved_notice, restored_notice, saved_notice
+from ui.intake.notices import Notice, not_saved_notice, restored_notice, saved_notice
 from ui.intake.problem_marks import ProblemMarks
 from ui.intake.spot_panel import SpotPanel
 from ui.key_bindings import bind, key_text
@@ -59,6 +59,9 @@ class IntakeForm(QWidget):
         self._loading = False
         self.last_reference = ""
         self._invalid_banner = False  # the banner asks to correct fields: gone once they are
+        # The banner's notice, rendered again when the language changes (kind, text, action
+        # msgid, what the action does, rich text).
+        self._notice: tuple[str, Notice, str, Callable[[], None] | None, bool] | None = None
         self._maybe_saved = False  # the last save may have reached the server: ask before again
 
         self.banner = Banner()
@@ -134,8 +137,8 @@ class IntakeForm(QWidget):
         self.drops.watch([self, *children])
 
         self.keeper = DraftKeeper(ctx.db.paths.drafts, self.draft_name(), self.snapshot, self)
-        self.keeper.failed.connect(lambda msg: self.tell(
-            "warning", _("The draft could not be written ({error}); save soon.", error=msg)))
+        self.keeper.failed.connect(lambda msg: self.tell("warning", lambda: _(
+            "The draft could not be written ({error}); save soon.", error=msg)))
         ctx.signals.actor_changed.connect(self.on_actor_changed)
         self.retranslate()
         self.restore_draft()
@@ -169,6 +172,8 @@ class IntakeForm(QWidget):
         self.spot.retranslate()
         self.spot.reload_lists(self.ctx.db)
         self.banner.retranslate()
+        if self.banner.isVisibleTo(self) and self._notice is not None:
+            self.tell(*self._notice)
         self.save_button.setText(f"{_('Save')} ({key_text('intake.save')})")
         self.print_button.setText(f"{_('Save and print slip')} ({key_text('intake.save_print')})")
         self.spot_button.setText(f"{_('Resolve on the spot')} ({key_text('intake.spot')})")
@@ -261,7 +266,7 @@ class IntakeForm(QWidget):
         ref = result.reference
         self.last_reference = ref
         self._reset()
-        self.tell("success", saved_notice(result), _("Open complaint"),
+        self.tell("success", lambda: saved_notice(result), N_("Open complaint"),
                   lambda: self.ctx.signals.open_complaint.emit(ref), rich=True)
         self.ctx.signals.data_changed.emit(ref)
         self.saved.emit(ref)
@@ -273,7 +278,7 @@ class IntakeForm(QWidget):
         if isinstance(error, ValidationErrors | ValidationError):
             self.marks.show(error.errors if isinstance(error, ValidationErrors) else [error])
             self.marks.focus_first()
-            self.tell("error", _("Not saved: please correct the fields marked in red."))
+            self.tell("error", lambda: _("Not saved: please correct the fields marked in red."))
             self._invalid_banner = True
         else:
             # Not saved (the database busy, the network gone, a fault): the input stays on the
@@ -281,17 +286,19 @@ class IntakeForm(QWidget):
             self.keeper.touch()
             self.keeper.flush()
             self.tell("warning" if kind is Failure.BUSY else "error",
-                      not_saved_notice(error, kind))
+                      lambda: not_saved_notice(error, kind))
             self._maybe_saved = kind is Failure.MAYBE_SAVED
             self.validate_now()  # the line by the buttons again, for the input as it is
         if kind is Failure.UNEXPECTED:
             report_unexpected(error)
 
-    def tell(self, kind: str, text: str, action: str = "",
+    def tell(self, kind: str, text: Notice, action: str = "",
              on_action: Callable[[], None] | None = None, rich: bool = False) -> None:
-        """A notice in the banner (it replaces the one before)."""
+        """A notice in the banner (it replaces the one before), in the language of the moment
+        and again in the next one; `action` is the msgid of the banner's button."""
         self._invalid_banner = False
-        self.banner.show_message(kind, text, action, on_action, rich=rich)
+        self._notice = (kind, text, action, on_action, rich)
+        self.banner.show_message(kind, text(), _(action) if action else "", on_action, rich=rich)
 
     def deliver_slip(self, ref: str, with_dialog: bool | None = None) -> None:
         try:
@@ -383,7 +390,7 @@ class IntakeForm(QWidget):
                 self.spot.from_draft(spot)
         finally:
             self._loading = False
-        self.tell("info", restored_notice(draft, problems, after_switch))
+        self.tell("info", lambda: restored_notice(draft, problems, after_switch))
         return True
 
     def flush(self) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.drafts import Draft
 from app.errors import DeskError
 from app.formatting import short_datetime
 from app.i18n import _
 from app.services.intake import IntakeResult
 from ui.background_save import Failure
+
+Notice = Callable[[], str]  # a notice's text, rendered again when the language changes
 
 
 def saved_notice(result: IntakeResult) -> str:
