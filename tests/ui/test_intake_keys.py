@@ -146,3 +146,37 @@ def test_the_keys_table_names_every_intake_key_in_every_language(form: IntakeFor
     set_language("zh-Hans")
     form.retranslate()
     assert form.fields.left.rows["email"].label.text().endswith("Alt+M</span>")
+
+
+def test_ctrl_shift_p_shows_the_print_dialog_where_slips_go_straight_to_the_printer(
+        form: IntakeForm, qtbot: Any, ctx: DeskContext, supervisor: Actor, cups_queues: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """This PC prints slips without the dialog; Ctrl+Shift+P still opens Qt's print dialog
+    (on the slip printer), and the slip is printed where it was accepted."""
+    import ui.printing as printing
+    from app.printing import desk_printers
+    from tests.printing.printed import landed, page_sizes_mm
+    from tests.ui.test_printing import accept_print_dialog_as_it_opens
+
+    set_setting(ctx.db, "slip_action", "print", supervisor)
+    desk_printers.save(ctx.db.paths, desk_printers.DeskPrinters(
+        slip_printer="CDT-A5", slip_format="a5", print_without_dialog=True))
+    warnings: list[str] = []
+    monkeypatch.setattr(printing, "warn", lambda parent, text, title=None: warnings.append(text))
+    kb = Keyboard()
+    kb.type("13812345679")
+    form.fields.description.setFocus()
+    kb.type("收银台多收了十元")
+    seen: list[str] = []
+    accept_print_dialog_as_it_opens(qtbot, seen)
+    kb.press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier
+             | Qt.KeyboardModifier.ShiftModifier, "Ctrl+Shift+P")
+    qtbot.waitUntil(lambda: bool(form.last_reference), timeout=15_000)
+    ref = form.last_reference
+    qtbot.waitUntil(lambda: bool(slips_printed(ctx, ref)), timeout=30_000)
+    assert seen == ["CDT-A5"]  # the dialog was shown, on this PC's slip printer
+    printed = slips_printed(ctx, ref)[0]
+    assert printed["printer"] == "CDT-A5"
+    assert page_sizes_mm(landed("CDT-A5", int(printed["job"])))[0] == pytest.approx(
+        (148, 210), abs=1)
+    assert not warnings
