@@ -303,3 +303,23 @@ def test_the_banner_follows_a_change_of_language(
     set_language("en")
     form.retranslate()
     assert not form.banner.isVisible()
+
+
+def test_the_last_customers_outcome_goes_while_the_next_one_is_saved(
+        form: IntakeForm, qtbot: Any, db: Database) -> None:
+    """"Saved as <the customer before>. The form is ready…" stood above the strip saying the
+    next complaint was still being saved (seen under Xvfb with the lock held)."""
+    fill(form)
+    form.save()
+    qtbot.waitUntil(lambda: bool(form.last_reference), timeout=10_000)
+    first = form.last_reference
+    assert form.banner.isVisible() and first in form.banner.text.text()
+    fill(form)
+    with WriteLockHolder(db) as holder:
+        form.save()
+        qtbot.waitUntil(lambda: form.busy_strip.waiting, timeout=5_000)
+        assert not form.banner.isVisible()
+        holder.release()
+        qtbot.waitUntil(lambda: not form.saving.busy, timeout=30_000)
+    assert form.banner.kind == "success" and form.last_reference != first
+    assert form.last_reference in form.banner.text.text()

@@ -248,6 +248,10 @@ class IntakeForm(QWidget):
         # The line by the buttons told what the last check found, perhaps before the last
         # keys typed: the outcome of this save replaces it.
         self.missing.clear()
+        # Nor does the last outcome ("Saved as …" of the customer before) stand beside the
+        # strip saying this one is being saved.
+        self.banner.hide()
+        self._notice = None
         db, actor, data = self.ctx.db, self.ctx.actor, self._input()
 
         def work() -> IntakeResult:
