@@ -180,3 +180,44 @@ def test_ctrl_shift_p_shows_the_print_dialog_where_slips_go_straight_to_the_prin
     assert page_sizes_mm(landed("CDT-A5", int(printed["job"])))[0] == pytest.approx(
         (148, 210), abs=1)
     assert not warnings
+
+
+@pytest.mark.parametrize("typed", ["2026-03-09 14:30", "2026-3-9 14:30", "202603091430",
+                                   "2026/03/09 14:30"])
+def test_a_received_time_typed_as_a_date_is_the_time_saved(
+        form: IntakeForm, qtbot: Any, typed: str) -> None:
+    """Alt+R, then the time the customer came, typed as written. The first "-" used to send
+    the cursor to the next pick list (the rest of the date chose a category), and a separator
+    typed after a full section skipped the next one (2026-12-06 became 2026-12-12 06:…)."""
+    kb = Keyboard()
+    kb.type("13800000012")
+    kb.press(Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier, "Alt+R")
+    assert form.fields.received.hasFocus()
+    kb.type(typed)
+    assert form.fields.received.hasFocus()
+    assert form.fields.received.text() == "2026-03-09 14:30"
+    assert form.fields.category.code() is None  # nothing typed landed there
+    kb.tab()
+    assert form.fields.category.hasFocus()  # Tab leaves the field, as from any other
+    form.fields.description.setFocus()
+    kb.type("停车场收费错误")
+    kb.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "Ctrl+S")
+    qtbot.waitUntil(lambda: bool(form.last_reference), timeout=15_000)
+    received = get_detail(form.ctx.db, form.last_reference).received_at
+    assert (received.date().isoformat(), received.hour, received.minute) == (
+        "2026-03-09", 14, 30)
+
+
+def test_a_received_time_in_the_future_is_refused_at_the_field(
+        form: IntakeForm, qtbot: Any) -> None:
+    kb = Keyboard()
+    kb.type("13800000013")
+    kb.press(Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier, "Alt+R")
+    kb.type("2026-03-11 09:00")  # tomorrow (the clock says 10 March 2026, 10:00)
+    form.fields.description.setFocus()
+    kb.type("未来的时间")
+    form.save()
+    qtbot.waitUntil(lambda: not form.saving.busy, timeout=15_000)
+    assert not form.last_reference
+    assert form.fields.left.rows["received_at"].error.text() == "is in the future"
+    assert form.banner.kind == "error"
