@@ -421,3 +421,25 @@ def test_the_section_that_becomes_current_is_painted_whole(
     assert panel.current_part == "solution" and solution.property("current") is True
     assert on_screen.subtracted(painted.region).isEmpty(), (
         on_screen.boundingRect(), painted.region.boundingRect())
+
+
+def test_an_own_due_time_typed_as_a_date_is_the_one_saved(
+        panel: ComplaintPanel, qtbot: QtBot, db: Database, clerk: Actor, said: Said,
+        fixed_clock: Any) -> None:
+    """The assessment's due time set by hand, typed as written (Qt's own field skipped the
+    month after the year's "-": 2026-03-20 18:00 became 2026-03-… 20:18)."""
+    ref = new_complaint(db, clerk)
+    panel.open(ref)
+    a = panel.sections["assessment"]
+    a.owner.set_code(str(clerk.user_id))  # type: ignore[attr-defined]
+    a.own_due.setChecked(True)  # type: ignore[attr-defined]
+    due = a.due  # type: ignore[attr-defined]
+    due.setFocus()
+    due.setSelectedSection(due.Section.YearSection)
+    Keyboard().type("2026-03-20 18:00")
+    assert due.hasFocus() and due.text() == "2026-03-20 18:00"
+    Keyboard().press(Qt.Key.Key_S, CTRL, "Ctrl+S")
+    qtbot.waitUntil(tasks.idle, timeout=15_000)
+    d = get_detail(db, ref)
+    assert d.stage == "assessed" and d.due_at is not None
+    assert d.due_at.strftime("%Y-%m-%d %H:%M") == "2026-03-20 18:00"

@@ -8,10 +8,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
-    QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +31,7 @@ from ui.intake.customer_box import CustomerBox
 from ui.key_bindings import bind, key_text
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.date_time_edit import DateTimeEdit
 from ui.widgets.field_grid import FieldGrid
 from ui.widgets.phrase_picker import attach_phrase_picker
 from ui.widgets.qt_dates import qdatetime
@@ -41,48 +41,6 @@ DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
 # the table of shortcuts (ui/shortcuts.py).
 RARE_FIELDS = {"email": "intake.email", "tier": "intake.tier", "received_at": "intake.received_at",
                "channel": "intake.channel", "subject": "intake.subject"}
-
-
-class TimeEdit(QDateTimeEdit):
-    """The received time, typed as a clerk types a date: "2026-12-06 14:30".
-
-    Tab leaves the field (Qt's default walks its year, month, day ... sections first). Qt
-    moves to the next section through focusNextPrevChild when a separator is typed, so only
-    the Tab key is taken here (overriding focusNextPrevChild sent the cursor out of the field
-    at the first "-", and the rest of the date picked items of the next pick list). And Qt
-    moves on by itself once a section is full ("2026" -> the month): the separator typed next
-    would skip the month ("2026-12-06 14:30" became 2026-12-12 06:14), so it is taken as the
-    one already passed."""
-
-    SEPARATORS = frozenset("-/.: ")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._moved_on = False  # Qt went to the next section after the last digit typed
-
-    def event(self, event: QEvent) -> bool:
-        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
-            return super().event(event)
-        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                | Qt.KeyboardModifier.AltModifier):
-            self._moved_on = False
-            return super().event(event)
-        if event.key() == Qt.Key.Key_Backtab or (
-                event.key() == Qt.Key.Key_Tab
-                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
-            self._moved_on = False
-            return QWidget.focusNextPrevChild(self, False)
-        if event.key() == Qt.Key.Key_Tab:
-            self._moved_on = False
-            return QWidget.focusNextPrevChild(self, True)
-        text = event.text()
-        if text and text in self.SEPARATORS and self._moved_on:
-            self._moved_on = False
-            return True
-        section = self.currentSection()
-        handled = super().event(event)
-        self._moved_on = text.isdigit() and self.currentSection() != section
-        return handled
 
 
 class IntakeFields(QWidget):
@@ -96,7 +54,7 @@ class IntakeFields(QWidget):
         self.ctx = ctx
         self.received_auto = True  # follows the clock until the clerk starts typing
         self.customer = CustomerBox(ctx, self)
-        self.received = TimeEdit()
+        self.received = DateTimeEdit()
         self.received.setDisplayFormat(DATETIME_FORMAT)
         self.received.setCalendarPopup(True)
         self.channel = ChoiceCombo()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QWidget
 
 from app import clock
 from app.codes import choices, field_label
@@ -19,6 +19,7 @@ from app.workflow import PART_ASSESSMENT
 from ui.complaint.open_complaint import OpenComplaint
 from ui.complaint.section import Section, button_row, enable, stage_label
 from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.date_time_edit import DateTimeEdit
 
 
 class AssessmentSection(Section):
@@ -34,7 +35,7 @@ class AssessmentSection(Section):
         self.department = self.editor("department", ChoiceCombo(optional=True))
         self.verified = self.editor("verified", ChoiceCombo(optional=True))
         self.own_due = self.editor("own_due", QCheckBox())
-        self.due = self.editor("due_at", QDateTimeEdit())
+        self.due = self.editor("due_at", DateTimeEdit())
         self.due.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.due.setCalendarPopup(True)
         self.own_due.toggled.connect(self.due.setEnabled)
