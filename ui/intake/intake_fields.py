@@ -53,6 +53,7 @@ class IntakeFields(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.received_auto = True  # follows the clock until the clerk starts typing
+        self._received_typed = False  # the clerk typed the time: it has no seconds
         self.customer = CustomerBox(ctx, self)
         self.received = DateTimeEdit()
         self.received.setDisplayFormat(DATETIME_FORMAT)
@@ -190,6 +191,7 @@ class IntakeFields(QWidget):
     # ---- received time ------------------------------------------------------------------------
     def reset_received(self) -> None:
         self.received_auto = True
+        self._received_typed = False
         self.tick()
 
     def tick(self) -> None:
@@ -211,6 +213,7 @@ class IntakeFields(QWidget):
     def _received_edited(self) -> None:
         if not self._setting_time:
             self.received_auto = False
+            self._received_typed = True
             self.changed.emit()
 
     def _description_changed(self, emit: bool = True) -> None:
@@ -225,7 +228,10 @@ class IntakeFields(QWidget):
     def received_value(self) -> datetime:
         value = self.received.dateTime().toPython()
         assert isinstance(value, datetime)
-        return value.replace(microsecond=0)
+        # "19:45" typed is 19:45:00, not 19:45 and the seconds of the clock when the form
+        # was opened.
+        return value.replace(second=0 if self._received_typed else value.second,
+                             microsecond=0)
 
     def to_input(self) -> IntakeInput:
         c = self.customer
