@@ -323,3 +323,87 @@ def test_the_last_customers_outcome_goes_while_the_next_one_is_saved(
         qtbot.waitUntil(lambda: not form.saving.busy, timeout=30_000)
     assert form.banner.kind == "success" and form.last_reference != first
     assert form.last_reference in form.banner.text.text()
+
+
+KILLED_MID_SAVE = r"""
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app.db import Database
+from app.paths import Paths
+from app.services.users import list_staff
+from ui.context import DeskContext
+from ui.intake.intake_form import IntakeForm
+
+app = QApplication(sys.argv)
+data_dir, url, db_file, user = sys.argv[1:5]
+db = Database(Paths(Path(data_dir), url, Path(db_file) if db_file else None))
+actor = next(m for m in list_staff(db) if m.username == user).as_actor()
+form = IntakeForm(DeskContext(db=db, actor=actor))
+form.show()
+form.fields.customer.phone.setText("13912345678")
+form.fields.customer.name.setText("林美玲")
+form.fields.description.setPlainText("洗发后头皮发红发痒，要求退款。")
+form.save()
+
+def report():
+    if form.busy_strip.waiting:  # the save waits for the lock: its draft is on disk
+        print("saving", flush=True)
+    else:
+        QTimer.singleShot(50, report)
+
+report()
+app.exec()
+"""
+
+
+def test_a_program_killed_mid_save_brings_the_complaint_back_as_maybe_saved(
+        qtbot: Any, db: Database, ctx: DeskContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clerk's program is killed (Task Manager, a power cut) while its save waits for the
+    write lock. Whether that save reached the database nobody can tell from the draft: the
+    restarted form brings the complaint back, says it may be saved already, and asks before
+    saving it again (it came back as if never saved: saving it again could record it twice)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli_process import python_env
+
+    paths = db.paths
+    with WriteLockHolder(db):
+        child = subprocess.Popen(
+            [sys.executable, "-c", KILLED_MID_SAVE, str(paths.data_dir), paths.db_url,
+             str(paths.db_file or ""), "clerk1"],
+            stdout=subprocess.PIPE, text=True,
+            env=python_env(QT_QPA_PLATFORM="offscreen"), cwd=os.getcwd())
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "saving"
+        child.kill()
+        child.wait(timeout=30)
+    assert complaints(db) == 0
+    asked: list[str] = []
+    monkeypatch.setattr(intake_form, "ask", lambda parent, text: asked.append(text) or False)
+    form = open_form(qtbot, ctx)  # the program started again, the same clerk
+    assert form.fields.customer.name.text() == "林美玲"
+    assert form.banner.kind == "info"
+    assert "may be saved already" in form.banner.text.text()
+    assert form.save() is False  # asked first; "no": nothing saved
+    assert asked and "had started when the program stopped" in asked[0]
+    assert complaints(db) == 0
+    # Looked in the queue, not there: saving it now records it, once, and no draft is left.
+    monkeypatch.setattr(intake_form, "ask", lambda parent, text: True)
+    assert form.save() is True
+    qtbot.waitUntil(lambda: not form.saving.busy, timeout=15_000)
+    assert complaints(db) == 1 and form.banner.kind == "success"
+    assert load_draft(db.paths.drafts, form.draft_name()) is None
+
+
+def test_a_draft_written_after_a_refused_save_is_not_said_to_be_maybe_saved(
+        form: IntakeForm, qtbot: Any, db: Database) -> None:
+    form.fields.customer.phone.setText("12ab")
+    form.fields.description.setPlainText("x")
+    form.save()
+    qtbot.waitUntil(lambda: not form.saving.busy, timeout=10_000)
+    draft = load_draft(db.paths.drafts, form.draft_name())
+    assert draft is not None and not draft.fields["save_started"]

@@ -38,6 +38,14 @@ from ui.widgets.banner import Banner
 from ui.widgets.field_grid import INVALID_STYLE
 
 VALIDATE_MS = 300
+# Asked before saving again a complaint whose last save may have reached the database.
+MAYBE_SAVED_CONNECTION = N_(
+    "The last save of this complaint may have reached the server before the connection "
+    "broke. Look for it in the queue first: saving again could record it twice. Save it "
+    "again now?")
+MAYBE_SAVED_STOPPED = N_(
+    "A save of this complaint had started when the program stopped: it may be saved already. "
+    "Look for it in the queue first: saving again could record it twice. Save it again now?")
 CLOCK_TICK_MS = 30_000
 
 
@@ -62,7 +70,10 @@ class IntakeForm(QWidget):
         # The banner's notice, rendered again when the language changes (kind, text, action
         # msgid, what the action does, rich text).
         self._notice: tuple[str, Notice, str, Callable[[], None] | None, bool] | None = None
-        self._maybe_saved = False  # the last save may have reached the server: ask before again
+        # The last save may have reached the database (the connection broke, the program
+        # stopped during it): the question asked before saving again, else "".
+        self._maybe_saved = ""
+        self._save_started = False  # a save is under way: its draft says so
 
         self.banner = Banner()
         self.fields = IntakeFields(ctx)
@@ -238,10 +249,7 @@ class IntakeForm(QWidget):
         reached the server). The outcome is shown when it comes (`_saved`, `_not_saved`)."""
         if self.saving.busy:
             return False
-        if self._maybe_saved and not ask(self, _(
-                "The last save of this complaint may have reached the server before the "
-                "connection broke. Look for it in the queue first: saving again could record "
-                "it twice. Save it again now?")):
+        if self._maybe_saved and not ask(self, _(self._maybe_saved)):
             return False
         self.marks.show_all = True
         self._validate_timer.stop()
@@ -252,6 +260,11 @@ class IntakeForm(QWidget):
         # strip saying this one is being saved.
         self.banner.hide()
         self._notice = None
+        # The draft on disk now says a save started: if the program stops before the outcome
+        # is known (killed, closed, the power gone), it comes back as "may be saved already".
+        self._save_started = True
+        self.keeper.touch()
+        self.keeper.flush()
         db, actor, data = self.ctx.db, self.ctx.actor, self._input()
 
         def work() -> IntakeResult:
@@ -266,7 +279,8 @@ class IntakeForm(QWidget):
                                self._not_saved)
 
     def _saved(self, result: IntakeResult, print_slip: bool, with_dialog: bool | None) -> None:
-        self._maybe_saved = False
+        self._save_started = False
+        self._maybe_saved = ""
         ref = result.reference
         self.last_reference = ref
         self._reset()
@@ -279,19 +293,20 @@ class IntakeForm(QWidget):
 
     def _not_saved(self, error: BaseException) -> None:
         kind = failure_kind(error)
+        self._save_started = False
+        self._maybe_saved = MAYBE_SAVED_CONNECTION if kind is Failure.MAYBE_SAVED else ""
+        # The input stays on the form and its draft says how this save ended, so it survives
+        # even closing the program.
+        self.keeper.touch()
+        self.keeper.flush()
         if isinstance(error, ValidationErrors | ValidationError):
             self.marks.show(error.errors if isinstance(error, ValidationErrors) else [error])
             self.marks.focus_first()
             self.tell("error", lambda: _("Not saved: please correct the fields marked in red."))
             self._invalid_banner = True
-        else:
-            # Not saved (the database busy, the network gone, a fault): the input stays on the
-            # form and reaches its draft now, so it survives even closing the program.
-            self.keeper.touch()
-            self.keeper.flush()
+        else:  # the database busy, the network gone, a fault
             self.tell("warning" if kind is Failure.BUSY else "error",
                       lambda: not_saved_notice(error, kind))
-            self._maybe_saved = kind is Failure.MAYBE_SAVED
             self.validate_now()  # the line by the buttons again, for the input as it is
         if kind is Failure.UNEXPECTED:
             report_unexpected(error)
@@ -329,7 +344,7 @@ class IntakeForm(QWidget):
             return False
         self._reset()
         self.banner.hide()
-        self._maybe_saved = False
+        self._maybe_saved = ""
         return True
 
     def _reset(self) -> None:
@@ -365,7 +380,8 @@ class IntakeForm(QWidget):
         self.keeper.flush()
         self._blank()
         self.banner.hide()
-        self._invalid_banner = self._maybe_saved = False
+        self._invalid_banner = False
+        self._maybe_saved = ""
         self.keeper.name = self.draft_name()
         if self.restore_draft(after_switch=True):
             self.validate_now()
@@ -379,6 +395,7 @@ class IntakeForm(QWidget):
             return None
         data = self.fields.to_draft()
         data["spot"] = self.spot.to_draft() if self.spot.isVisible() else None
+        data["save_started"] = self._save_started or bool(self._maybe_saved)
         return data
 
     def restore_draft(self, after_switch: bool = False) -> bool:
@@ -394,6 +411,8 @@ class IntakeForm(QWidget):
                 self.spot.from_draft(spot)
         finally:
             self._loading = False
+        if draft.fields.get("save_started"):
+            self._maybe_saved = MAYBE_SAVED_STOPPED
         self.tell("info", lambda: restored_notice(draft, problems, after_switch))
         return True
 

@@ -41,6 +41,9 @@ def restored_notice(draft: Draft, problems: list[str], after_switch: bool) -> st
     else:
         text = _("Restored the complaint you were typing when the program stopped (draft of "
                  "{time}). Save it, or clear it with Ctrl+L.", time=time)
+    if draft.fields.get("save_started"):
+        text += "\n" + _("A save of it had started: it may be saved already. Look for it in "
+                         "the queue before saving it again.")
     if problems:
         text += "\n" + _("Not restored: {problems}", problems="; ".join(problems))
     return text
