@@ -83,7 +83,7 @@ def test_walk_in_to_printed_slip_in_at_most_12_command_keys(
     assert kb.log == ["Tab", "Tab", "1", "Tab", "7", "Tab", "Tab", "Tab", "Tab", "1", "Ctrl+P"]
     d = get_detail(ctx.db, ref)
     assert (d.customer_name, d.phone, d.channel, d.category, d.department) == (
-        "王小明", "13812345678", "counter", "product_quality", "tenant_l2_fashion")
+        "王小明", "+8613812345678", "counter", "product_quality", "tenant_l2_fashion")
     assert d.location == "2F 服饰店 A-12" and d.demands == ["refund"]
     printed = slips_printed(ctx, ref)[0]
     assert printed["printer"] == "CDT-A5"
