@@ -407,3 +407,19 @@ def test_a_draft_written_after_a_refused_save_is_not_said_to_be_maybe_saved(
     qtbot.waitUntil(lambda: not form.saving.busy, timeout=10_000)
     draft = load_draft(db.paths.drafts, form.draft_name())
     assert draft is not None and not draft.fields["save_started"]
+
+
+def test_a_hidden_form_checks_its_input_when_shown_again(
+        form: IntakeForm, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inline check fired after the window had closed (and its database, on a server,
+    was gone): a hidden form checks nothing; shown again, it checks what is there."""
+    checks: list[object] = []
+    real = intake_form.check_intake
+    monkeypatch.setattr(intake_form, "check_intake",
+                        lambda db, data: checks.append(data) or real(db, data))
+    form.fields.customer.phone.setText("12ab")  # starts the check's timer
+    form.hide()
+    qtbot.wait(VALIDATE_MS * 3)
+    assert checks == []
+    form.show()
+    qtbot.waitUntil(lambda: len(checks) == 1, timeout=3_000)

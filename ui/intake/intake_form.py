@@ -126,6 +126,7 @@ class IntakeForm(QWidget):
         self.clear_button.clicked.connect(lambda: self.clear())
         self._shortcuts()
 
+        self._validate_on_show = False  # a check was due when the form was hidden
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_MS)
@@ -197,6 +198,9 @@ class IntakeForm(QWidget):
         # The lists may have been edited in the settings meanwhile.
         self.fields.reload_lists()
         self.spot.reload_lists(self.ctx.db)
+        if self._validate_on_show:
+            self._validate_on_show = False
+            self._validate_timer.start()
 
     # ---- changes, validation --------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
@@ -422,4 +426,9 @@ class IntakeForm(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
         self.keeper.flush()  # switching views or closing: the draft is on disk at once
+        # No check of the input while nobody sees it (and none after the window closed, on
+        # a database perhaps gone): it runs when the form is shown again.
+        if self._validate_timer.isActive():
+            self._validate_timer.stop()
+            self._validate_on_show = True
         super().hideEvent(event)
