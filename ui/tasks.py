@@ -61,3 +61,8 @@ def wait_for_tasks(msecs: int = 30_000) -> bool:
     desk); False when some were still running after `msecs`."""
     reads = QThreadPool.globalInstance().waitForDone(msecs)
     return _writes.waitForDone(msecs) and reads
+
+
+def idle() -> bool:
+    """No task is running or waiting for its result to be delivered (tests wait for this)."""
+    return not _live

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from app import db as db_module
 from app.db import Database
 from app.services.common import Actor
 from ui.context import DeskContext
@@ -31,3 +32,13 @@ def ctx(db: Database, clerk: Actor) -> DeskContext:
 @pytest.fixture
 def supervisor_ctx(db: Database, supervisor: Actor) -> DeskContext:
     return DeskContext(db=db, actor=supervisor)
+
+
+@pytest.fixture
+def impatient(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The same database, opened by a program that waits 1 s for the write lock (not 30):
+    a save while another program holds it ends "busy" within the test."""
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 1)
+    other = Database(db.paths)
+    yield other
+    other.dispose()

@@ -13,12 +13,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select, update
 
+from app.codes import field_label
 from app.drafts import draft_file
 from app.i18n import set_language, translate
 from app.models import Complaint, ListValue
 from app.phones import mask_phone
 from app.services.complaints import get_detail
 from app.services.intake import IntakeInput, log_complaint
+from tests.ui.intake_screen import open_form
 from tests.ui.keyboard import Keyboard, commit
 from ui.context import DeskContext
 from ui.intake import intake_form
@@ -32,33 +34,45 @@ def complaints(db) -> int:  # type: ignore[no-untyped-def]
         return int(s.scalar(select(func.count()).select_from(Complaint)) or 0)
 
 
+def save(form: IntakeForm, qtbot, **kw) -> str | None:  # type: ignore[no-untyped-def]
+    """Save as the buttons do and wait for the outcome (saves run off the GUI thread): the
+    reference, or None when nothing was saved."""
+    refs: list[str] = []
+    form.saved.connect(refs.append)
+    try:
+        form.save(**kw)
+        settle(form, qtbot)
+    finally:
+        form.saved.disconnect(refs.append)
+    return refs[0] if refs else None
+
+
+def settle(form: IntakeForm, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the form's save (if one runs) has its outcome shown."""
+    qtbot.waitUntil(lambda: not form.saving.busy, timeout=15_000)
+
+
 @pytest.fixture
 def form(qtbot, ctx: DeskContext, fixed_clock) -> IntakeForm:  # type: ignore[no-untyped-def]
-    widget = IntakeForm(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1366, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    widget.fields.customer.phone.setFocus()
-    qtbot.waitUntil(lambda: widget.fields.customer.phone.hasFocus())
-    return widget
+    return open_form(qtbot, ctx, 1366, 700)
 
 
 def test_a_complete_complaint_typed_with_the_keyboard_only(form, db, qtbot, capsys):
+    """Every field a complaint can have at intake, keys only. The rare fields are out of the
+    Tab order: each is reached by its own Alt key (24 keys before issue 18, 21 now)."""
     kb = Keyboard()
     kb.type("13812345678")
     kb.tab()
     kb.type("王小明")
-    kb.tab()
+    kb.press(Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier, "Alt+M")  # email
+    assert form.fields.customer.email.hasFocus()
     kb.type("wang@example.com")
-    kb.tab()
-    kb.choose("2")  # tier: key customer
-    kb.tab(2)  # received at (now) -> channel
-    kb.choose("1")  # walk-in at counter
-    kb.tab()
-    kb.choose("1")  # subject: product
-    kb.tab()
+    kb.press(Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier, "Alt+K")  # tier
+    kb.choose("2")  # key customer
+    kb.press(Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier, "Alt+S")  # subject
+    kb.choose("1")  # product
+    kb.tab()  # Tab goes on from a rare field as from any other: the category
+    assert form.fields.category.hasFocus()
     kb.choose("1")  # category: product quality
     kb.tab()
     kb.choose("7")  # department: L2 fashion shop
@@ -69,13 +83,13 @@ def test_a_complete_complaint_typed_with_the_keyboard_only(form, db, qtbot, caps
     kb.tab()
     kb.type("买的外套穿一次就开线了。\n店员不给退，态度很差 😡")
     kb.tab()
+    kb.choose("1")  # asks for: refund
+    kb.choose("5")  # and: apology
+    kb.tab()
     kb.choose("3")  # emotion: angry
     kb.tab()
     kb.choose("3")  # severity: serious
-    kb.tab()
-    kb.choose("1")  # asks for: refund
-    kb.choose("5")  # and: apology
-    with qtbot.waitSignal(form.ctx.signals.data_changed) as saved:
+    with qtbot.waitSignal(form.ctx.signals.data_changed, timeout=10_000) as saved:
         kb.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "Ctrl+S")
     with capsys.disabled():
         print(f"\nkeyboard-only intake: {kb.presses} key presses of navigation and commands "
@@ -93,7 +107,7 @@ def test_a_complete_complaint_typed_with_the_keyboard_only(form, db, qtbot, caps
     assert d.description == "买的外套穿一次就开线了。\n店员不给退，态度很差 😡"
     assert (d.emotion, d.severity, d.demands) == ("angry", "serious", ["refund", "apology"])
     assert d.received_at == NOW and d.recorded_by == "李小红"
-    assert kb.presses <= 25
+    assert kb.presses == 21
 
 
 def test_ctrl_enter_saves_from_the_description(form, qtbot):
@@ -102,6 +116,7 @@ def test_ctrl_enter_saves_from_the_description(form, qtbot):
     form.fields.description.setFocus()
     kb.type("Lift out of order")
     kb.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier, "Ctrl+Enter")
+    settle(form, qtbot)
     assert form.last_reference
     assert get_detail(form.ctx.db, form.last_reference).description == "Lift out of order"
 
@@ -126,7 +141,7 @@ def test_returning_customer_is_filled_in_with_a_badge(form, db, qtbot):
     # A clerk does not see the email on file (mask_personal_data), only a masked hint.
     assert box.email.text() == "" and "c***@example.com" in box.email.placeholderText()
     form.fields.description.setPlainText("Third time the same problem")
-    ref = form.save()
+    ref = save(form, qtbot)
     d = get_detail(db, ref)
     assert d.customer_complaints == 3 and d.is_repeat and d.email == "chan@example.com"
 
@@ -147,7 +162,7 @@ def test_customer_chosen_by_name_keeps_the_hidden_phone(form, db, qtbot):
     qtbot.waitUntil(lambda: box.badge.isVisible())
     assert box.phone.text() == masked  # masked for a clerk ...
     form.fields.description.setPlainText("Again")
-    d = get_detail(db, form.save())
+    d = get_detail(db, save(form, qtbot))
     assert d.phone == "+85291234567" and d.customer_complaints == 2  # ... yet the same one
 
 
@@ -168,7 +183,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_every_validation_message_is_shown_and_nothing_is_saved(form, db, case):
+def test_every_validation_message_is_shown_and_nothing_is_saved(form, qtbot, db, case):
     values, field, message = CASES[case]
     f = form.fields
     f.customer.phone.setText(values.get("phone", ""))
@@ -177,21 +192,21 @@ def test_every_validation_message_is_shown_and_nothing_is_saved(form, db, case):
     if "received" in values:
         f._set_received(values["received"])
         f.received_auto = False
-    assert form.save() is None
+    assert save(form, qtbot) is None
     row = f.left.rows.get(field) or f.right.rows[field]
     assert row.error.isVisible() and row.error.text() == message
     assert row.widget.property("invalid") is True
     assert row.widget.hasFocus()  # the clerk is taken to the field to correct
-    assert "Customer name" in form.missing.text() or row.label.text() in form.missing.text()
+    assert "Customer name" in form.missing.text() or field_label(field) in form.missing.text()
     assert message in form.save_button.toolTip()
     assert complaints(db) == 0
 
 
-def test_messages_are_in_the_users_language(form, db):
+def test_messages_are_in_the_users_language(form, qtbot, db):
     set_language("zh-Hans")
     form.retranslate()
     form.fields.customer.phone.setText("13800000002")
-    assert form.save() is None
+    assert save(form, qtbot) is None
     error = form.fields.right.rows["description"].error.text()
     assert error == translate("is required", "zh-Hans") and error != "is required"
     assert form.fields.right.rows["description"].label.text() == translate(
@@ -213,14 +228,14 @@ def test_error_appears_when_leaving_the_field_and_goes_when_fixed(form, qtbot):
     assert not form.fields.right.rows["description"].error.isVisible()
 
 
-def test_pasted_emoji_and_mixed_scripts_are_kept_exactly(form, db):
+def test_pasted_emoji_and_mixed_scripts_are_kept_exactly(form, qtbot, db):
     text = ("投诉：洗发后头皮过敏 🤕🙏 / 投訴：頭皮敏感 / Scalp reaction / "
             "ผิวแพ้ / 두피 / 𠮷野家 / e\u0301\n" + "長文" * 3000)
     form.fields.customer.name.setFocus()
     commit(form.fields.customer.name, "李 Lee 🌸")
     form.fields.description.setFocus()
     commit(form.fields.description, text)
-    ref = form.save()
+    ref = save(form, qtbot)
     d = get_detail(db, ref)
     assert d.customer_name == "李 Lee 🌸"
     assert d.description == text.replace("e\u0301", "\u00e9")  # stored as NFC
@@ -246,11 +261,11 @@ def test_draft_survives_a_crash_and_is_restored_with_a_notice(qtbot, ctx, db, fi
     assert f.demands.codes() == ["refund", "compensation"]
     assert f.description.toPlainText() == "停车场收费多收了 20 元"
     assert second.banner.isVisibleTo(second) and "Restored" in second.banner.text.text()
-    ref = second.save()
+    ref = save(second, qtbot)
     assert ref and not path.exists()  # discarded once saved
 
 
-def test_dropping_a_file_adds_an_attachment_saved_with_its_sha256(form, db, tmp_path):
+def test_dropping_a_file_adds_an_attachment_saved_with_its_sha256(form, qtbot, db, tmp_path):
     receipt = tmp_path / "小票 receipt.jpg"
     receipt.write_bytes(b"\xff\xd8\xff fake jpeg " * 100)
     mime = QMimeData()
@@ -271,7 +286,7 @@ def test_dropping_a_file_adds_an_attachment_saved_with_its_sha256(form, db, tmp_
     assert len(form.fields.attachments.paths()) == 1  # the same file only once
     form.fields.customer.phone.setText("13800000004")
     form.fields.description.setPlainText("Receipt attached")
-    d = get_detail(db, form.save())
+    d = get_detail(db, save(form, qtbot))
     assert [(a.name, a.sha256) for a in d.attachments] == [
         ("小票 receipt.jpg", hashlib.sha256(receipt.read_bytes()).hexdigest())]
 
@@ -296,24 +311,25 @@ def test_resolve_on_the_spot(form, db, qtbot):
     kb.tab()
     kb.type("20")
     kb.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "Ctrl+S")
+    settle(form, qtbot)
     d = get_detail(db, form.last_reference)
     assert d.stage == "follow_up" and d.solution_types == ["apology"]
     assert d.amount_cents == 2000 and d.implementation == "Validated the ticket and apologised"
     assert not form.spot.isVisible()
 
 
-def test_resolve_on_the_spot_needs_what_was_done(form, db):
+def test_resolve_on_the_spot_needs_what_was_done(form, qtbot, db):
     form.fields.customer.phone.setText("13800000005")
     form.fields.category.set_code("parking")
     form.fields.description.setPlainText("x")
     form.toggle_spot()
-    assert form.save() is None
+    assert save(form, qtbot) is None
     assert form.spot.grid.rows["solution_types"].error.text() == "is required"
     assert form.spot.grid.rows["implementation"].error.text() == "is required"
     assert complaints(db) == 0
 
 
-def test_a_clerk_cannot_pay_over_the_approval_threshold_on_the_spot(form, db):
+def test_a_clerk_cannot_pay_over_the_approval_threshold_on_the_spot(form, qtbot, db):
     form.fields.customer.phone.setText("13800000005")
     form.fields.category.set_code("parking")
     form.fields.description.setPlainText("x")
@@ -321,12 +337,12 @@ def test_a_clerk_cannot_pay_over_the_approval_threshold_on_the_spot(form, db):
     form.spot.types.set_codes(["cash"])
     form.spot.done.setPlainText("Paid cash")
     form.spot.amounts.fields["cash"].setText("800")  # over the 500.00 threshold
-    assert form.save() is None
+    assert save(form, qtbot) is None
     assert "supervisor must approve" in form.spot.grid.rows["amount"].error.text()
     assert form.banner.kind == "error" and complaints(db) == 0
 
 
-def test_save_and_print_hands_the_slip_over(form, monkeypatch):
+def test_save_and_print_hands_the_slip_over(form, qtbot, monkeypatch):
     import ui.printing
 
     delivered = []
@@ -336,6 +352,7 @@ def test_save_and_print_hands_the_slip_over(form, monkeypatch):
     Keyboard().type("13800000006")
     form.fields.description.setPlainText("Print me")
     Keyboard().press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier, "Ctrl+P")
+    settle(form, qtbot)
     assert delivered == [(form.last_reference, None)]  # as this PC prints slips
     form.fields.customer.phone.setFocus()
     Keyboard().type("13800000007")
@@ -343,10 +360,11 @@ def test_save_and_print_hands_the_slip_over(form, monkeypatch):
     # Ctrl+Shift+P: the print dialog even where slips go straight to the printer (issue 18).
     Keyboard().press(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier
                      | Qt.KeyboardModifier.ShiftModifier, "Ctrl+Shift+P")
+    settle(form, qtbot)
     assert delivered[1:] == [(form.last_reference, True)]
 
 
-def test_save_and_print_without_the_printing_module_says_so(form, monkeypatch):
+def test_save_and_print_without_the_printing_module_says_so(form, qtbot, monkeypatch):
     import sys
 
     told = []
@@ -354,7 +372,7 @@ def test_save_and_print_without_the_printing_module_says_so(form, monkeypatch):
     monkeypatch.setattr(intake_form, "inform", lambda parent, text: told.append(text))
     form.fields.customer.phone.setText("13800000006")
     form.fields.description.setPlainText("Print me")
-    ref = form.save(print_slip=True)
+    ref = save(form, qtbot, print_slip=True)
     assert ref and told and ref in told[0]
 
 
@@ -399,13 +417,13 @@ def test_pick_lists_answer_number_keys_and_type_ahead(form):
     assert emotion.code() is None
 
 
-def test_received_time_is_when_the_clerk_began(form, fixed_clock):
+def test_received_time_is_when_the_clerk_began(form, qtbot, fixed_clock):
     assert form.fields.received_value() == NOW
     form.fields.customer.phone.setText("13800000009")
     fixed_clock.advance(minutes=7)
     form.fields.tick()  # the 30 s refresh no longer moves it
     form.fields.description.setPlainText("x")
-    ref = form.save()
+    ref = save(form, qtbot)
     assert get_detail(form.ctx.db, ref).received_at == NOW
     assert form.fields.received_value() == datetime(2026, 3, 10, 10, 7)  # next customer: now
 

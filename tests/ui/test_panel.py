@@ -21,7 +21,7 @@ from app.services.complaints import ComplaintDetail, get_detail, update_fields
 from app.services.improvements import list_actions
 from tests.complaint_factory import advance, new_complaint
 from tests.conftest import ControlledClock
-from ui import messages
+from ui import messages, tasks
 from ui.complaint import dialogs
 from ui.complaint.panel import ComplaintPanel
 from ui.context import DeskContext
@@ -64,8 +64,14 @@ def panel(qtbot: QtBot, ctx: DeskContext, seen: Recorder) -> Iterator[ComplaintP
 
 
 def click(qtbot: QtBot, button: QWidget) -> None:
+    """Click, then wait for what it started (saves run off the GUI thread) to be shown."""
     assert button.isVisibleTo(button.window()) and button.isEnabled(), button
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    done(qtbot)
+
+
+def done(qtbot: QtBot) -> None:
+    qtbot.waitUntil(tasks.idle, timeout=15_000)
 
 
 def settled(panel: ComplaintPanel, db: Database, ref: str, stage: str) -> ComplaintDetail:
@@ -225,6 +231,7 @@ def test_clerk_cannot_approve(qtbot: QtBot, panel: ComplaintPanel, ctx: DeskCont
     assert not sol.approve_button.isVisibleTo(panel)  # type: ignore[attr-defined]
     version = get_detail(db, ref).version
     sol.decide(True)  # type: ignore[attr-defined]  # as if the button were reached anyway
+    done(qtbot)
     assert seen.warnings == ["This needs the role: Supervisor"]
     d = get_detail(db, ref)
     assert (d.approval_state, d.version) == ("pending", version)
@@ -390,11 +397,12 @@ def test_improvement_action_from_two_complaints(
 
     def fill(parent: Any, refs: list[str], submit: Any) -> bool:
         assert refs == [a]
-        problems.append(submit(dialogs.NewAction(refs + [b.lower()], "进货查验", "", "2026-03-31",
-                                                 "open")))
-        problems.append(submit(dialogs.NewAction(dialogs.split_references(f"{a}，{b}"),
-                                                 "商户进货查验流程整改", "营运部 张经理",
-                                                 "2026-03-31", "open")))
+        submit(dialogs.NewAction(refs + [b.lower()], "进货查验", "", "2026-03-31", "open"),
+               problems.append)
+        qtbot.waitUntil(lambda: len(problems) == 1)
+        submit(dialogs.NewAction(dialogs.split_references(f"{a}，{b}"), "商户进货查验流程整改",
+                                 "营运部 张经理", "2026-03-31", "open"), problems.append)
+        qtbot.waitUntil(lambda: len(problems) == 2)
         return True
 
     monkeypatch.setattr(dialogs, "ask_new_action", fill)

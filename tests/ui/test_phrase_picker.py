@@ -72,6 +72,7 @@ def test_a_phrase_goes_into_the_contact_log(qtbot: QtBot, panel: ComplaintPanel,
     assert not popup.isVisible()
     assert tab.summary.text() == "已致电顾客：让您久等了，非常抱歉。"
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(get_detail(db, ref).contacts), timeout=10_000)  # saved off
     assert get_detail(db, ref).contacts[-1].summary == "已致电顾客：让您久等了，非常抱歉。"
 
 

@@ -3,11 +3,15 @@ their status."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.codes import choices, label
+from app.errors import DeskError
 from app.i18n import N_, _
 from app.services.improvements import ActionInfo, create_action, list_actions, update_action
+from ui.background_save import Failure, failure_kind, report_unexpected
 from ui.complaint import dialogs
 from ui.complaint.clock_text import short_date
 from ui.complaint.open_complaint import OpenComplaint
@@ -64,18 +68,31 @@ class ActionsTab(QWidget):
         refs = [self.complaint.reference] if self.complaint.reference else []
         dialogs.ask_new_action(self, refs, self.create_action)
 
-    def create_action(self, value: dialogs.NewAction) -> str | None:
-        """Create the action; a problem comes back as text for the dialog."""
+    def create_action(self, value: dialogs.NewAction,
+                      answer: Callable[[str | None], None]) -> None:
+        """Create the action off the GUI thread; `answer` gets the problem (text for the
+        dialog, which keeps what was typed) or None once it is saved."""
         ctx = self.complaint.ctx
-        result = self.complaint.call_service(lambda: create_action(
-            ctx.db, value.references, action=value.action, owner=value.owner,
-            due_date=value.due_date, status=value.status, actor=ctx.actor))
-        if isinstance(result, str):
-            return result
-        for ref in value.references:
-            self.complaint.changed_elsewhere(ref)
-        self.reload()
-        return None
+        actor = ctx.actor
+
+        def saved(_result: object) -> None:
+            for ref in value.references:
+                self.complaint.changed_elsewhere(ref)
+            self.reload()
+            answer(None)
+
+        def refused(error: BaseException) -> None:
+            if isinstance(error, DeskError) and failure_kind(error) is not Failure.UNEXPECTED:
+                answer(error.message())
+            else:
+                answer(_("Not saved: an unexpected error. What you entered is kept; you can "
+                         "try again."))
+                report_unexpected(error)
+
+        if not self.complaint.saving.run(lambda: create_action(
+                ctx.db, value.references, action=value.action, owner=value.owner,
+                due_date=value.due_date, status=value.status, actor=actor), saved, refused):
+            answer(_("Still saving the previous change; try again in a moment."))
 
     def change_status(self) -> None:
         item = self.model.item(self.table.currentIndex().row())
@@ -83,9 +100,19 @@ class ActionsTab(QWidget):
         if item is None or not status:
             return
         ctx = self.complaint.ctx
-        self.complaint.call_service(lambda: update_action(ctx.db, item.id, status=status,
-                                                          actor=ctx.actor), show=True)
-        self.reload()
+        actor = ctx.actor
+
+        def saved(_result: object) -> None:
+            for ref in item.references:
+                self.complaint.announce(ref)
+            self.reload()
+
+        def refused(error: BaseException) -> None:
+            self.complaint.failed("", None, error)
+            self.reload()
+
+        self.complaint.saving.run(lambda: update_action(ctx.db, item.id, status=status,
+                                                        actor=actor), saved, refused)
 
     def retranslate(self) -> None:
         self.model.retranslate()

@@ -77,10 +77,13 @@ class ApprovalsTab(QWidget):
         if item is None:
             return
         ctx, comment = self.complaint.ctx, self.comment.text()
-        done = self.complaint.save_other(item.reference, lambda: resolution.decide_approval(
-            ctx.db, item.reference, approve=approve, comment=comment, actor=ctx.actor,
-            expected_version=item.version))
-        if done:
+        actor = ctx.actor
+        self.complaint.save_other(item.reference, lambda: resolution.decide_approval(
+            ctx.db, item.reference, approve=approve, comment=comment, actor=actor,
+            expected_version=item.version), then=self._decided)
+
+    def _decided(self, saved: bool) -> None:
+        if saved:
             self.comment.clear()
         self.reload()
 

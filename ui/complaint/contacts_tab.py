@@ -92,14 +92,18 @@ class ContactsTab(QWidget):
 
     def add(self) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
         at = to_datetime(self.at.dateTime()) if self.earlier.isChecked() else None
-        if self.complaint.save(None, lambda ref, _v: resolution.add_contact(
-                ctx.db, ref, method=self.method.code() or "", summary=self.summary.text(),
-                unreachable=self.unreachable.isChecked(), at=at, actor=ctx.actor),
-                versioned=False):
-            self.summary.clear()
-            self.unreachable.setChecked(False)
-            self.earlier.setChecked(False)
+        method, summary = self.method.code() or "", self.summary.text()
+        unreachable = self.unreachable.isChecked()
+        self.complaint.save(None, lambda ref, _v: resolution.add_contact(
+            ctx.db, ref, method=method, summary=summary, unreachable=unreachable, at=at,
+            actor=actor), versioned=False, then=self._added)
+
+    def _added(self) -> None:
+        self.summary.clear()
+        self.unreachable.setChecked(False)
+        self.earlier.setChecked(False)
 
     def retranslate(self) -> None:
         self.model.retranslate()

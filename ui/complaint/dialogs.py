@@ -46,11 +46,15 @@ def split_references(text: str) -> list[str]:
     return [r.upper() for r in re.split(r"[\s,，;；、]+", text) if r.strip()]
 
 
+Answer = Callable[[str | None], None]  # the problem to show, or None: saved
+
+
 class ActionDialog(QDialog):
-    """A new improvement action for one complaint or several (their references)."""
+    """A new improvement action for one complaint or several (their references). `submit`
+    saves it off the GUI thread and answers: the dialog waits, its input held, meanwhile."""
 
     def __init__(self, parent: QWidget | None, references: list[str],
-                 submit: Callable[[NewAction], str | None]) -> None:
+                 submit: Callable[[NewAction, Answer], None]) -> None:
         super().__init__(parent)
         self.submit = submit
         self.setWindowTitle(_("New improvement action"))
@@ -81,6 +85,8 @@ class ActionDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        self.waiting = False
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -88,7 +94,19 @@ class ActionDialog(QDialog):
 
     def accept(self) -> None:
         # The service checks the input; on a problem the dialog stays open with what was typed.
-        problem = self.submit(self.value())
+        if self.waiting:
+            return
+        self.waiting = True
+        self.setEnabled(False)
+        self.submit(self.value(), self._answered)
+
+    def reject(self) -> None:
+        if not self.waiting:  # a save on its way is seen through
+            super().reject()
+
+    def _answered(self, problem: str | None) -> None:
+        self.waiting = False
+        self.setEnabled(True)
         if problem:
             self.error.setText(problem)
             self.error.show()
@@ -102,6 +120,6 @@ class ActionDialog(QDialog):
 
 
 def ask_new_action(parent: QWidget | None, references: list[str],
-                   submit: Callable[[NewAction], str | None]) -> bool:
+                   submit: Callable[[NewAction, Answer], None]) -> bool:
     """Show the dialog until `submit` accepts the input (returns no problem) or it is cancelled."""
     return ActionDialog(parent, references, submit).exec() == QDialog.DialogCode.Accepted

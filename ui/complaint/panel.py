@@ -3,8 +3,12 @@ workflow allows, and on the right the timeline, contact log, improvement actions
 supervisors) pending approvals.
 
 The panel lays these out, opens and reloads the complaint, and follows other screens'
-changes; how a change is applied (versions, refusals, conflicts) is ui/complaint/
-open_complaint.py, and each part of the procedure is its own module in ui/complaint/sections/.
+changes; how a change is applied (versions, refusals, conflicts, off the GUI thread) is
+ui/complaint/open_complaint.py, and each part of the procedure is its own module in
+ui/complaint/sections/. Its keys (ui/shortcuts.py, listed by F1): Ctrl+S saves the section
+the cursor is in, Ctrl+PgDown / Ctrl+PgUp go to the next / previous section, Ctrl+M moves the
+complaint to its next stage (through the guards), Ctrl+Shift+A approves (supervisors), Ctrl+P
+prints the slip again. After a change the cursor stays in the panel.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,6 +38,7 @@ from app.services.customer_history import CustomerHistory, customer_history
 from app.services.goto import find_reference
 from app.workflow import PART_APPROVAL, PART_REASON
 from ui import messages
+from ui.background_save import BackgroundSave, BusyStrip
 from ui.complaint.actions_list import ActionsTab
 from ui.complaint.approvals_list import ApprovalsTab
 from ui.complaint.contacts_tab import ContactsTab
@@ -41,6 +46,7 @@ from ui.complaint.header import HeaderBar
 from ui.complaint.history_dialog import HistoryDialog
 from ui.complaint.move_bar import MoveBar
 from ui.complaint.open_complaint import FieldErrors, Notice, OpenComplaint
+from ui.complaint.panel_keys import PanelKeys, work_part
 from ui.complaint.section import Section
 from ui.complaint.sections import SECTIONS
 from ui.complaint.timeline_view import TimelineView
@@ -55,23 +61,14 @@ QGroupBox[current="true"] { border: 2px solid #0b57d0; }
 """
 
 
-def work_part(d: ComplaintDetail) -> str:
-    """The section to work on next in this stage (the panel opens there)."""
-    f = d.facts
-    if d.stage == "investigating" and f is not None and f.findings and f.responsibility:
-        return "solution"
-    if d.stage == "proposed":
-        return "solution" if d.approval_state in ("pending", "rejected") else "agreement"
-    return {"new": "assessment", "assessed": "investigation", "investigating": "investigation",
-            "in_progress": "implementation", "follow_up": "revisit"}.get(d.stage, "close")
-
-
 class ComplaintPanel(QWidget):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.detail: ComplaintDetail | None = None
-        self.complaint = OpenComplaint(ctx, self, self)
+        self.busy_strip = BusyStrip()
+        self.saving = BackgroundSave(self, self.busy_strip)
+        self.complaint = OpenComplaint(ctx, self, self, self.saving)
         self.current_part: str | None = None
         self.history: HistoryDialog | None = None
         self._notice: tuple[str, Notice, str, Callable[[], None] | None] | None = None
@@ -93,10 +90,6 @@ class ComplaintPanel(QWidget):
         self.print_button = QPushButton()
         self.print_button.clicked.connect(lambda: self.reprint())
         top.addWidget(self.print_button)
-        for keys, dialog in (("Ctrl+P", None), ("Ctrl+Shift+P", True)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda dialog=dialog: self.reprint(dialog))
 
         self.header = HeaderBar()
         self.header.history_requested.connect(self.open_history)
@@ -114,6 +107,7 @@ class ComplaintPanel(QWidget):
         column.addWidget(self.empty, 10)  # centred in the empty column
         for cls in SECTIONS:
             section = cls(self.complaint)
+            section.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the cursor can rest on it
             self.sections[section.part] = section
             column.addWidget(section)
         column.addStretch(1)
@@ -141,6 +135,7 @@ class ComplaintPanel(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(top)
         layout.addWidget(self.banner)
+        layout.addWidget(self.busy_strip)
         layout.addWidget(self.header)
         layout.addWidget(self.move_bar)
         layout.addWidget(splitter, 1)
@@ -150,6 +145,7 @@ class ComplaintPanel(QWidget):
         signals.open_complaint_at.connect(self.open_at)
         signals.data_changed.connect(self.on_data_changed)
         signals.actor_changed.connect(self.on_actor_changed)
+        self.keys = PanelKeys(self, self)
         self.retranslate()
         self._show()
 
@@ -167,6 +163,9 @@ class ComplaintPanel(QWidget):
 
     def open(self, reference: str) -> bool:
         """Show a complaint; the current one's unsaved edits are kept if it is the same."""
+        if self.saving.busy:  # shown once the change being saved is in
+            self.saving.when_idle(lambda: self.open_at(reference, ""))
+            return True
         if reference == self.reference:
             self.reload()
             return True
@@ -188,9 +187,18 @@ class ComplaintPanel(QWidget):
         self.scroll_to(work_part(detail))
         return True
 
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
+        super().focusInEvent(event)
+        self.keys.restore_focus()  # the view was shown: the cursor goes where it was
+
     def open_at(self, reference: str, part: str) -> None:
-        if self.open(reference):
+        if self.saving.busy:
+            self.saving.when_idle(lambda: self.open_at(reference, part))
+        elif self.open(reference) and part:
             self.scroll_to(part)
+
+    def after_save(self, moved: bool) -> None:
+        self.keys.after_change(moved)
 
     def go_to(self) -> None:
         """A reference typed into the box (or a customer's phone: their history)."""
@@ -225,10 +233,17 @@ class ComplaintPanel(QWidget):
             self.detail = None
             self._show()
             return
+        had_cursor = self.keys.has_cursor()
         for part, section in self.sections.items():
             section.fill(self.detail)
             section.restore(edits.get(part, {}))
         self._show()
+        if had_cursor and not self.keys.has_cursor():
+            # What had the cursor can no longer be edited (a new stage, another role's view),
+            # and Qt passed it on, maybe out of the panel: it stays in the current section.
+            self.scroll_to(self.current_part or work_part(self.detail))
+        elif self.current_part in self.sections:
+            self.mark_current(self.sections[self.current_part])  # its border drawn again
 
     def reprint(self, with_dialog: bool | None = None) -> None:
         if self.detail is not None:
@@ -256,7 +271,8 @@ class ComplaintPanel(QWidget):
         self._tab_titles()
 
     def scroll_to(self, part: str) -> None:
-        """Bring a part of the procedure into view and put the cursor in it."""
+        """Bring a part of the procedure into view and put the cursor in it (on the section
+        itself where nothing in it can be edited now)."""
         if part == PART_REASON:
             self.move_bar.setFocus()
             return
@@ -264,14 +280,13 @@ class ComplaintPanel(QWidget):
         section = self.sections.get(key)
         if section is None or self.detail is None:
             return
-        self.current_part = key
-        for s in self.sections.values():
-            s.setProperty("current", s is section)
-            s.style().unpolish(s)
-            s.style().polish(s)
-        editor = section.first_editor()
-        if editor is not None:
-            editor.setFocus()
+        self.mark_current(section)
+        target = (section.decides_with if part == PART_APPROVAL else None) \
+            or section.first_focus()
+        if target is None or not target.isEnabled() or not target.isVisibleTo(self):
+            target = section
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.keys.last_focus = target  # also where it goes when the panel's view is shown
         # The section at the top of the view; again once the layout has settled, so the
         # section's position is final.
         def to_top() -> None:
@@ -279,6 +294,16 @@ class ComplaintPanel(QWidget):
 
         to_top()
         QTimer.singleShot(0, to_top)
+
+    def mark_current(self, section: Section) -> None:
+        self.current_part = section.part
+        for s in self.sections.values():
+            s.setProperty("current", s is section)
+            s.style().unpolish(s)
+            s.style().polish(s)
+            # Drawn again whole: a scroll that follows moves the part already on screen as
+            # it was painted (the border in its old colour) and paints only what comes in.
+            s.update()
 
     # --- customer history ----------------------------------------------------------------
     def open_history(self) -> None:
@@ -301,11 +326,12 @@ class ComplaintPanel(QWidget):
 
     def clear_notice(self) -> None:
         self.banner.hide()
+        self._notice = None
 
     # --- other screens' changes ----------------------------------------------------------
     def on_data_changed(self, reference: str) -> None:
-        if self.complaint.announcing:
-            return
+        if self.complaint.announcing or self.saving.busy:
+            return  # a change of ours being saved: the panel reloads once it is in
         if self.detail is not None and reference in ("", self.detail.reference):
             if self.unsaved():
                 self.notify("warning", lambda: _(
@@ -320,8 +346,16 @@ class ComplaintPanel(QWidget):
             self._tab_titles()
 
     def on_actor_changed(self) -> None:
+        """Another person signed in: a change being saved finishes first, for whoever made it."""
+        self.saving.when_idle(self._switch_person)
+
+    def _switch_person(self) -> None:
+        """The panel becomes the new person's: the previous one's notices go, and so do their
+        unsaved edits (saved, they would carry the new person's name). What is shown follows
+        the new role (masking, approvals)."""
+        self.clear_notice()
         if self.detail is not None:
-            self.reload()
+            self.reload(keep_edits=False)
         else:
             self._show()
 

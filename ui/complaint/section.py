@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -89,11 +90,16 @@ def checklist_html(heading: str, items: list[tuple[str, bool]]) -> str:
 class Section(QGroupBox):
     """Subclasses set `part`, `title_msgid`, build editors into `self.grid`, and implement
     `values_from`, `refresh` and `retranslate_own`; they change the complaint through
-    `self.complaint.save(...)`. A new section is a module in ui/complaint/sections/ and its
+    `self.complaint.save(...)`, whose call runs on the database thread: it reads the editors'
+    values before (a widget is never touched off the GUI thread). A new section is a module in ui/complaint/sections/ and its
     line in SECTIONS there."""
 
     part = ""
     title_msgid = ""
+    # The button Ctrl+S presses in this section (its save), and the approval Ctrl+Shift+A
+    # presses; None where the section has none.
+    saves_with: QPushButton | None = None
+    decides_with: QPushButton | None = None
 
     def __init__(self, complaint: OpenComplaint) -> None:
         super().__init__()
@@ -184,6 +190,17 @@ class Section(QGroupBox):
             read_only = isinstance(widget, QLineEdit | QPlainTextEdit) and widget.isReadOnly()
             if widget.isEnabled() and not read_only:
                 return widget
+        return None
+
+    def first_focus(self) -> QWidget | None:
+        """Where the cursor goes in this section: its first editable field, else its first
+        button that can be pressed now (the customer's agreement), else None."""
+        editor = self.first_editor()
+        if editor is not None:
+            return editor
+        for button in self.findChildren(QPushButton):
+            if button.isEnabled() and button.isVisibleTo(self):
+                return button
         return None
 
     def retranslate(self) -> None:

@@ -4,12 +4,13 @@ IntakeInput, and the same values as a draft. No saving or validation here (intak
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
-    QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,25 +28,24 @@ from app.services.list_choices import list_choices
 from ui.context import DeskContext
 from ui.intake.attachment_list import AttachmentBox
 from ui.intake.customer_box import CustomerBox
+from ui.key_bindings import bind, key_text
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.date_time_edit import DateTimeEdit
 from ui.widgets.field_grid import FieldGrid
 from ui.widgets.phrase_picker import attach_phrase_picker
 from ui.widgets.qt_dates import qdatetime
 
 DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
-
-
-class TimeEdit(QDateTimeEdit):
-    """Tab leaves the field (Qt's default walks its year, month, day ... sections first,
-    four extra key presses at every complaint); arrows still move between sections."""
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt API
-        return QWidget.focusNextPrevChild(self, next)
+# Fields most complaints leave as they are (out of the Tab order) and their own keys' ids in
+# the table of shortcuts (ui/shortcuts.py).
+RARE_FIELDS = {"email": "intake.email", "tier": "intake.tier", "received_at": "intake.received_at",
+               "channel": "intake.channel", "subject": "intake.subject"}
 
 
 class IntakeFields(QWidget):
-    """Every field of DESIGN.md §2 "Intake", in tab order left column then right column."""
+    """Every field of DESIGN.md §2 "Intake", in tab order left column then right column
+    (the rare fields out of the Tab chain)."""
 
     changed = Signal()
 
@@ -53,8 +53,9 @@ class IntakeFields(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.received_auto = True  # follows the clock until the clerk starts typing
+        self._received_typed = False  # the clerk typed the time: it has no seconds
         self.customer = CustomerBox(ctx, self)
-        self.received = TimeEdit()
+        self.received = DateTimeEdit()
         self.received.setDisplayFormat(DATETIME_FORMAT)
         self.received.setCalendarPopup(True)
         self.channel = ChoiceCombo()
@@ -97,8 +98,8 @@ class IntakeFields(QWidget):
         self.right.add_heading(N_("What happened and what the customer asks for"))
         self.right.add("description", self.description, top_label=True)
         self.right.add_widget(self.counter)
-        self.right.add_pair(("emotion", self.emotion), ("severity", self.severity))
         self.right.add("customer_demand", self.demands, top_label=True)
+        self.right.add_pair(("emotion", self.emotion), ("severity", self.severity))
         self.right.grid.setRowStretch(1, 1)
 
         columns = QHBoxLayout()
@@ -108,14 +109,23 @@ class IntakeFields(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(columns)
+        # Tab walks the fields of a walk-in complaint; the rare ones (RARE_FIELDS) keep their
+        # place in the order but Tab passes them: each is reached by its own key (shown after
+        # its label), or by a click.
         order = [self.customer.phone, self.customer.name, self.customer.email,
                  self.customer.tier, self.received, self.channel, self.subject, self.category,
-                 self.department, self.location, self.staff, self.description, self.emotion,
-                 self.severity, self.demands, self.attachments.list,
+                 self.department, self.location, self.staff, self.description, self.demands,
+                 self.emotion, self.severity, self.attachments.list,
                  self.attachments.add_button, self.attachments.remove_button]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.tab_order = order
+        self.rare: dict[str, QWidget] = {
+            "email": self.customer.email, "tier": self.customer.tier,
+            "received_at": self.received, "channel": self.channel, "subject": self.subject}
+        for field, widget in self.rare.items():
+            widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            self.left.set_key(field, key_text(RARE_FIELDS[field]))
 
         self.customer.changed.connect(self.changed)
         self.received.dateTimeChanged.connect(self._received_edited)
@@ -130,6 +140,12 @@ class IntakeFields(QWidget):
         self._setting_time = False
         self.reset_received()
         self.retranslate()
+
+    def bind_rare_keys(self, form: QWidget) -> list[QShortcut]:
+        """Each rare field's own key, working anywhere on `form`: the cursor goes there."""
+        return [shortcut for field, shortcut_id in RARE_FIELDS.items()
+                for shortcut in bind(form, shortcut_id, partial(
+                    self.rare[field].setFocus, Qt.FocusReason.ShortcutFocusReason))]
 
     # ---- widgets by field code (errors are shown next to these) -------------------------------
     def widget_for(self, field: str) -> QWidget | None:
@@ -175,6 +191,7 @@ class IntakeFields(QWidget):
     # ---- received time ------------------------------------------------------------------------
     def reset_received(self) -> None:
         self.received_auto = True
+        self._received_typed = False
         self.tick()
 
     def tick(self) -> None:
@@ -196,6 +213,7 @@ class IntakeFields(QWidget):
     def _received_edited(self) -> None:
         if not self._setting_time:
             self.received_auto = False
+            self._received_typed = True
             self.changed.emit()
 
     def _description_changed(self, emit: bool = True) -> None:
@@ -210,7 +228,10 @@ class IntakeFields(QWidget):
     def received_value(self) -> datetime:
         value = self.received.dateTime().toPython()
         assert isinstance(value, datetime)
-        return value.replace(microsecond=0)
+        # "19:45" typed is 19:45:00, not 19:45 and the seconds of the clock when the form
+        # was opened.
+        return value.replace(second=0 if self._received_typed else value.second,
+                             microsecond=0)
 
     def to_input(self) -> IntakeInput:
         c = self.customer
@@ -276,6 +297,7 @@ class IntakeFields(QWidget):
             edit.clear()
         self.description.clear()
         self.demands.set_codes([])
+        self.demands.setCurrentRow(-1)  # no item left highlighted as if it were chosen
         self.attachments.clear()
         for field in self.fields():
             self.set_error(field, None)

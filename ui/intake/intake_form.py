@@ -1,54 +1,60 @@
 """The counter's intake form (view "intake", F2): keyboard first, checked field by field as the
 clerk types, kept as a crash-safe draft, saved all or nothing with a clear confirmation.
 
-Keys: Ctrl+S / Ctrl+Enter save, Ctrl+P save and print the slip, Ctrl+R resolve on the spot,
-Ctrl+L clear (Esc asks first), Ctrl+O attach a file; pick lists take number keys.
+Keys (ui/shortcuts.py, the table F1 lists): Ctrl+S / Ctrl+Enter save, Ctrl+P save
+and print the slip, Ctrl+R resolve on the spot, Ctrl+L clear (Esc asks first), Ctrl+O attach a
+file; pick lists take number keys. Tab walks a walk-in's fields only; the rare ones (email,
+tier, received time, channel, subject) each have an Alt key shown after their label.
+
+Saving runs off the GUI thread (ui/background_save.py): the form stays on view, takes no input
+until the outcome is in, and says it: saved (with the reference), refused (at the fields),
+busy or connection lost (nothing saved, or perhaps saved: the input stays, in its draft too).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QHideEvent,
-    QKeySequence,
-    QShortcut,
-    QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QHideEvent, QShortcut, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from app.codes import field_label
 from app.errors import DeskError, ValidationError, ValidationErrors
-from app.formatting import short_datetime
-from app.i18n import _
-from app.services.intake import check_intake, log_complaint
+from app.i18n import N_, _
+from app.services.intake import IntakeInput, IntakeResult, check_intake, log_complaint
+from ui.background_save import BackgroundSave, BusyStrip, Failure, failure_kind, report_unexpected
 from ui.context import DeskContext
 from ui.intake.attachment_list import DropCatcher
 from ui.intake.draft_keeper import DraftKeeper
 from ui.intake.intake_fields import IntakeFields
+from ui.intake.notices import Notice, not_saved_notice, restored_notice, saved_notice
+from ui.intake.problem_marks import ProblemMarks
 from ui.intake.spot_panel import SpotPanel
+from ui.key_bindings import bind, key_text
 from ui.messages import ask, inform, warn
 from ui.widgets.banner import Banner
 from ui.widgets.field_grid import INVALID_STYLE
 
 VALIDATE_MS = 300
+# Asked before saving again a complaint whose last save may have reached the database.
+MAYBE_SAVED_CONNECTION = N_(
+    "The last save of this complaint may have reached the server before the connection "
+    "broke. Look for it in the queue first: saving again could record it twice. Save it "
+    "again now?")
+MAYBE_SAVED_STOPPED = N_(
+    "A save of this complaint had started when the program stopped: it may be saved already. "
+    "Look for it in the queue first: saving again could record it twice. Save it again now?")
 CLOCK_TICK_MS = 30_000
-SPOT_FIELDS = ("solution_types", "implementation", "amount")
 
 
-def problem_text(e: ValidationError) -> str:
-    """The problem without the field name (shown next to the field, which is labelled)."""
-    return e.problem()
+def padded(widget: QWidget, top: int) -> QVBoxLayout:
+    """A line of the form's width with the form's side margins (the banner, the busy strip)."""
+    box = QVBoxLayout()
+    box.setContentsMargins(12, top, 12, 0)
+    box.addWidget(widget)
+    return box
 
 
 class IntakeForm(QWidget):
@@ -58,11 +64,16 @@ class IntakeForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setStyleSheet(INVALID_STYLE)
-        self.errors: list[ValidationError] = []
-        self.touched: set[str] = set()
-        self.show_all = False  # after a save attempt every problem is shown
         self._loading = False
         self.last_reference = ""
+        self._invalid_banner = False  # the banner asks to correct fields: gone once they are
+        # The banner's notice, rendered again when the language changes (kind, text, action
+        # msgid, what the action does, rich text).
+        self._notice: tuple[str, Notice, str, Callable[[], None] | None, bool] | None = None
+        # The last save may have reached the database (the connection broke, the program
+        # stopped during it): the question asked before saving again, else "".
+        self._maybe_saved = ""
+        self._save_started = False  # a save is under way: its draft says so
 
         self.banner = Banner()
         self.fields = IntakeFields(ctx)
@@ -75,6 +86,7 @@ class IntakeForm(QWidget):
         self.clear_button = QPushButton()
         self.missing = QLabel()
         self.missing.setWordWrap(True)
+        self.busy_strip = BusyStrip()
         for button in (self.save_button, self.print_button, self.spot_button, self.clear_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
@@ -94,11 +106,9 @@ class IntakeForm(QWidget):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        banner_box = QVBoxLayout()
-        banner_box.setContentsMargins(12, 8, 12, 0)
-        banner_box.addWidget(self.banner)
-        layout.addLayout(banner_box)
+        layout.addLayout(padded(self.banner, top=8))
         layout.addWidget(scroll, 1)
+        layout.addLayout(padded(self.busy_strip, top=0))
         layout.addLayout(bar)
         chain = [self.fields.tab_order[-1], self.spot.types, self.spot.done,
                  self.save_button, self.print_button, self.spot_button, self.clear_button]
@@ -109,12 +119,14 @@ class IntakeForm(QWidget):
                                                                      self.save_button)
         self.spot.amounts.chain_tabs()
 
+        self.saving = BackgroundSave(self, self.busy_strip)
         self.save_button.clicked.connect(lambda: self.save())
         self.print_button.clicked.connect(lambda: self.save(print_slip=True))
         self.spot_button.clicked.connect(self.toggle_spot)
         self.clear_button.clicked.connect(lambda: self.clear())
         self._shortcuts()
 
+        self._validate_on_show = False  # a check was due when the form was hidden
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_MS)
@@ -128,14 +140,18 @@ class IntakeForm(QWidget):
         self.fields.attachments.problem.connect(
             lambda text: self.fields.set_error("attachment", text))
         children = [*self.fields.findChildren(QWidget), *self.spot.findChildren(QWidget)]
+        self.marks = ProblemMarks(self.fields, self.spot, self.missing,
+                                  (self.save_button, self.print_button), self.is_empty,
+                                  self._validate_timer.start)
         for widget in children:
             widget.installEventFilter(self)
         self.drops = DropCatcher(self.add_files, self)
         self.drops.watch([self, *children])
 
         self.keeper = DraftKeeper(ctx.db.paths.drafts, self.draft_name(), self.snapshot, self)
-        self.keeper.failed.connect(lambda msg: self.banner.show_message(
-            "warning", _("The draft could not be written ({error}); save soon.", error=msg)))
+        self.keeper.failed.connect(lambda msg: self.tell("warning", lambda: _(
+            "The draft could not be written ({error}); save soon.", error=msg)))
+        ctx.signals.actor_changed.connect(self.on_actor_changed)
         self.retranslate()
         self.restore_draft()
         self.validate_now()
@@ -143,26 +159,18 @@ class IntakeForm(QWidget):
 
     # ---- keys -----------------------------------------------------------------------------------
     def _shortcuts(self) -> None:
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        keys: list[tuple[Any, Any]] = [
-            (QKeySequence.StandardKey.Save, self.save),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self.save),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter), self.save),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_P), lambda: self.save(print_slip=True)),
+        self.shortcuts: list[QShortcut] = [
+            *bind(self, "intake.save", self.save),
+            *bind(self, "intake.save_print", lambda: self.save(print_slip=True)),
             # The print dialog even where slips go straight to the printer (issue 18).
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_P),
-             lambda: self.save(print_slip=True, with_dialog=True)),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L), lambda: self.clear()),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R), self.toggle_spot),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_O), self.fields.attachments.pick),
-            (QKeySequence(Qt.Key.Key_Escape), self.escape),
+            *bind(self, "intake.save_print_dialog",
+                  lambda: self.save(print_slip=True, with_dialog=True)),
+            *bind(self, "intake.clear", lambda: self.clear()),
+            *bind(self, "intake.spot", self.toggle_spot),
+            *bind(self, "intake.attach", self.fields.attachments.pick),
+            *bind(self, "intake.escape", self.escape),
         ]
-        self.shortcuts = []
-        for key, slot in keys:
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(ctx)
-            shortcut.activated.connect(slot)
-            self.shortcuts.append(shortcut)
+        self.shortcuts += self.fields.bind_rare_keys(self)
 
     def escape(self) -> None:
         if self.spot.isVisible():
@@ -176,20 +184,30 @@ class IntakeForm(QWidget):
         self.spot.retranslate()
         self.spot.reload_lists(self.ctx.db)
         self.banner.retranslate()
-        self.save_button.setText(f"{_('Save')} (Ctrl+S)")
-        self.print_button.setText(f"{_('Save and print slip')} (Ctrl+P)")
-        self.spot_button.setText(f"{_('Resolve on the spot')} (Ctrl+R)")
-        self.clear_button.setText(f"{_('Clear')} (Ctrl+L)")
+        if self.banner.isVisibleTo(self) and self._notice is not None:
+            self.tell(*self._notice)
+        self.save_button.setText(f"{_('Save')} ({key_text('intake.save')})")
+        self.print_button.setText(f"{_('Save and print slip')} ({key_text('intake.save_print')})")
+        self.spot_button.setText(f"{_('Resolve on the spot')} ({key_text('intake.spot')})")
+        self.clear_button.setText(f"{_('Clear')} ({key_text('intake.clear')})")
         self.clear_button.setToolTip(_("Clear the form for the next customer (Esc asks first)"))
-        self._show_errors()
+        self.marks.show()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         # The lists may have been edited in the settings meanwhile.
         self.fields.reload_lists()
         self.spot.reload_lists(self.ctx.db)
+        if self._validate_on_show:
+            self._validate_on_show = False
+            self._validate_timer.start()
 
     # ---- changes, validation --------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.marks.focus_event(watched, event)
+        return super().eventFilter(watched, event)
+
     def _changed(self) -> None:
         if self._loading:
             return
@@ -198,57 +216,20 @@ class IntakeForm(QWidget):
         self.keeper.touch()
         self._validate_timer.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.FocusOut:
-            field = self._field_of(watched)
-            if field and field not in self.touched:
-                self.touched.add(field)
-                self._validate_timer.start()
-        return super().eventFilter(watched, event)
-
-    def _field_of(self, widget: QObject) -> str | None:
-        for grid in (self.fields.left, self.fields.right, self.spot.grid):
-            for field, row in grid.rows.items():
-                if widget is row.widget or (isinstance(widget, QWidget)
-                                            and row.widget.isAncestorOf(widget)):
-                    return field
-        return None
+    def _input(self) -> IntakeInput:
+        data = self.fields.to_input()
+        if self.spot.isVisible():
+            data.on_the_spot = self.spot.value()
+        return data
 
     def validate_now(self) -> list[ValidationError]:
         """Check the whole input (app.services.intake.check_intake) and show the problems."""
         self._validate_timer.stop()
-        data = self.fields.to_input()
-        if self.spot.isVisible():
-            data.on_the_spot = self.spot.value()
-        self.errors = check_intake(self.ctx.db, data)
-        self._show_errors()
-        return self.errors
-
-    def _show_errors(self) -> None:
-        by_field: dict[str, str] = {}
-        for e in self.errors:
-            by_field.setdefault(e.field, problem_text(e))
-        for field in self.fields.fields():
-            shown = self.show_all or field in self.touched
-            if field == "attachment" and field not in by_field:
-                continue  # a refused file stays reported until the next change of the list
-            self.fields.set_error(field, by_field.get(field) if shown else None)
-        for field in SPOT_FIELDS:
-            shown = self.show_all or field in self.touched
-            self.spot.grid.set_error(field, by_field.get(field) if shown else None)
-        if self.errors:
-            names = list(dict.fromkeys(field_label(e.field) for e in self.errors))
-            self.missing.setText(_("To save: {fields}", fields=_(", ").join(names)))
-            # An empty form is not an error yet: neutral until the clerk starts or saves.
-            calm = not self.show_all and self.is_empty()
-            self.missing.setStyleSheet("color: #555;" if calm else "color: #8b1a1a;")
-            tip = "\n".join(e.message() for e in self.errors)
-        else:
-            self.missing.setText(_("Ready to save"))
-            self.missing.setStyleSheet("color: #0d5223;")
-            tip = _("Save the complaint (Ctrl+S or Ctrl+Enter)")
-        self.save_button.setToolTip(tip)
-        self.print_button.setToolTip(tip)
+        self.marks.show(check_intake(self.ctx.db, self._input()))
+        if not self.marks.errors and self._invalid_banner:
+            self.banner.hide()  # "correct the fields marked in red": they are corrected
+            self._invalid_banner = False
+        return self.marks.errors
 
     # ---- resolve on the spot --------------------------------------------------------------------
     def toggle_spot(self) -> None:
@@ -266,51 +247,81 @@ class IntakeForm(QWidget):
         self.fields.attachments.add_paths(paths)
 
     # ---- saving ---------------------------------------------------------------------------------
-    def save(self, print_slip: bool = False, with_dialog: bool | None = None) -> str | None:
-        """Save when everything is valid; otherwise show every problem and save nothing."""
-        self.show_all = True
-        if self.validate_now():
-            self._focus_first_error()
-            self.banner.show_message(
-                "error", _("Not saved: please correct the fields marked in red."))
-            return None
-        data = self.fields.to_input()
-        if self.spot.isVisible():
-            data.on_the_spot = self.spot.value()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = log_complaint(self.ctx.db, data, self.ctx.actor)
-        except (ValidationErrors, ValidationError) as e:
-            self.errors = e.errors if isinstance(e, ValidationErrors) else [e]
-            self._show_errors()
-            self._focus_first_error()
-            self.banner.show_message("error", _("Not saved: {problems}", problems=e.message()))
-            return None
-        except DeskError as e:
-            # Not saved (the network gone, the database busy or newer): the input stays on the
-            # form and reaches its draft now, so it survives even closing the program.
-            self.keeper.touch()
-            self.keeper.flush()
-            self.banner.show_message("error", _("Not saved: {problems}", problems=e.message()))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
+    def save(self, print_slip: bool = False, with_dialog: bool | None = None) -> bool:
+        """Start saving the input off the GUI thread; False when no save was started (one is
+        still running, or the clerk chose not to save again after a save that may have
+        reached the server). The outcome is shown when it comes (`_saved`, `_not_saved`)."""
+        if self.saving.busy:
+            return False
+        if self._maybe_saved and not ask(self, _(self._maybe_saved)):
+            return False
+        self.marks.show_all = True
+        self._validate_timer.stop()
+        # The line by the buttons told what the last check found, perhaps before the last
+        # keys typed: the outcome of this save replaces it.
+        self.missing.clear()
+        # Nor does the last outcome ("Saved as …" of the customer before) stand beside the
+        # strip saying this one is being saved.
+        self.banner.hide()
+        self._notice = None
+        # The draft on disk now says a save started: if the program stops before the outcome
+        # is known (killed, closed, the power gone), it comes back as "may be saved already".
+        self._save_started = True
+        self.keeper.touch()
+        self.keeper.flush()
+        db, actor, data = self.ctx.db, self.ctx.actor, self._input()
+
+        def work() -> IntakeResult:
+            # Checked first with a read, which never waits for another program's write lock:
+            # wrong input is told at once even while the database is busy.
+            problems = check_intake(db, data)
+            if problems:
+                raise ValidationErrors(problems)
+            return log_complaint(db, data, actor)
+
+        return self.saving.run(work, lambda result: self._saved(result, print_slip, with_dialog),
+                               self._not_saved)
+
+    def _saved(self, result: IntakeResult, print_slip: bool, with_dialog: bool | None) -> None:
+        self._save_started = False
+        self._maybe_saved = ""
         ref = result.reference
         self.last_reference = ref
         self._reset()
-        text = _("Saved as {reference}. The form is ready for the next customer.",
-                 reference=f"<b>{ref}</b>")
-        if result.stage == "follow_up":
-            text += "<br>" + _("Resolved on the spot; a revisit follows.")
-        if result.is_repeat:
-            text += "<br>" + _("This customer complained before: marked as a repeat complaint.")
-        self.banner.show_message("success", text, _("Open complaint"),
-                                 lambda: self.ctx.signals.open_complaint.emit(ref), rich=True)
+        self.tell("success", lambda: saved_notice(result), N_("Open complaint"),
+                  lambda: self.ctx.signals.open_complaint.emit(ref), rich=True)
         self.ctx.signals.data_changed.emit(ref)
         self.saved.emit(ref)
         if print_slip:
-            self.deliver_slip(ref, with_dialog)
-        return ref
+            self.deliver_slip(ref, with_dialog)  # the customer still waits for the slip
+
+    def _not_saved(self, error: BaseException) -> None:
+        kind = failure_kind(error)
+        self._save_started = False
+        self._maybe_saved = MAYBE_SAVED_CONNECTION if kind is Failure.MAYBE_SAVED else ""
+        # The input stays on the form and its draft says how this save ended, so it survives
+        # even closing the program.
+        self.keeper.touch()
+        self.keeper.flush()
+        if isinstance(error, ValidationErrors | ValidationError):
+            self.marks.show(error.errors if isinstance(error, ValidationErrors) else [error])
+            self.marks.focus_first()
+            self.tell("error", lambda: _("Not saved: please correct the fields marked in red."))
+            self._invalid_banner = True
+        else:  # the database busy, the network gone, a fault
+            self.tell("warning" if kind is Failure.BUSY else "error",
+                      lambda: not_saved_notice(error, kind))
+            self.validate_now()  # the line by the buttons again, for the input as it is
+        if kind is Failure.UNEXPECTED:
+            report_unexpected(error)
+
+    def tell(self, kind: str, text: Notice, action: str = "",
+             on_action: Callable[[], None] | None = None, rich: bool = False) -> None:
+        """A notice in the banner (it replaces the one before), in the language of the moment
+        and again in the next one; `action` is the msgid of the banner's button."""
+        self._invalid_banner = False
+        self._notice = (kind, text, action, on_action, rich)
+        self.banner.show_message(kind, text(), _(action) if action else "", on_action, rich=rich)
 
     def deliver_slip(self, ref: str, with_dialog: bool | None = None) -> None:
         try:
@@ -324,17 +335,7 @@ class IntakeForm(QWidget):
         except DeskError as e:
             warn(self, e.message())
 
-    def _focus_first_error(self) -> None:
-        fields = set(e.field for e in self.errors)
-        for field in (*self.fields.fields(), *SPOT_FIELDS):
-            if field in fields:
-                widget = self.fields.widget_for(field) or (
-                    self.spot.grid.rows[field].widget if field in self.spot.grid.rows else None)
-                if widget is not None and widget.isVisibleTo(self):
-                    widget.setFocus()
-                    return
-
-    # ---- clearing, drafts -----------------------------------------------------------------------
+    # ---- clearing, drafts, who is signed in -----------------------------------------------------
     def is_empty(self) -> bool:
         return self.fields.is_empty() and (not self.spot.isVisible() or self.spot.is_empty())
 
@@ -347,9 +348,16 @@ class IntakeForm(QWidget):
             return False
         self._reset()
         self.banner.hide()
+        self._maybe_saved = ""
         return True
 
     def _reset(self) -> None:
+        """A blank form and no draft: the complaint was saved, or cleared on purpose."""
+        self._blank()
+        self.keeper.discard()
+
+    def _blank(self) -> None:
+        """Every field empty and nothing marked: a new complaint begins at the phone."""
         self._loading = True
         try:
             self.fields.clear()
@@ -357,11 +365,30 @@ class IntakeForm(QWidget):
             self.spot.hide()
         finally:
             self._loading = False
-        self.keeper.discard()
-        self.touched.clear()
-        self.show_all = False
+        # Forget which fields were visited before the cursor moves: leaving the last field of
+        # the saved complaint must not mark that field "required" on the blank form.
+        self.marks.forget()
+        if self.isVisible():  # not from another view (a new person signing in there)
+            self.fields.customer.phone.setFocus()
         self.validate_now()
-        self.fields.customer.phone.setFocus()
+
+    def on_actor_changed(self) -> None:
+        """Another person signed in: a save under way finishes first (for whoever typed it:
+        saved, the next person starts blank; not saved, it stays the first one's draft)."""
+        self.saving.when_idle(self._switch_person)
+
+    def _switch_person(self) -> None:
+        """The form becomes the new person's: what the previous one typed stays their draft
+        (restored when they sign in again), their notices go, the new one's draft comes back."""
+        self.keeper.touch()
+        self.keeper.flush()
+        self._blank()
+        self.banner.hide()
+        self._invalid_banner = False
+        self._maybe_saved = ""
+        self.keeper.name = self.draft_name()
+        if self.restore_draft(after_switch=True):
+            self.validate_now()
 
     def draft_name(self) -> str:
         user = self.ctx.actor.user_id
@@ -372,9 +399,10 @@ class IntakeForm(QWidget):
             return None
         data = self.fields.to_draft()
         data["spot"] = self.spot.to_draft() if self.spot.isVisible() else None
+        data["save_started"] = self._save_started or bool(self._maybe_saved)
         return data
 
-    def restore_draft(self) -> bool:
+    def restore_draft(self, after_switch: bool = False) -> bool:
         draft = self.keeper.load()
         if draft is None:
             return False
@@ -387,12 +415,9 @@ class IntakeForm(QWidget):
                 self.spot.from_draft(spot)
         finally:
             self._loading = False
-        text = _("Restored the complaint you were typing when the program stopped (draft of "
-                 "{time}). Save it, or clear it with Ctrl+L.",
-                 time=short_datetime(draft.saved_at))
-        if problems:
-            text += "\n" + _("Not restored: {problems}", problems="; ".join(problems))
-        self.banner.show_message("info", text)
+        if draft.fields.get("save_started"):
+            self._maybe_saved = MAYBE_SAVED_STOPPED
+        self.tell("info", lambda: restored_notice(draft, problems, after_switch))
         return True
 
     def flush(self) -> None:
@@ -401,4 +426,9 @@ class IntakeForm(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
         self.keeper.flush()  # switching views or closing: the draft is on disk at once
+        # No check of the input while nobody sees it (and none after the window closed, on
+        # a database perhaps gone): it runs when the form is shown again.
+        if self._validate_timer.isActive():
+            self._validate_timer.stop()
+            self._validate_on_show = True
         super().hideEvent(event)

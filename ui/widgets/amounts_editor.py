@@ -39,6 +39,10 @@ class AmountsEditor(QWidget):
             field, label = self.fields.pop(code), self._labels.pop(code)
             for widget in (field, label):
                 self.row.removeWidget(widget)
+                # Hidden first: a field added moments ago has a show pending (Qt shows a
+                # widget added to a visible layout later); without a parent it would then
+                # open as a window of its own, and take the keyboard focus from the window.
+                widget.hide()
                 widget.setParent(None)  # gone from the window at once (a label in the
                 widget.deleteLater()  # language before must not linger until deleted)
         for n, (code, text) in enumerate(pairs):

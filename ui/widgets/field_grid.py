@@ -7,6 +7,7 @@ one or two fields per row, so that short pick lists can share a line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
@@ -15,6 +16,7 @@ from app.codes import field_label
 from app.i18n import _
 
 ERROR_COLOUR = "#c62828"
+KEY_COLOUR = "#6b6b6b"  # a field's shortcut after its label: there, but quieter than the label
 INVALID_STYLE = (
     f"QLineEdit[invalid=\"true\"], QPlainTextEdit[invalid=\"true\"], "
     f"QComboBox[invalid=\"true\"], QDateTimeEdit[invalid=\"true\"], "
@@ -29,6 +31,7 @@ class Row:
     widget: QWidget
     error: QLabel
     msgid: str | None  # label text when the field has no FIELD_LABELS entry
+    key: str = ""  # the field's own shortcut, shown after its label (a field out of the Tab order)
 
 
 class FieldGrid(QWidget):
@@ -108,11 +111,25 @@ class FieldGrid(QWidget):
         row.error.setVisible(bool(text))
         mark_invalid(row.widget, bool(text))
 
+    def set_key(self, field: str, key: str) -> None:
+        """Show the field's own shortcut after its label and in its tooltip."""
+        row = self.rows[field]
+        row.key = key
+        row.widget.setToolTip(key)
+        self._label(row)
+
     def retranslate(self) -> None:
         for heading, msgid in self.headings:
             heading.setText(_(msgid))
         for row in self.rows.values():
-            row.label.setText(_(row.msgid) if row.msgid else field_label(row.field))
+            self._label(row)
+
+    def _label(self, row: Row) -> None:
+        text = _(row.msgid) if row.msgid else field_label(row.field)
+        if row.key:
+            row.label.setTextFormat(Qt.TextFormat.RichText)
+            text = f'{escape(text)} <span style="color: {KEY_COLOUR};">{escape(row.key)}</span>'
+        row.label.setText(text)
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:

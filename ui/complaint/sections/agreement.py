@@ -42,8 +42,9 @@ class AgreementSection(Section):
 
     def agree(self) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
         self.complaint.save(None, lambda ref, version: resolution.record_agreement(
-            ctx.db, ref, actor=ctx.actor, expected_version=version))
+            ctx.db, ref, actor=actor, expected_version=version))
 
     def retranslate_own(self) -> None:
         self.agree_button.setText(_("Customer agrees to the solution"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QWidget
 
 from app import clock
 from app.codes import choices, field_label
@@ -19,6 +19,7 @@ from app.workflow import PART_ASSESSMENT
 from ui.complaint.open_complaint import OpenComplaint
 from ui.complaint.section import Section, button_row, enable, stage_label
 from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.date_time_edit import DateTimeEdit
 
 
 class AssessmentSection(Section):
@@ -34,7 +35,7 @@ class AssessmentSection(Section):
         self.department = self.editor("department", ChoiceCombo(optional=True))
         self.verified = self.editor("verified", ChoiceCombo(optional=True))
         self.own_due = self.editor("own_due", QCheckBox())
-        self.due = self.editor("due_at", QDateTimeEdit())
+        self.due = self.editor("due_at", DateTimeEdit())
         self.due.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.due.setCalendarPopup(True)
         self.own_due.toggled.connect(self.due.setEnabled)
@@ -48,6 +49,7 @@ class AssessmentSection(Section):
         g.add_pair(("verified", self.verified), ("due_at", due_row))
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
+        self.saves_with = self.save_button
         self.body.addWidget(button_row(self.save_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
@@ -83,14 +85,17 @@ class AssessmentSection(Section):
 
     def save(self) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
         owner = self.owner.code()
         due = self.due.dateTime().toString("yyyy-MM-dd HH:mm") if self.own_due.isChecked() \
             else None
+        # The values are read here, on the GUI thread; the service runs on the database thread.
+        category, severity = self.category.code() or "", self.severity.code() or ""
+        department, verified = self.department.code(), self.verified.code()
         self.complaint.save(self, lambda ref, version: resolution.assess(
-            ctx.db, ref, category=self.category.code() or "", severity=self.severity.code() or "",
-            owner_id=int(owner) if owner else None, department=self.department.code(),
-            verified=self.verified.code(), due_at=due, actor=ctx.actor,
-            expected_version=version))
+            ctx.db, ref, category=category, severity=severity,
+            owner_id=int(owner) if owner else None, department=department,
+            verified=verified, due_at=due, actor=actor, expected_version=version))
 
     def retranslate_own(self) -> None:
         self.severity.set_choices(choices("severity"))

@@ -27,6 +27,7 @@ class ImplementationSection(Section):
         self.grid.add("implementation", self.done_text, top_label=True)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
+        self.saves_with = self.save_button
         self.body.addWidget(button_row(self.save_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
@@ -47,9 +48,10 @@ class ImplementationSection(Section):
 
     def save(self) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
+        done = self.done_text.toPlainText()
         self.complaint.save(self, lambda ref, version: resolution.record_implementation(
-            ctx.db, ref, what_was_done=self.done_text.toPlainText(), actor=ctx.actor,
-            expected_version=version))
+            ctx.db, ref, what_was_done=done, actor=actor, expected_version=version))
 
     def retranslate_own(self) -> None:
         self.save_button.setText(_("Record what was done"))

@@ -41,6 +41,7 @@ class IntakeSection(Section):
         g.add("description", self.description, top_label=True)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
+        self.saves_with = self.save_button
         self.body.addWidget(button_row(self.save_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
@@ -65,8 +66,9 @@ class IntakeSection(Section):
         if not changes:
             return
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
         self.complaint.save(self, lambda ref, version: update_fields(
-            ctx.db, ref, changes, actor=ctx.actor, expected_version=version))
+            ctx.db, ref, changes, actor=actor, expected_version=version))
 
     def retranslate_own(self) -> None:
         self.channel.set_choices([(c, label("channel", c)) for c in CHANNELS])

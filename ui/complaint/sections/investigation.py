@@ -56,6 +56,7 @@ class InvestigationSection(Section):
         g.add("attachment", files_row)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
+        self.saves_with = self.save_button
         self.body.addWidget(button_row(self.save_button))
         self._attachment_ids: list[int] = []
 
@@ -86,17 +87,20 @@ class InvestigationSection(Section):
 
     def save(self) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
+        findings, evidence = self.findings.toPlainText(), self.evidence.toPlainText()
+        responsibility, root_cause = self.responsibility.code(), self.root_cause.code()
         self.complaint.save(self, lambda ref, version: resolution.record_investigation(
-            ctx.db, ref, findings=self.findings.toPlainText(),
-            responsibility=self.responsibility.code(), root_cause=self.root_cause.code(),
-            evidence=self.evidence.toPlainText(), actor=ctx.actor, expected_version=version))
+            ctx.db, ref, findings=findings, responsibility=responsibility,
+            root_cause=root_cause, evidence=evidence, actor=actor,
+            expected_version=version))
 
     def attach(self) -> None:
         path = dialogs.choose_file(self)
         if path:
             ctx = self.complaint.ctx
-            self.complaint.save(None, lambda ref, _v: add_attachment(ctx.db, ref, path,
-                                                                     ctx.actor),
+            actor = ctx.actor
+            self.complaint.save(None, lambda ref, _v: add_attachment(ctx.db, ref, path, actor),
                                 versioned=False)
 
     def open_file(self) -> None:

@@ -47,6 +47,7 @@ class RevisitSection(Section):
         self.hint.setWordWrap(True)
         self.record_button = QPushButton()
         self.record_button.clicked.connect(self.record)
+        self.saves_with = self.record_button
         self.body.addWidget(widget_row(self.hint, self.record_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
@@ -85,9 +86,12 @@ class RevisitSection(Section):
 
     def record(self) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
+        method, satisfaction = self.method.code() or "", self.satisfaction.code() or ""
+        comment = self.comment.toPlainText()
         self.complaint.save(self, lambda ref, version: revisits.record_revisit(
-            ctx.db, ref, method=self.method.code() or "", satisfaction=self.satisfaction.code() or "",
-            comment=self.comment.toPlainText(), actor=ctx.actor, expected_version=version))
+            ctx.db, ref, method=method, satisfaction=satisfaction, comment=comment,
+            actor=actor, expected_version=version))
 
     def reschedule(self) -> None:
         d = self.complaint.detail
@@ -97,8 +101,9 @@ class RevisitSection(Section):
         day = messages.ask_date(self, _("Change the revisit date"), pending[0].scheduled_for)
         if day is not None:
             ctx = self.complaint.ctx
-            self.complaint.save(None, lambda ref, _v: revisits.reschedule(ctx.db, ref, day, ctx.actor),
-                            versioned=False)
+            actor = ctx.actor
+            self.complaint.save(None, lambda ref, _v: revisits.reschedule(
+                ctx.db, ref, day, actor), versioned=False)
 
     def retranslate_own(self) -> None:
         self.method.set_choices(choices("revisit_method"))

@@ -79,6 +79,7 @@ class SolutionSection(Section):
         g.add("solution_description", self.description, top_label=True)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
+        self.saves_with = self.save_button
         self.body.addWidget(button_row(self.save_button))
         self.approval = QLabel()
         self.approval.setWordWrap(True)
@@ -86,6 +87,7 @@ class SolutionSection(Section):
         self.approval_comment = QLineEdit()
         self.approve_button = QPushButton()
         self.approve_button.clicked.connect(lambda: self.decide(True))
+        self.decides_with = self.approve_button
         self.reject_button = QPushButton()
         self.reject_button.clicked.connect(lambda: self.decide(False))
         self.body.addWidget(self.approval)
@@ -142,18 +144,20 @@ class SolutionSection(Section):
 
     def save(self) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
+        types, amounts = self.types.codes(), self.amounts.amounts()
+        description = self.description.toPlainText()
         self.complaint.save(self, lambda ref, version: resolution.propose_solution(
-            ctx.db, ref, types=self.types.codes(), amounts=self.amounts.amounts(),
-            description=self.description.toPlainText(), actor=ctx.actor,
-            expected_version=version))
+            ctx.db, ref, types=types, amounts=amounts, description=description,
+            actor=actor, expected_version=version))
 
     def decide(self, approve: bool) -> None:
         ctx = self.complaint.ctx
+        actor = ctx.actor  # who asked, even if another person signs in meanwhile
         comment = self.approval_comment.text()
-        if self.complaint.save(None, lambda ref, version: resolution.decide_approval(
-                ctx.db, ref, approve=approve, comment=comment, actor=ctx.actor,
-                expected_version=version)):
-            self.approval_comment.clear()
+        self.complaint.save(None, lambda ref, version: resolution.decide_approval(
+            ctx.db, ref, approve=approve, comment=comment, actor=actor,
+            expected_version=version), then=self.approval_comment.clear)
 
     def fill(self, d: ComplaintDetail) -> None:
         # The editable list; types retired since stay shown on this complaint.
