@@ -91,6 +91,7 @@ TABLES: dict[str, str] = {
     "revisits": NC_("database table", "revisits"),
     "attachments": NC_("database table", "attachments"),
     "improvement_actions": NC_("database table", "improvement actions"),
+    "escalations": NC_("database table", "escalations"),
 }
 
 
