@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--month", required=True)
     stats.add_argument("--json", action="store_true")
 
+    sub.add_parser("escalate", help="escalate what has become overdue to the supervisors "
+                   "(for a scheduler, where no window is open)")
+    handover = sub.add_parser("handover", help="the shift hand-over sheet as PDF (one A4 page)")
+    handover.add_argument("--date", help="the day of the shift, YYYY-MM-DD (default: today)")
+    handover.add_argument("--out", required=True)
+    handover.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
     imp = sub.add_parser("import", help="import complaints")
     imp_sub = imp.add_subparsers(dest="format", required=True)
     imp_csv = imp_sub.add_parser("csv")
@@ -124,10 +131,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _escalate_first(db) -> int:  # type: ignore[no-untyped-def]
+    """The clock's escalations recorded before figures are read (app/services/escalations.py:
+    they fire when a due time passes, whether or not a window was open then)."""
+    from app.services.escalations import escalate_by_clock
+
+    return escalate_by_clock(db)
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from app.services.stats import month_stats
+    from app.validation import parse_month
 
+    parse_month(args.month)  # a bad month is refused before anything is written
     db = _open(args)
+    _escalate_first(db)
     figures = month_stats(db, args.month)
     if args.json:
         print(json.dumps(figures, ensure_ascii=json_ascii_only(), sort_keys=True))
@@ -298,10 +316,38 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     parse_month(args.month)  # a bad month is refused before the database is opened
     db = _open(args)
+    _escalate_first(db)
     result = write_monthly_report(db, args.month, args.out, get_language(), actor=args.actor)
     print(ngettext("Monthly report written: {path} ({pages} page)",
                    "Monthly report written: {path} ({pages} pages)", result.pages,
                    path=str(result.path), pages=result.pages))
+    return EXIT_OK
+
+
+def cmd_escalate(args: argparse.Namespace) -> int:
+    db = _open(args)
+    added = _escalate_first(db)
+    print(ngettext("Escalated to the supervisors: {count} new", "Escalated to the supervisors: "
+                   "{count} new", added, count=added))
+    return EXIT_OK
+
+
+def cmd_handover(args: argparse.Namespace) -> int:
+    from app.clock import now
+    from app.i18n import get_language
+    from app.reports.handover import write_handover
+    from app.services.handover import shift_day
+
+    shift_day(args.date, now().date())  # a bad day is refused before the database is opened
+    db = _open(args)
+    _escalate_first(db)
+    result = write_handover(db, args.out, args.date, get_language(), actor=args.actor)
+    waiting = sum(result.lines.values())
+    shown = sum(result.shown.values())
+    print(ngettext("Hand-over sheet written: {path} ({count} line waiting",
+                   "Hand-over sheet written: {path} ({count} lines waiting", waiting,
+                   path=str(result.path), count=waiting)
+          + (_(", {shown} on the page)", shown=shown) if shown < waiting else ")"))
     return EXIT_OK
 
 
@@ -339,6 +385,8 @@ def not_yet(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "stats": cmd_stats,
+    "escalate": cmd_escalate,
+    "handover": cmd_handover,
     "import": cmd_import,
     "export": cmd_export,
     "check": cmd_check,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app import clock, validation
 from app.codes import CHANNELS, DEMANDS, EMOTIONS, TIERS
@@ -27,10 +28,13 @@ from app.models import (
     User,
 )
 from app.rules.edits import PART_INTAKE, require_editable
+from app.rules.stages import UNRESOLVED_STAGES
 from app.services.common import SYSTEM, Actor, Saved, facts_of, list_value, load_complaint, touch
+from app.services.escalations import escalate_at_save
 from app.services.ledger import current_solution, entries_of
 from app.settings import get as get_setting
-from app.sla import is_overdue
+from app.settings import sla_policy
+from app.sla import assessed_due_times, is_overdue
 from app.timeline import describe, record
 from app.workflow import Facts, allowed_moves
 
@@ -277,6 +281,8 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
                 if cust is None:
                     continue
                 old, new, cust.tier = cust.tier, tier, tier or cust.tier
+                if old != new:
+                    _due_times_follow_tier(session, c, old, new, actor, now)
             else:
                 limit = TEXT_LEN if name == "description" else SHORT_LEN
                 new = validation.text(name, value, limit, required=name == "description")
@@ -286,8 +292,27 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
                 record(session, c, "field_changed", actor.user_id, actor.name, now, field=name,
                        old=_shown(old), new=_shown(new))
         touch(c, now)
+        escalate_at_save(session, c, now)
         session.flush()
         return Saved(c.reference, c.stage, c.version)
+
+
+def _due_times_follow_tier(session: Session, c: Complaint, old_tier: str | None,
+                           new_tier: str | None, actor: Actor, now: datetime) -> None:
+    """A corrected tier gives the complaint the due times of its new tier (app/sla.py), each
+    one that still is what the service levels gave the old tier: a due time set by hand stays.
+    Once resolved the clock has stopped and nothing changes."""
+    if c.stage not in UNRESOLVED_STAGES:
+        return
+    policy = sla_policy(session)
+    before = assessed_due_times(c.received_at, c.severity, policy, c.paused_minutes, old_tier)
+    after = assessed_due_times(c.received_at, c.severity, policy, c.paused_minutes, new_tier)
+    if c.first_contact_due_at == before[0]:
+        c.first_contact_due_at = after[0]
+    if c.due_at == before[1] and after[1] != before[1]:
+        record(session, c, "field_changed", actor.user_id, actor.name, now, field="due_at",
+               old=_shown(c.due_at), new=_shown(after[1]))
+        c.due_at = after[1]
 
 
 def _shown(value: Any) -> str:
