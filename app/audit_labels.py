@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "export_csv": N_("CSV exported"),
     "export_xlsx": N_("Excel file exported"),
     "report_printed": N_("monthly report printed"),
+    "handover_printed": N_("shift hand-over sheet printed"),
     "setting_changed": N_("setting changed"),
     "profile_applied": N_("profile preset applied"),
     "list_value_added": N_("list value added"),

@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     prn_report.add_argument("--month", required=True)
     prn_report.add_argument("--printer")
     prn_report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+    prn_handover = prn_sub.add_parser("handover")
+    prn_handover.add_argument("--date", help="the day of the shift, YYYY-MM-DD (default: today)")
+    prn_handover.add_argument("--printer")
+    prn_handover.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     report = sub.add_parser("report", help="printed reports")
     report.add_argument("kind", choices=("monthly",))
@@ -282,17 +286,27 @@ def cmd_print(args: argparse.Namespace) -> int:
     from app.i18n import get_language
     from app.printing.cups import PrintFailed
     from app.printing.placement import NoPaperForPage
-    from app.printing.print_service import print_report, print_slip
+    from app.printing.print_service import print_handover, print_report, print_slip
 
+    if args.page == "handover":
+        from app.clock import now
+        from app.services.handover import shift_day
+
+        shift_day(args.date, now().date())  # a bad day is refused before anything is done
     db = _open(args)
     try:
         if args.page == "slip":
             outcome = print_slip(db, args.reference, printer=args.printer, fmt=args.format,
                                  lang=get_language(), actor=args.actor)
+        elif args.page == "handover":
+            _escalate_first(db)
+            outcome = print_handover(db, args.date, printer=args.printer,
+                                     lang=get_language(), actor=args.actor)
         else:
             from app.validation import parse_month
 
             parse_month(args.month)
+            _escalate_first(db)
             outcome = print_report(db, args.month, printer=args.printer, lang=get_language(),
                                    actor=args.actor)
     except (PrintFailed, NoPaperForPage) as e:
@@ -344,10 +358,10 @@ def cmd_handover(args: argparse.Namespace) -> int:
     result = write_handover(db, args.out, args.date, get_language(), actor=args.actor)
     waiting = sum(result.lines.values())
     shown = sum(result.shown.values())
-    print(ngettext("Hand-over sheet written: {path} ({count} line waiting",
-                   "Hand-over sheet written: {path} ({count} lines waiting", waiting,
-                   path=str(result.path), count=waiting)
-          + (_(", {shown} on the page)", shown=shown) if shown < waiting else ")"))
+    print(_("Hand-over sheet written: {path}", path=str(result.path)))
+    print(ngettext("{count} line waiting", "{count} lines waiting", waiting, count=waiting)
+          + (_(" ({shown} on the page; the queue has them all)", shown=shown)
+             if shown < waiting else ""))
     return EXIT_OK
 
 

@@ -30,7 +30,7 @@ from app.models import (
 from app.rules.edits import PART_INTAKE, require_editable
 from app.rules.stages import UNRESOLVED_STAGES
 from app.services.common import SYSTEM, Actor, Saved, facts_of, list_value, load_complaint, touch
-from app.services.escalations import escalate_at_save
+from app.services.escalations import Alert, alerts_in, escalate_at_save
 from app.services.ledger import current_solution, entries_of
 from app.settings import get as get_setting
 from app.settings import sla_policy
@@ -153,6 +153,8 @@ class ComplaintDetail:
     revisits: list[RevisitEntry] = field(default_factory=list)
     attachments: list[AttachmentEntry] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    # Its escalations to the supervisors, oldest first (app/services/escalations.py).
+    escalations: list[Alert] = field(default_factory=list)
 
 
 def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDetail:
@@ -237,6 +239,7 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
             timeline=[TimelineEntry(e.at, e.actor_name, e.kind,
                                     describe(e.kind, e.data, list_labels), dict(e.data))
                       for e in events],
+            escalations=alerts_in(session, c.id, clock.now()),
         )
 
 

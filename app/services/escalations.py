@@ -284,11 +284,8 @@ def open_alert_count(db: Database) -> int:
             Escalation.handled_at.is_(None))) or 0)
 
 
-def alerts_of(db: Database, reference: str) -> list[Alert]:
+def alerts_in(session: Session, complaint_id: int, now: datetime) -> list[Alert]:
     """Every escalation of one complaint, oldest first (the detail panel)."""
-    now = clock.now()
-    with db.read() as session:
-        c = load_complaint(session, reference)
-        rows = session.execute(_alert_query().where(Escalation.complaint_id == c.id)
-                               .order_by(Escalation.at, Escalation.id)).all()
+    rows = session.execute(_alert_query().where(Escalation.complaint_id == complaint_id)
+                           .order_by(Escalation.at, Escalation.id)).all()
     return [_alert(r, now) for r in rows]

@@ -43,7 +43,7 @@ from ui.widgets.field_grid import INVALID_STYLE
 
 VALIDATE_MS = 300
 CLOCK_TICK_MS = 30_000
-SPOT_FIELDS = ("solution_types", "implementation", "amount")
+SPOT_FIELDS = ("solution_types", "implementation", "verified", "amount")
 
 
 def problem_text(e: ValidationError) -> str:
@@ -101,11 +101,12 @@ class IntakeForm(QWidget):
         layout.addWidget(scroll, 1)
         layout.addLayout(bar)
         chain = [self.fields.tab_order[-1], self.spot.types, self.spot.done,
-                 self.save_button, self.print_button, self.spot_button, self.clear_button]
+                 self.spot.verdict, self.save_button, self.print_button, self.spot_button,
+                 self.clear_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
-        # The amount fields (one per type ticked) come between what was done and saving.
-        self.spot.amounts.tab_before, self.spot.amounts.tab_after = (self.spot.done,
+        # The amount fields (one per type ticked) come between the verdict and saving.
+        self.spot.amounts.tab_before, self.spot.amounts.tab_after = (self.spot.verdict,
                                                                      self.save_button)
         self.spot.amounts.chain_tabs()
 
