@@ -359,9 +359,11 @@ def cmd_handover(args: argparse.Namespace) -> int:
     waiting = sum(result.lines.values())
     shown = sum(result.shown.values())
     print(_("Hand-over sheet written: {path}", path=str(result.path)))
-    print(ngettext("{count} line waiting", "{count} lines waiting", waiting, count=waiting)
-          + (_(" ({shown} on the page; the queue has them all)", shown=shown)
-             if shown < waiting else ""))
+    lines = ngettext("{count} line waiting", "{count} lines waiting", waiting, count=waiting)
+    if shown < waiting:
+        lines = _("{lines}, {shown} of them on the page (the queue has them all)",
+                  lines=lines, shown=shown)
+    print(lines)
     return EXIT_OK
 
 

@@ -166,6 +166,16 @@ def _localise(values: dict[str, Any]) -> None:
             values[key] = currency_symbol() + values[key]
 
 
+# The name the program's own events carry (app/services/common.py SYSTEM: the escalation
+# clock, commands run on a desk without accounts).
+SYSTEM_NAME = "system"
+
+
+def actor_shown(actor_id: int | None, name: str) -> str:
+    """Who did it, as shown: the program's own events in the reader's language."""
+    return _("System") if actor_id is None and name == SYSTEM_NAME else name
+
+
 def describe(kind: str, data: dict[str, Any],
              lists: Mapping[tuple[str, str], str] | None = None) -> str:
     """The event as a sentence in the current language.

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.atomic_files import FileInUse, write_bytes
 from app.errors import DeskError
+from app.formatting import join_list
 from app.i18n import LANGUAGE_NAMES, N_, _, get_language, ngettext
 from app.services.handover import SECTIONS, HandoverSheet
 from ui import messages
@@ -151,7 +152,7 @@ class HandoverDialog(QDialog):
         total = sum(len(sheet.sections.get(k, [])) for k in SECTIONS)
         if not total:
             return _("Nothing is waiting: the sheet says so.")
-        parts = ", ".join(f"{len(sheet.sections[k])} {_(PART_NAMES[k])}" for k in SECTIONS
+        parts = join_list(f"{_(PART_NAMES[k])} {len(sheet.sections[k])}" for k in SECTIONS
                           if sheet.sections.get(k))
         text = ngettext("{count} line waiting: {parts}.", "{count} lines waiting: {parts}.",
                         total, count=total, parts=parts)

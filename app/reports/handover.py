@@ -254,7 +254,7 @@ def _foot(tx: ReportTexts, st: Styles) -> Any:
     def draw(canvas: Canvas, _doc: Any) -> None:
         canvas.saveState()
         y = MARGIN + 14
-        labels = [tx._("Handed over by"), tx._("Taken over by"), tx._("Time")]
+        labels = [tx._("Handed over by"), tx._("Taken over by"), tx._("Time of hand-over")]
         widths = [WIDTH * 0.38, WIDTH * 0.38, WIDTH * 0.24]
         x = MARGIN
         canvas.setFont(st.font, 8.5)

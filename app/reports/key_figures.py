@@ -29,7 +29,7 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
 
 # The investigation's verdicts (month_stats' by_verification), in this order.
 VERDICTS: tuple[tuple[str, str], ...] = (
-    ("verified", N_("Verified true (founded)")),
+    ("verified", N_("Verified true")),
     ("unfounded", N_("Unfounded")),
     ("not_verifiable", N_("Not verifiable")),
     ("pending", N_("No verdict yet")),

@@ -207,7 +207,7 @@ def escalated(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowab
         why = ("、" if tx.chinese else ", ").join(
             tx.label("escalation_rule", r) for r in e.rules)
         if e.reasons:
-            why += ": " + "; ".join(_short(r, 40) for r in e.reasons)
+            why += ("：" if tx.chinese else ": ") + "; ".join(_short(r, 40) for r in e.reasons)
         if e.open_alerts:
             handled = tx._("alert open")
             late.append(i)

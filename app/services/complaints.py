@@ -35,7 +35,7 @@ from app.services.ledger import current_solution, entries_of
 from app.settings import get as get_setting
 from app.settings import sla_policy
 from app.sla import assessed_due_times, is_overdue
-from app.timeline import describe, record
+from app.timeline import actor_shown, describe, record
 from app.workflow import Facts, allowed_moves
 
 
@@ -236,7 +236,7 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
                                    v.comment, v.satisfied) for v in visits],
             attachments=[AttachmentEntry(a.id, a.original_name, a.stored_name, a.sha256, a.size)
                          for a in files],
-            timeline=[TimelineEntry(e.at, e.actor_name, e.kind,
+            timeline=[TimelineEntry(e.at, actor_shown(e.actor_id, e.actor_name), e.kind,
                                     describe(e.kind, e.data, list_labels), dict(e.data))
                       for e in events],
             escalations=alerts_in(session, c.id, clock.now()),
@@ -258,6 +258,7 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
     with db.write() as session:
         c = load_complaint(session, reference, expected_version)
         require_editable(c.stage, PART_INTAKE)
+        tier_changed: tuple[str | None, str | None] | None = None
         for name, value in changes.items():
             old: Any
             new: Any
@@ -285,7 +286,7 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
                     continue
                 old, new, cust.tier = cust.tier, tier, tier or cust.tier
                 if old != new:
-                    _due_times_follow_tier(session, c, old, new, actor, now)
+                    tier_changed = (old, new)
             else:
                 limit = TEXT_LEN if name == "description" else SHORT_LEN
                 new = validation.text(name, value, limit, required=name == "description")
@@ -294,6 +295,8 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
             if old != new:
                 record(session, c, "field_changed", actor.user_id, actor.name, now, field=name,
                        old=_shown(old), new=_shown(new))
+        if tier_changed is not None:
+            _due_times_follow_tier(session, c, *tier_changed, actor, now)
         touch(c, now)
         escalate_at_save(session, c, now)
         session.flush()

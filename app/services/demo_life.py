@@ -189,7 +189,8 @@ class Life(Record):
                     "root_cause": cause, "responsibility": resp,
                     "evidence": self.ctx.texts.evidence(p.lang), "updated_at": self.t,
                     "by_id": self.owner[0]}
-        self.event("investigation", self.owner, responsibility=resp, root_cause=cause)
+        self.event("investigation", self.owner, responsibility=resp, root_cause=cause,
+                   verdict=verified)
 
     def _solution(self, types: list[str], amounts: dict[str, int], description: str,
                   state: str, by: Staff) -> Row:

@@ -47,7 +47,7 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {  # msgids of setting choices withou
         "US": N_("United States (+1)"), "GB": N_("United Kingdom (+44)"),
         "AU": N_("Australia (+61)"), "CA": N_("Canada (+1)"),
     },
-    "escalate_severity": {"off": N_("None"), "urgent": N_("Urgent only"),
+    "escalate_severity": {"off": N_("Not by severity"), "urgent": N_("Urgent only"),
                           "serious": N_("Serious and urgent")},
 }
 # Help shown above a setting: what a value means in daily work.
