@@ -12,12 +12,16 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from app.codes import field_label
 from app.console_text import json_ascii_only, make_output_safe
 from app.errors import DeskError
 from app.formatting import attachment_count, complaint_count
 from app.i18n import LANGUAGES, N_, _, ngettext, set_language, system_language
+
+if TYPE_CHECKING:
+    from app.db import Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_NOT_PRINTED = 0, 1, 2, 3
 ENV_PASSWORD = "COMPLAINT_DESK_PASSWORD"
@@ -135,7 +139,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _escalate_first(db) -> int:  # type: ignore[no-untyped-def]
+def _escalate_first(db: Database) -> int:
     """The clock's escalations recorded before figures are read (app/services/escalations.py:
     they fire when a due time passes, whether or not a window was open then)."""
     from app.services.escalations import escalate_by_clock

@@ -146,18 +146,20 @@ def escalate_by_clock(db: Database, now: datetime | None = None) -> int:
         if not (rules.first_contact or rules.resolution) or not _candidates(session, rules, now):
             return 0
     added = 0
-    with db.write() as session:
-        # Again under the write lock: another counter may have recorded them meanwhile.
-        rules = escalation_rules(session)
-        ids = _candidates(session, rules, now)
-    for start in range(0, len(ids), CHUNK):
+    while True:
+        # Under the write lock, found again: another counter may have recorded some meanwhile.
+        # A chunk at a time, so the lock is held briefly even after a long pause.
         with db.write() as session:
-            part = ids[start:start + CHUNK]
+            rules = escalation_rules(session)
+            part = _candidates(session, rules, now)[:CHUNK]
             recorded = _recorded_keys(session, part)
+            now_added = 0
             for c in session.scalars(select(Complaint).where(Complaint.id.in_(part))):
-                added += _write(session, c, clock_triggers(case_of(c), rules, now),
-                                recorded[c.id], now)
-    return added
+                now_added += _write(session, c, clock_triggers(case_of(c), rules, now),
+                                    recorded[c.id], now)
+        added += now_added
+        if len(part) < CHUNK or not now_added:
+            return added
 
 
 def escalate_by_hand(db: Database, reference: str, reason: str, actor: Actor = SYSTEM) -> int:
