@@ -258,3 +258,21 @@ def test_a_tier_corrected_moves_the_due_times_the_service_levels_gave(
     assert [e.text for e in d.timeline][-2:] == [
         "Customer tier: Ordinary customer → Core customer",
         "Due time: 17 Mar 2026 10:00 → 13 Mar 2026 22:00"]
+
+
+def test_the_database_itself_refuses_the_same_key_twice(db: Database, clerk: Actor) -> None:
+    """The backstop under the write lock: (complaint, key) is unique in the table, on SQLite
+    and PostgreSQL alike; escalations by hand have no key and may be many."""
+    from sqlalchemy.exc import IntegrityError
+
+    ref = new_complaint(db, clerk, severity="urgent")
+    cid = get_detail(db, ref).id
+    now = datetime.now()
+    with pytest.raises(IntegrityError), db.write() as session:
+        session.add(Escalation(complaint_id=cid, rule="severity", key="severity:urgent",
+                               at=now, recorded_at=now, data={}))
+    with db.write() as session:
+        for _ in range(2):
+            session.add(Escalation(complaint_id=cid, rule="manual", key=None, at=now,
+                                   recorded_at=now, reason="x", data={}))
+    assert len(escalations(db, ref)) == 3
