@@ -30,7 +30,7 @@ from ui import messages
 from ui.change_poller import ChangePoller
 from ui.context import DeskContext
 from ui.tasks import run_task
-from ui.widgets.alert_text import handled, short_datetime, why
+from ui.widgets.alert_text import ask_handled_note, handled, short_datetime, why
 from ui.widgets.table_model import Column, TableModel, make_table
 
 COLUMNS: tuple[Column[Alert], ...] = (
@@ -145,9 +145,7 @@ class AlertsView(QWidget):
         alert = self.selected()
         if alert is None or alert.handled_at is not None:
             return
-        note = messages.ask_text(self, _("Mark handled"), _(
-            "{reference}: {why}\n\nWhat was done? (optional)", reference=alert.reference,
-            why=why(alert)))
+        note = ask_handled_note(self, alert)
         if note is None:
             return
         db, actor = self.ctx.db, self.ctx.actor
