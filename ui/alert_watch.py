@@ -105,8 +105,9 @@ class AlertWatch(QObject):
 
     def retranslate(self) -> None:
         self.badge.setVisible(self.supervising())
-        self.badge.setText(ngettext("⚑ {count} alert", "⚑ {count} alerts", self.count,
-                                    count=self.count))
+        # The flag is drawn, not translated: the texts stay within Windows' code pages.
+        self.badge.setText("⚑ " + ngettext("{count} alert", "{count} alerts", self.count,
+                                           count=self.count))
         self.badge.setToolTip(_("Complaints escalated to the supervisors, not yet handled "
                                 "(F8)"))
         colour = "#b3261e" if self.count else "#555555"

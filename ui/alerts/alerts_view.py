@@ -30,7 +30,7 @@ from ui import messages
 from ui.change_poller import ChangePoller
 from ui.context import DeskContext
 from ui.tasks import run_task
-from ui.widgets.alert_text import ask_handled_note, handled, short_datetime, why
+from ui.widgets.alert_text import handled, handled_question, short_datetime, why
 from ui.widgets.table_model import Column, TableModel, make_table
 
 COLUMNS: tuple[Column[Alert], ...] = (
@@ -145,7 +145,7 @@ class AlertsView(QWidget):
         alert = self.selected()
         if alert is None or alert.handled_at is not None:
             return
-        note = ask_handled_note(self, alert)
+        note = messages.ask_text(self, _("Mark handled"), handled_question(alert))
         if note is None:
             return
         db, actor = self.ctx.db, self.ctx.actor

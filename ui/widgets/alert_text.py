@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QWidget
-
 from app import clock
 from app.codes import label
 from app.formatting import compact_datetime
 from app.i18n import _, ngettext
 from app.rules.escalation import FIRST_CONTACT, MANUAL, REPEAT, RESOLUTION, SEVERITY
 from app.services.escalations import Alert
-from ui import messages
 
 
 def short_datetime(value: datetime | None) -> str:
@@ -52,8 +49,8 @@ def handled(alert: Alert) -> str:
     return f"{text}: {alert.handled_note}" if alert.handled_note else text
 
 
-def ask_handled_note(parent: QWidget | None, alert: Alert) -> str | None:
-    """What the supervisor did about an alert (may be left empty); None when cancelled."""
-    return messages.ask_text(parent, _("Mark handled"), _(
-        "{reference}: {why}\n\nWhat was done? (optional)", reference=alert.reference,
-        why=why(alert)))
+
+def handled_question(alert: Alert) -> str:
+    """What a supervisor marking the alert handled is asked (the answer may be empty)."""
+    return _("{reference}: {why}\n\nWhat was done? (optional)", reference=alert.reference,
+             why=why(alert))

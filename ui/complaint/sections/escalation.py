@@ -18,7 +18,7 @@ from app.services.escalations import Alert, escalate_by_hand, mark_handled
 from ui import messages
 from ui.complaint.open_complaint import OpenComplaint
 from ui.complaint.section import Section, button_row, enable
-from ui.widgets.alert_text import ask_handled_note, handled, short_datetime, why
+from ui.widgets.alert_text import handled, handled_question, short_datetime, why
 
 PART_ESCALATION = "escalation"
 
@@ -107,7 +107,7 @@ class EscalationSection(Section):
         alert = self.selected()
         if alert is None or alert.handled_at is not None:
             return
-        note = ask_handled_note(self, alert)
+        note = messages.ask_text(self, _("Mark handled"), handled_question(alert))
         if note is None:
             return
         ctx = self.complaint.ctx
