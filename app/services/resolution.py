@@ -37,6 +37,7 @@ from app.money import format_money
 from app.permissions import APPROVE_COMPENSATION, require
 from app.rules.compensation import entry_total, parse_amounts
 from app.rules.edits import PART_CONTACT, PART_NOTE, require_editable
+from app.rules.stages import VERDICT_OPEN_STAGES
 from app.services.common import (
     SYSTEM,
     Actor,
@@ -148,6 +149,10 @@ def record_investigation(db: Database, reference: str, *, findings: str,
         inv.findings, inv.responsibility, inv.root_cause, inv.evidence = text, resp, cause, proof
         inv.updated_at, inv.by_id = now, actor.user_id
         if verdict is not None:
+            if found is None and c.stage not in VERDICT_OPEN_STAGES:
+                # It left the investigation on its verdict: the verdict may change, not go.
+                raise ValidationError("verified", N_("is required once the complaint has "
+                                                     "left the investigation"))
             c.verified = found
         record(session, c, "investigation", actor.user_id, actor.name, now,
                responsibility=resp or "", root_cause=cause or "", verdict=c.verified or "")

@@ -193,6 +193,22 @@ def test_the_verdict_in_the_investigation_and_closing_unfounded(
                                           "已调取监控向顾客说明")
 
 
+def test_past_the_investigation_the_verdict_cannot_be_cleared(
+        qtbot: QtBot, panel: ComplaintPanel, db: Database, clerk: Actor,
+        supervisor: Actor) -> None:
+    ref = new_complaint(db, clerk)
+    advance(db, ref, "proposed", clerk, supervisor)
+    assert panel.open(ref)
+    inv = panel.sections["investigation"]
+    assert inv.verdict.code() == "true"  # type: ignore[attr-defined]
+    inv.verdict.set_code(None)  # type: ignore[attr-defined]
+    click(qtbot, inv.save_button)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(inv.grid.rows["verified"].error.text()))
+    assert inv.grid.rows["verified"].error.text() == (
+        "is required once the complaint has left the investigation")
+    assert get_detail(db, ref).verified == "true"
+
+
 def test_the_hand_over_dialog(qtbot: QtBot, ctx: DeskContext, db: Database, clerk: Actor,
                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     new_complaint(db, clerk, severity="urgent")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db import Database
-from app.errors import MoveRefused, ValidationErrors
+from app.errors import MoveRefused, ValidationError, ValidationErrors
 from app.models import Complaint, Investigation
 from app.services import moves, resolution
 from app.services.common import Actor
@@ -148,3 +148,21 @@ def test_the_demo_follows_the_rule(db: Database) -> None:
     unfounded_closes = [r for r in closed if r.verified == "unfounded" and r.close_reason]
     assert unfounded_closes  # some were closed with the explanation
     assert any(r.verified is None for r in rows if r.stage in ("new", "assessed"))
+
+
+def test_past_the_investigation_the_verdict_may_change_but_not_go(
+        db: Database, clerk: Actor) -> None:
+    ref = investigated(db, clerk, verdict="true")
+    moves.move(db, ref, "proposed", clerk)
+    before = snapshot(db)
+    with pytest.raises(ValidationError) as refused:
+        resolution.record_investigation(db, ref, findings="补充", responsibility="tenant",
+                                        verdict="", actor=clerk)
+    assert refused.value.field == "verified"
+    assert refused.value.message() == ("Verification: is required once the complaint has "
+                                       "left the investigation")
+    assert snapshot(db) == before  # the complaint keeps its verdict, nothing else changed
+    resolution.record_investigation(db, ref, findings="补充：监控显示另有原因",
+                                    responsibility="tenant", verdict="not_verifiable",
+                                    actor=clerk)
+    assert get_detail(db, ref).verified == "not_verifiable"
