@@ -196,6 +196,7 @@ FIELD_LABELS: dict[str, str] = {
     "attachment": N_("Attachment"),
     "verified": N_("Verification"),
     "month": N_("Month"),
+    "shift_day": N_("Day of the shift"),  # the hand-over sheet's (app/services/handover.py)
     "count": N_("Number of complaints"),  # demo data (app/services/demo.py)
     "months": N_("Months"),
     "profile": N_("Profile"),

@@ -82,7 +82,7 @@ class HandoverDialog(QDialog):
         self.language.set_choices(list(LANGUAGE_NAMES.items()))
         self.language.set_code(get_language(), emit=False)
         self.grid = FieldGrid()
-        self.grid.add("date", self.day, N_("Day of the shift"))
+        self.grid.add("shift_day", self.day)
         self.grid.add("language", self.language, N_("Language"))
         self.status = QLabel()
         self.status.setObjectName("handoverStatus")

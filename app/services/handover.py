@@ -83,10 +83,10 @@ def shift_day(value: str | date | None, today: date) -> date:
         try:
             day = date.fromisoformat(str(value).strip())
         except ValueError:
-            raise ValidationError("date", N_("is not a date of the form YYYY-MM-DD: "
+            raise ValidationError("shift_day", N_("is not a date of the form YYYY-MM-DD: "
                                              "\"{value}\""), value=str(value)[:40]) from None
     if day < today:
-        raise ValidationError("date", N_("is in the past: the hand-over sheet shows the desk "
+        raise ValidationError("shift_day", N_("is in the past: the hand-over sheet shows the desk "
                                          "as it is now, so it is made for today or a later "
                                          "day"))
     return day

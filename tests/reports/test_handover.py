@@ -175,7 +175,8 @@ def test_a_later_day_yes_a_past_day_no(db: Database, clerk: Actor, shift: dict[s
     for bad in ("2026-03-09", "2026/03/11", "11.03.2026", "tomorrow"):
         with pytest.raises(ValidationError) as refused:
             handover_sheet(db, bad, "en", clerk)
-        assert refused.value.field == "date"
+        assert refused.value.field == "shift_day"
+        assert refused.value.message().startswith("Day of the shift: is ")
 
 
 def test_the_command_line_writes_it(db: Database, db_arg: str, clerk: Actor,
