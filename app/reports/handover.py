@@ -49,6 +49,7 @@ from app.services.handover import (
     HandoverItem,
     HandoverSheet,
     handover_sheet,
+    most_pressing,
 )
 
 TITLE = N_("Shift hand-over sheet")
@@ -166,7 +167,7 @@ def _part(sheet: HandoverSheet, part: str, cap: int, tx: ReportTexts,
     titles = [tx.field("owner"), tx._("Reference"), tx._("Customer"), tx.field("category"),
               tx.field("severity"), tx.field("stage"), tx._(WHEN_TITLES[part]), detail_title]
     rows: list[list[Any]] = [header_row(titles, st)]
-    shown = items[:cap]
+    shown = most_pressing(items, cap)
     urgent = []
     for i, item in enumerate(shown, start=1):
         rows.append([text_cell(_owner(item.owner, tx), st), item.reference,

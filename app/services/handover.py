@@ -19,13 +19,14 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from app import clock
+from app.codes import SEVERITIES
 from app.db import Database
 from app.errors import ValidationError
 from app.i18n import N_, normalise_language
 from app.models import Complaint, Customer, Escalation, ListValue, Revisit, Solution, User
 from app.permissions import PRINT_HANDOVER, require
 from app.rules.overdue_sql import overdue_sql
-from app.rules.stages import SOLUTION_STAGES, UNRESOLVED_STAGES
+from app.rules.stages import OPEN_STAGES, SOLUTION_STAGES, UNRESOLVED_STAGES
 from app.services.common import SYSTEM, Actor
 from app.services.ledger import is_current_sql
 from app.settings import get as get_setting
@@ -71,6 +72,28 @@ class HandoverSheet:
             rows.append((owner, {key: sum(1 for i in self.sections.get(key, [])
                                           if i.owner == owner) for key in SECTIONS}))
         return rows
+
+
+# Graver first when a part must be cut to fit the page (urgent, serious, normal, minor).
+_GRAVITY = {sev: rank for rank, sev in enumerate(reversed(SEVERITIES))}
+
+
+def pressing(item: HandoverItem) -> tuple[bool, int, datetime, str]:
+    """How pressing a line is, most pressing first: a complaint still open before a closed one
+    (an alert on a closed complaint waits only for a supervisor's mark), the graver first,
+    then the one waiting longest (due soonest, for the day's due times)."""
+    return (item.stage not in OPEN_STAGES, _GRAVITY.get(item.severity, len(_GRAVITY)),
+            item.when or datetime.max, item.reference)
+
+
+def most_pressing(items: Sequence[HandoverItem], count: int) -> list[HandoverItem]:
+    """The `count` most pressing lines of a part, kept in the sheet's order (by owner): a page
+    too small for a busy desk shows what matters most of everyone's work, not the whole of
+    the first owner's."""
+    if count >= len(items):
+        return list(items)
+    chosen = set(sorted(range(len(items)), key=lambda i: pressing(items[i]))[:count])
+    return [item for i, item in enumerate(items) if i in chosen]
 
 
 def shift_day(value: str | date | None, today: date) -> date:

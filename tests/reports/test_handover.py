@@ -19,7 +19,7 @@ from app.errors import ValidationError
 from app.reports.handover import build_handover, write_handover
 from app.services import moves, resolution, revisits
 from app.services.common import Actor
-from app.services.handover import handover_sheet
+from app.services.handover import HandoverItem, handover_sheet, most_pressing, pressing
 from app.services.intake import IntakeInput, log_complaint
 from app.settings import put as put_setting
 from tests.cli_process import clean_env, run_main
@@ -157,6 +157,50 @@ def test_a_busy_desk_still_gets_one_page_saying_how_many_more(
     assert printed == refs[:len(printed)]  # the longest overdue first
     more = 90 - out.shown["overdue"]
     assert f"… and {more} more lines: the queue has them all." in text
+
+
+def test_a_cut_part_shows_everyones_most_pressing_lines(
+        db: Database, clerk: Actor, staff: dict[str, Actor], fixed_clock: ControlledClock,
+        tmp_path: Path) -> None:
+    """Chan Tai Man (first on the sheet by name) has 60 complaints a few days overdue;
+    李小红 has the three longest overdue and a serious one: cut to fit, the page shows hers
+    first, then Chan Tai Man's longest overdue, still grouped by owner."""
+    chan = staff["clerk2"]
+
+    def overdue(at: datetime, owner: Actor, n: int, severity: str = "normal") -> str:
+        ref = log(db, clerk, at, fixed_clock, phone=f"1390002{n:04d}")
+        resolution.assess(db, ref, category="facilities", severity=severity,
+                          owner_id=owner.user_id, actor=clerk)
+        return ref
+
+    chans = [overdue(datetime(2026, 2, 20, 9) + timedelta(minutes=i), chan, i)
+             for i in range(60)]
+    hers = [overdue(datetime(2026, 2, 1, 9) + timedelta(hours=i), clerk, 100 + i)
+            for i in range(3)]
+    hers.append(overdue(datetime(2026, 3, 5, 9), clerk, 200, "serious"))
+    fixed_clock.at(NOW)
+    out = write_handover(db, tmp_path / "cut.pdf", None, "en", clerk)
+    shown = out.shown["overdue"]
+    assert out.lines["overdue"] == 64 and 10 < shown < 64
+    text = " ".join(text_of(out.path.read_bytes()).split())
+    assert all(ref in text for ref in hers)
+    printed = [r for r in chans if r in text]
+    assert printed == chans[:shown - len(hers)]  # then his longest overdue
+    # Shown by owner: all of Chan Tai Man's lines, then 李小红's.
+    assert text.index(printed[-1]) < min(text.index(ref) for ref in hers)
+
+
+def test_the_most_pressing_line() -> None:
+    at = datetime(2026, 3, 1, 9)
+    items = [HandoverItem("R1", "A", "", None, "normal", "closed", at - timedelta(days=30)),
+             HandoverItem("R2", "B", "", None, "minor", "investigating", at),
+             HandoverItem("R3", "B", "", None, "urgent", "follow_up", at),
+             HandoverItem("R4", "C", "", None, "minor", "new", at - timedelta(days=1))]
+    # Open before closed (however old its alert), graver first, then the longest waiting.
+    assert [i.reference for i in sorted(items, key=pressing)] == ["R3", "R4", "R2", "R1"]
+    assert [i.reference for i in most_pressing(items, 2)] == ["R3", "R4"]  # the sheet's order
+    assert [i.reference for i in most_pressing(items, 3)] == ["R2", "R3", "R4"]
+    assert most_pressing(items, 9) == items
 
 
 def test_nothing_waiting_is_said(db: Database, clerk: Actor, fixed_clock: ControlledClock
