@@ -190,7 +190,7 @@ def put(session: Session, key: str, value: Any) -> Any:
 
 
 # When each clock rule of escalation started to apply: written by the migration that brought
-# escalations (0006) and when a rule is switched on; not a setting people edit.
+# escalations (0007) and when a rule is switched on; not a setting people edit.
 SINCE_KEY = "escalation_clock_since"
 
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -34,8 +33,9 @@ from app.atomic_files import FileInUse, write_bytes
 from app.errors import DeskError
 from app.formatting import join_list
 from app.i18n import LANGUAGE_NAMES, N_, _, get_language, ngettext
+from app.outputs import guard_output
 from app.services.handover import SECTIONS, HandoverSheet
-from ui import messages
+from ui import file_dialogs, messages
 from ui.context import DeskContext
 from ui.tasks import run_task
 from ui.widgets.choice_combo import ChoiceCombo
@@ -245,15 +245,16 @@ class HandoverDialog(QDialog):
             return
         settings = QSettings()
         folder = str(settings.value(LAST_DIR, str(Path.home())))
-        name, _filter = QFileDialog.getSaveFileName(
+        name, _filter = file_dialogs.get_save_file_name(
             self, _("Save the hand-over sheet"),
             str(Path(folder) / f"handover-{self.chosen_day()}.pdf"), _("PDF files (*.pdf)"))
         if not name:
             return
         target = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
         try:
-            write_bytes(target, self.pdf)
-        except FileInUse as e:
+            # Never onto the database, its files folder or a backup (app/outputs.py).
+            write_bytes(guard_output(self.ctx.db, target), self.pdf)
+        except DeskError as e:  # refused by the guard; FileInUse (Windows) names the file
             messages.warn(self, e.message())
             return
         except OSError as e:

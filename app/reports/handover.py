@@ -34,6 +34,7 @@ from app.atomic_files import write_bytes
 from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_
+from app.outputs import guard_output
 from app.reports.fonts import register_fonts
 from app.reports.pdftext import markup
 from app.reports.report_styles import ACCENT, MUTED, WARN, Styles, grid, header_row, text_cell
@@ -300,7 +301,7 @@ def handover_pdf(db: Database, day: str | None = None, lang: str = "zh-Hans",
 def write_handover(db: Database, out: str | Path, day: str | None = None,
                    lang: str = "zh-Hans", actor: Actor = SYSTEM) -> HandoverFile:
     """Write the sheet of `day` (default today) to `out`, whole or not at all."""
-    target = Path(out).expanduser().absolute()
+    target = guard_output(db, out)  # never onto the database or a backup
     if not target.parent.is_dir():
         raise DeskError(N_("The folder {folder} does not exist"), folder=str(target.parent))
     pdf, sheet, caps = handover_pdf(db, day, lang, actor)

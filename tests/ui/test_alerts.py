@@ -233,6 +233,29 @@ def test_the_hand_over_dialog(qtbot: QtBot, ctx: DeskContext, db: Database, cler
     assert dialog.pdf is not None and "交接班單" in text_of(dialog.pdf)
 
 
+def test_the_sheet_is_never_saved_onto_the_database(
+        qtbot: QtBot, ctx: DeskContext, db: Database, answers: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ui import file_dialogs
+
+    dialog = HandoverDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.pdf is not None)
+    inside = db.paths.data_dir / "attachments" / "handover.pdf"
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(inside), ""))
+    click(qtbot, dialog.save_button)
+    assert "Nothing was written" in answers["warnings"][0]
+    assert "own folder" in answers["warnings"][0] and not inside.exists()
+    chosen = tmp_path / "交接班" / "早班"
+    chosen.parent.mkdir()
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(chosen), ""))
+    click(qtbot, dialog.save_button)
+    saved = chosen.with_name("早班.pdf")
+    assert saved.read_bytes() == dialog.pdf
+    assert dialog.status.text() == f"Saved as {saved}"
+
+
 def test_tools_menu_and_shortcut(qtbot: QtBot, ctx: DeskContext,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from ui import handover_dialog
