@@ -76,6 +76,9 @@ ACTIONS: dict[str, str] = {
     "complaint_attachment": N_("attachment added"),
     "complaint_action_linked": N_("improvement action linked"),
     "complaint_slip_printed": N_("slip printed"),
+    "complaint_closed_unfounded": N_("complaint closed as unfounded"),
+    "complaint_escalated": N_("complaint escalated to the supervisors"),
+    "complaint_escalation_handled": N_("escalation handled"),
 }
 
 # In context: "complaints" the table is not the Excel sheet of that name (投诉明细).
