@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "export_csv": N_("CSV exported"),
     "export_xlsx": N_("Excel file exported"),
     "report_printed": N_("monthly report printed"),
+    "handover_printed": N_("shift hand-over sheet printed"),
     "setting_changed": N_("setting changed"),
     "profile_applied": N_("profile preset applied"),
     "list_value_added": N_("list value added"),
@@ -75,6 +76,9 @@ ACTIONS: dict[str, str] = {
     "complaint_attachment": N_("attachment added"),
     "complaint_action_linked": N_("improvement action linked"),
     "complaint_slip_printed": N_("slip printed"),
+    "complaint_closed_unfounded": N_("complaint closed as unfounded"),
+    "complaint_escalated": N_("complaint escalated to the supervisors"),
+    "complaint_escalation_handled": N_("escalation handled"),
 }
 
 # In context: "complaints" the table is not the Excel sheet of that name (投诉明细).
@@ -91,6 +95,7 @@ TABLES: dict[str, str] = {
     "revisits": NC_("database table", "revisits"),
     "attachments": NC_("database table", "attachments"),
     "improvement_actions": NC_("database table", "improvement actions"),
+    "escalations": NC_("database table", "escalations"),
 }
 
 

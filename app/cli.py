@@ -12,12 +12,16 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from app.codes import field_label
 from app.console_text import json_ascii_only, make_output_safe
 from app.errors import DeskError
 from app.formatting import attachment_count, complaint_count
 from app.i18n import LANGUAGES, N_, _, ngettext, set_language, system_language
+
+if TYPE_CHECKING:
+    from app.db import Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_NOT_PRINTED = 0, 1, 2, 3
 ENV_PASSWORD = "COMPLAINT_DESK_PASSWORD"
@@ -39,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="figures of one month")
     stats.add_argument("--month", required=True)
     stats.add_argument("--json", action="store_true")
+
+    sub.add_parser("escalate", help="escalate what has become overdue to the supervisors "
+                   "(for a scheduler, where no window is open)")
+    handover = sub.add_parser("handover", help="the shift hand-over sheet as PDF (one A4 page)")
+    handover.add_argument("--date", help="the day of the shift, YYYY-MM-DD (default: today)")
+    handover.add_argument("--out", required=True)
+    handover.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     imp = sub.add_parser("import", help="import complaints")
     imp_sub = imp.add_subparsers(dest="format", required=True)
@@ -82,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     prn_report.add_argument("--month", required=True)
     prn_report.add_argument("--printer")
     prn_report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+    prn_handover = prn_sub.add_parser("handover")
+    prn_handover.add_argument("--date", help="the day of the shift, YYYY-MM-DD (default: today)")
+    prn_handover.add_argument("--printer")
+    prn_handover.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     report = sub.add_parser("report", help="printed reports")
     report.add_argument("kind", choices=("monthly",))
@@ -124,10 +139,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _escalate_first(db: Database) -> int:
+    """The clock's escalations recorded before figures are read (app/services/escalations.py:
+    they fire when a due time passes, whether or not a window was open then)."""
+    from app.services.escalations import escalate_by_clock
+
+    return escalate_by_clock(db)
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from app.services.stats import month_stats
+    from app.validation import parse_month
 
+    parse_month(args.month)  # a bad month is refused before anything is written
     db = _open(args)
+    _escalate_first(db)
     figures = month_stats(db, args.month)
     if args.json:
         print(json.dumps(figures, ensure_ascii=json_ascii_only(), sort_keys=True))
@@ -264,17 +290,27 @@ def cmd_print(args: argparse.Namespace) -> int:
     from app.i18n import get_language
     from app.printing.cups import PrintFailed
     from app.printing.placement import NoPaperForPage
-    from app.printing.print_service import print_report, print_slip
+    from app.printing.print_service import print_handover, print_report, print_slip
 
+    if args.page == "handover":
+        from app.clock import now
+        from app.services.handover import shift_day
+
+        shift_day(args.date, now().date())  # a bad day is refused before anything is done
     db = _open(args)
     try:
         if args.page == "slip":
             outcome = print_slip(db, args.reference, printer=args.printer, fmt=args.format,
                                  lang=get_language(), actor=args.actor)
+        elif args.page == "handover":
+            _escalate_first(db)
+            outcome = print_handover(db, args.date, printer=args.printer,
+                                     lang=get_language(), actor=args.actor)
         else:
             from app.validation import parse_month
 
             parse_month(args.month)
+            _escalate_first(db)
             outcome = print_report(db, args.month, printer=args.printer, lang=get_language(),
                                    actor=args.actor)
     except (PrintFailed, NoPaperForPage) as e:
@@ -298,10 +334,40 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     parse_month(args.month)  # a bad month is refused before the database is opened
     db = _open(args)
+    _escalate_first(db)
     result = write_monthly_report(db, args.month, args.out, get_language(), actor=args.actor)
     print(ngettext("Monthly report written: {path} ({pages} page)",
                    "Monthly report written: {path} ({pages} pages)", result.pages,
                    path=str(result.path), pages=result.pages))
+    return EXIT_OK
+
+
+def cmd_escalate(args: argparse.Namespace) -> int:
+    db = _open(args)
+    added = _escalate_first(db)
+    print(ngettext("Escalated to the supervisors: {count} new", "Escalated to the supervisors: "
+                   "{count} new", added, count=added))
+    return EXIT_OK
+
+
+def cmd_handover(args: argparse.Namespace) -> int:
+    from app.clock import now
+    from app.i18n import get_language
+    from app.reports.handover import write_handover
+    from app.services.handover import shift_day
+
+    shift_day(args.date, now().date())  # a bad day is refused before the database is opened
+    db = _open(args)
+    _escalate_first(db)
+    result = write_handover(db, args.out, args.date, get_language(), actor=args.actor)
+    waiting = sum(result.lines.values())
+    shown = sum(result.shown.values())
+    print(_("Hand-over sheet written: {path}", path=str(result.path)))
+    lines = ngettext("{count} line waiting", "{count} lines waiting", waiting, count=waiting)
+    if shown < waiting:
+        lines = _("{lines}, {shown} of them on the page (the queue has them all)",
+                  lines=lines, shown=shown)
+    print(lines)
     return EXIT_OK
 
 
@@ -339,6 +405,8 @@ def not_yet(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "stats": cmd_stats,
+    "escalate": cmd_escalate,
+    "handover": cmd_handover,
     "import": cmd_import,
     "export": cmd_export,
     "check": cmd_check,

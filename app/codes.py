@@ -23,6 +23,12 @@ SOLUTION_TYPES = (
     "price_difference", "improvement", "explanation",
 )
 VERIFICATIONS = ("true", "not_verifiable", "unfounded")
+# The verdicts as `stats --json` names them (DESIGN.md §5 by_verification), None: pending.
+VERDICT_KEYS = {"true": "verified", "unfounded": "unfounded",
+                "not_verifiable": "not_verifiable", None: "pending"}
+# Why a complaint was escalated to the supervisors (app/rules/escalation.py).
+ESCALATION_RULES = ("first_contact_overdue", "resolution_overdue", "severity",
+                    "repeat_customer", "manual")
 CONTACT_METHODS = ("phone", "sms", "email", "in_person", "wechat", "other")
 REVISIT_METHODS = ("phone", "sms", "email", "in_person")
 APPROVAL_STATES = ("not_needed", "pending", "approved", "rejected")
@@ -100,6 +106,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "true": N_("Verified true"),
         "not_verifiable": N_("Not verifiable"),
         "unfounded": N_("Unfounded"),
+    },
+    "escalation_rule": {
+        "first_contact_overdue": N_("First contact overdue"),
+        "resolution_overdue": N_("Resolution overdue"),
+        "severity": N_("Serious or urgent"),
+        "repeat_customer": N_("Repeat customer"),
+        "manual": N_("Escalated by hand"),
     },
     "contact_method": {
         "phone": N_("Phone"),
@@ -183,6 +196,7 @@ FIELD_LABELS: dict[str, str] = {
     "attachment": N_("Attachment"),
     "verified": N_("Verification"),
     "month": N_("Month"),
+    "shift_day": N_("Day of the shift"),  # the hand-over sheet's (app/services/handover.py)
     "count": N_("Number of complaints"),  # demo data (app/services/demo.py)
     "months": N_("Months"),
     "profile": N_("Profile"),

@@ -279,6 +279,34 @@ class Revisit(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class Escalation(Base):
+    """A complaint escalated to the supervisors (app/rules/escalation.py), by a rule or by
+    hand; each is an alert for the supervisors until one of them marks it handled.
+
+    `key` says which thing was escalated (the first contact, the resolution of a round, a
+    severity ...): unique per complaint, so two counters recording the same rule at once make
+    one row. Escalations by hand have no key (each has its reason)."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "key", name="uq_escalations_complaint_key"),
+        Index("ix_escalations_at", "at"),
+        Index("ix_escalations_open", "handled_at", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
+    rule: Mapped[str] = mapped_column(String(30))  # app/rules/escalation.py RULES
+    key: Mapped[str | None] = mapped_column(String(60))
+    at: Mapped[datetime] = mapped_column(DateTime)  # when the rule fired (a due time ...)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)  # when the program wrote it
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # by hand: who
+    reason: Mapped[str | None] = mapped_column(Text)  # by hand: why
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handled_note: Mapped[str | None] = mapped_column(Text)
+
+
 class Attachment(Base):
     __tablename__ = "attachments"
     id: Mapped[int] = mapped_column(primary_key=True)

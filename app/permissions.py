@@ -26,6 +26,8 @@ MOVE_COMPLAINT = "move_complaint"
 RECORD_CONTACT = "record_contact"
 RECORD_REVISIT = "record_revisit"
 PRINT_SLIP = "print_slip"
+ESCALATE = "escalate"  # to the supervisors, by hand, with a reason
+PRINT_HANDOVER = "print_handover"  # the shift hand-over sheet
 CHECK_DATABASE = "check_database"
 CHANGE_OWN_PASSWORD = "change_own_password"
 # Supervisors: decisions, lists and settings, figures, data leaving the program.
@@ -39,6 +41,7 @@ EXPORT = "export"
 IMPORT = "import"
 SEE_PERSONAL_DATA = "see_personal_data"  # unmasked phone and email (setting mask_personal_data)
 ANONYMISE_CUSTOMER = "anonymise_customer"
+HANDLE_ESCALATIONS = "handle_escalations"  # the alerts: mark an escalation handled
 # Administrators: the accounts and the data file itself.
 MANAGE_ACCOUNTS = "manage_accounts"
 # A desk without an active administrator: its supervisors make the first one (users.py).
@@ -55,6 +58,8 @@ ACTIONS: dict[str, str] = {
     RECORD_CONTACT: CLERK,
     RECORD_REVISIT: CLERK,
     PRINT_SLIP: CLERK,
+    ESCALATE: CLERK,
+    PRINT_HANDOVER: CLERK,
     CHECK_DATABASE: CLERK,
     CHANGE_OWN_PASSWORD: CLERK,
     APPROVE_COMPENSATION: SUPERVISOR,
@@ -67,6 +72,7 @@ ACTIONS: dict[str, str] = {
     IMPORT: SUPERVISOR,
     SEE_PERSONAL_DATA: SUPERVISOR,
     ANONYMISE_CUSTOMER: SUPERVISOR,
+    HANDLE_ESCALATIONS: SUPERVISOR,
     MANAGE_ACCOUNTS: ADMIN,
     SET_UP_ACCOUNTS: SUPERVISOR,
     BACKUP: ADMIN,

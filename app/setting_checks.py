@@ -135,7 +135,33 @@ def sla_terms(value: Any) -> dict[str, list[float | int]]:
     return clean
 
 
+TIER_PERCENT_RANGE = (10, 400)
+
+
+def tier_due_percent(value: Any) -> dict[str, int]:
+    """{tier: whole percent 10–400} for every tier: each tier's share of the time limits."""
+    from app.codes import TIERS, label
+
+    if not isinstance(value, dict) or set(value) != set(TIERS):
+        raise ValidationError("tier_due_percent", N_("must give a share for every tier"))
+    low, high = TIER_PERCENT_RANGE
+    clean: dict[str, int] = {}
+    for tier in TIERS:
+        raw = value[tier]
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or (
+                isinstance(raw, float) and not raw.is_integer()):
+            raise ValidationError("tier_due_percent", N_("{tier}: must be a whole number"),
+                                  tier=label("tier", tier))
+        if not low <= raw <= high:
+            raise ValidationError("tier_due_percent", N_("{tier}: must be between {low} and "
+                                                         "{high}"),
+                                  tier=label("tier", tier), low=low, high=high)
+        clean[tier] = int(raw)
+    return clean
+
+
 CHECKS: dict[str, Callable[[Any], Any]] = {
+    "tier_due_percent": tier_due_percent,
     "sla_terms": sla_terms,
     "wip_limits": wip_limits,
     "opening_hours": opening_hours,

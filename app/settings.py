@@ -8,19 +8,33 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.codes import PROFILES, SEVERITIES
 from app.errors import ValidationError
 from app.i18n import LANGUAGES, N_
 from app.models import Setting
 from app.phones import DEFAULT_REGION, REGIONS
+from app.rules.escalation import (
+    CLOCK_RULE_SETTINGS,
+    CLOCK_RULES,
+    SEVERITIES_FOR,
+    EscalationRules,
+)
 from app.setting_checks import check_value
-from app.sla import CALENDAR, DEFAULT_TERMS, OpeningHours, SlaPolicy, SlaTerms
+from app.sla import (
+    CALENDAR,
+    DEFAULT_TERMS,
+    DEFAULT_TIER_PERCENT,
+    OpeningHours,
+    SlaPolicy,
+    SlaTerms,
+)
 
 
 @dataclass(frozen=True)
@@ -36,9 +50,13 @@ class SettingSpec:
     maximum: int | None = None
 
 
-G_BUSINESS, G_PRINT, G_SLA, G_WORK, G_SAFETY = (
-    N_("Business"), N_("Printing"), N_("Service levels"), N_("Workflow"), N_("Safety"),
+G_BUSINESS, G_PRINT, G_SLA, G_WORK, G_ESCALATION, G_SAFETY = (
+    N_("Business"), N_("Printing"), N_("Service levels"), N_("Workflow"), N_("Escalation"),
+    N_("Safety"),
 )
+# Severities that escalate a complaint to the supervisors as soon as it is saved with them
+# (app/rules/escalation.py): "serious" means serious and urgent.
+ESCALATE_SEVERITY_CHOICES = ("off", "urgent", "serious")
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("business_name", "", "str", N_("Business name"), G_BUSINESS),
@@ -72,6 +90,23 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("opening_hours", None, "json", N_("Opening hours"),
                 G_SLA),
     SettingSpec("holidays", [], "json", N_("Holidays"), G_SLA),
+    # Each tier's share of the time limits above (app/sla.py due_times).
+    SettingSpec("tier_due_percent", dict(DEFAULT_TIER_PERCENT), "json",
+                N_("Time limits by customer tier (% of the usual)"), G_SLA),
+    # Rules that escalate a complaint to the supervisors (app/rules/escalation.py).
+    SettingSpec("escalate_first_contact", True, "bool",
+                N_("Escalate when the first contact is overdue"), G_ESCALATION),
+    SettingSpec("escalate_resolution", True, "bool",
+                N_("Escalate when the resolution is overdue"), G_ESCALATION),
+    SettingSpec("escalate_severity", "serious", "choice",
+                N_("Escalate complaints of this severity at once"), G_ESCALATION,
+                choices=ESCALATE_SEVERITY_CHOICES),
+    SettingSpec("escalate_repeat_count", 3, "int",
+                N_("Escalate when one customer has this many complaints (0: never)"), G_ESCALATION,
+                minimum=0, maximum=50),
+    SettingSpec("escalate_repeat_days", 90, "int",
+                N_("… counting that customer's complaints of the last (days)"), G_ESCALATION,
+                minimum=1, maximum=3650),
     SettingSpec("idle_signout_minutes", 15, "int", N_("Sign out after idle (minutes)"),
                 G_SAFETY, minimum=1, maximum=480),
     SettingSpec("backup_dir", "", "str", N_("Backup folder"), G_SAFETY, role="admin"),
@@ -143,11 +178,48 @@ def get_all(session: Session) -> dict[str, Any]:
 def put(session: Session, key: str, value: Any) -> Any:
     value = validate(key, value)
     row = session.get(Setting, key)
+    was_on = bool(json.loads(row.value) if row is not None else SPEC_BY_KEY[key].default)
     if row is None:
         session.add(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
     else:
         row.value = json.dumps(value, ensure_ascii=False)
+    if key in CLOCK_RULE_SETTINGS and value and not was_on:
+        # A clock rule switched on applies to due times from now on (app/rules/escalation.py).
+        _stamp_since(session, CLOCK_RULE_SETTINGS[key], clock.now())
     return value
+
+
+# When each clock rule of escalation started to apply: written by the migration that brought
+# escalations (0007) and when a rule is switched on; not a setting people edit.
+SINCE_KEY = "escalation_clock_since"
+
+
+def _stamp_since(session: Session, rule: str, at: datetime) -> None:
+    row = session.get(Setting, SINCE_KEY)
+    since = json.loads(row.value) if row is not None else {}
+    since[rule] = at.isoformat(sep=" ")
+    text = json.dumps(since, ensure_ascii=False)
+    if row is None:
+        session.add(Setting(key=SINCE_KEY, value=text))
+    else:
+        row.value = text
+
+
+def escalation_rules(session: Session) -> EscalationRules:
+    """The desk's escalation rules (settings of the group "Escalation")."""
+    values = get_all(session)
+    row = session.get(Setting, SINCE_KEY)
+    stamps = json.loads(row.value) if row is not None else {}
+    since = {rule: datetime.fromisoformat(stamps[rule]) if stamps.get(rule) else None
+             for rule in CLOCK_RULES}
+    return EscalationRules(
+        first_contact=bool(values["escalate_first_contact"]),
+        resolution=bool(values["escalate_resolution"]),
+        severities=SEVERITIES_FOR.get(str(values["escalate_severity"]), ()),
+        repeat_count=int(values["escalate_repeat_count"]),
+        repeat_days=int(values["escalate_repeat_days"]),
+        since=since,
+    )
 
 
 def _policy_terms(raw: Any) -> dict[str, SlaTerms]:
@@ -178,6 +250,7 @@ def sla_policy(session: Session) -> SlaPolicy:
     return SlaPolicy(
         terms=_policy_terms(values["sla_terms"]),
         hours=_opening_hours(values["opening_hours"], values["holidays"]) or CALENDAR,
+        tier_percent={str(k): int(v) for k, v in (values["tier_due_percent"] or {}).items()},
     )
 
 

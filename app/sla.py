@@ -8,6 +8,7 @@ the received time, the severity and the minutes paused (`assessed_due_times`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -61,15 +62,26 @@ PROFILE_HOURS = {
 }
 
 
+# Share of the usual time limits a customer tier gets, in percent (hotel 6.1: core customers
+# are answered and helped in half the time). A tier not listed gets 100.
+DEFAULT_TIER_PERCENT: dict[str, int] = {"core": 50, "key": 100, "ordinary": 100,
+                                        "potential": 100}
+
+
 @dataclass(frozen=True)
 class SlaPolicy:
     terms: dict[str, SlaTerms] = field(default_factory=lambda: dict(DEFAULT_TERMS))
     hours: OpeningHours = CALENDAR
+    tier_percent: Mapping[str, int] = field(default_factory=dict)  # {}: every tier 100
 
     def for_severity(self, severity: str) -> SlaTerms:
         if severity not in SEVERITIES:
             raise ValueError(severity)
         return self.terms[severity]
+
+    def percent(self, tier: str | None) -> int:
+        """The share of the usual time limits the customer's tier gets (100: the usual)."""
+        return int(self.tier_percent.get(tier or "ordinary", 100))
 
 
 _MAX_DAYS_SEARCHED = 3660  # a policy with no open day at all must not loop forever
@@ -122,12 +134,23 @@ def open_hours_between(start: datetime, end: datetime, opening: OpeningHours) ->
     return total.total_seconds() / 3600
 
 
-def due_times(received_at: datetime, severity: str, policy: SlaPolicy) -> tuple[datetime, datetime]:
-    """(first contact due, resolution due) for a complaint received at `received_at`."""
+def _limit(hours: float, percent: int) -> timedelta:
+    """A time limit given the tier's share: whole minutes when shortened or lengthened (a
+    due time never carries stray seconds), the limit itself at 100%."""
+    if percent == 100:
+        return timedelta(hours=hours)
+    return timedelta(minutes=round(hours * 60 * percent / 100))
+
+
+def due_times(received_at: datetime, severity: str, policy: SlaPolicy,
+              tier: str | None = None) -> tuple[datetime, datetime]:
+    """(first contact due, resolution due) for a complaint received at `received_at` from a
+    customer of `tier` (its share of the time limits, `SlaPolicy.tier_percent`)."""
     terms = policy.for_severity(severity)
+    percent = policy.percent(tier)
     return (
-        add_open_hours(received_at, terms.first_contact_hours, policy.hours),
-        add_open_hours(received_at, terms.resolve_hours, policy.hours),
+        add_open_time(received_at, _limit(terms.first_contact_hours, percent), policy.hours),
+        add_open_time(received_at, _limit(terms.resolve_hours, percent), policy.hours),
     )
 
 
@@ -143,12 +166,13 @@ def extend_due(due_at: datetime, minutes: int, policy: SlaPolicy) -> datetime:
 
 
 def assessed_due_times(received_at: datetime, severity: str, policy: SlaPolicy,
-                       minutes_paused: int) -> tuple[datetime, datetime]:
+                       minutes_paused: int, tier: str | None = None
+                       ) -> tuple[datetime, datetime]:
     """(first contact due, resolution due) when a complaint is (re)assessed: the SLA's times
-    from the received time, the resolution due time moved on by the pauses already counted
-    (a running pause is added when it ends). Re-saving an unchanged assessment after a pause
-    therefore keeps the due time the pause gave it."""
-    first_due, due = due_times(received_at, severity, policy)
+    from the received time (for the customer's tier), the resolution due time moved on by the
+    pauses already counted (a running pause is added when it ends). Re-saving an unchanged
+    assessment after a pause therefore keeps the due time the pause gave it."""
+    first_due, due = due_times(received_at, severity, policy, tier)
     return first_due, extend_due(due, minutes_paused, policy)
 
 

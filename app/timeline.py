@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.codes import FIELD_LABELS, label
-from app.formatting import currency_symbol, join_list, short_date
+from app.formatting import currency_symbol, join_list, short_date, short_datetime
 from app.i18n import N_, _
 from app.models import Complaint, ComplaintEvent
 
@@ -23,6 +23,9 @@ KINDS: dict[str, str] = {
     "reopened": N_("Reopened {from_stage} → {to_stage}: {reason}"),
     "closed_override": N_("Closed without a satisfied revisit: {reason}"),
     "withdrawn": N_("Withdrawn: {reason}"),
+    "closed_unfounded": N_("Closed as unfounded; explained to the customer: {explanation}"),
+    "escalated": N_("Escalated to the supervisors: {rule}"),
+    "escalation_handled": N_("Escalation handled ({rule}): {note}"),
     "assessed": N_("Assessed: {severity}, owner {owner}"),
     "investigation": N_("Investigation recorded"),
     "solution_proposed": N_("Solution proposed: {types} ({amount})"),
@@ -44,11 +47,12 @@ KINDS: dict[str, str] = {
 _CODED = {"channel": "channel", "from_stage": "stage", "to_stage": "stage",
           "severity": "severity", "method": "contact_method",
           "responsibility": "responsibility", "format": "slip_format",
-          "language": "language"}
+          "language": "language", "rule": "escalation_rule", "verdict": "verification"}
 
 
 # Events that enter a stage without naming it in their data.
-_ENTERS = {"intake": "new", "closed_override": "closed", "withdrawn": "closed"}
+_ENTERS = {"intake": "new", "closed_override": "closed", "withdrawn": "closed",
+           "closed_unfounded": "closed"}
 
 
 def record(
@@ -80,6 +84,9 @@ def _field_value(field: str, value: Any, lists: Mapping[tuple[str, str], str]) -
         return join_list(label("demand", v.strip()) for v in text.split(",") if v.strip())
     if field in _FIELD_LISTS:
         return lists.get((field, text), text)
+    if field == "due_at":
+        with suppress(ValueError):
+            return short_datetime(datetime.fromisoformat(text))
     return text
 
 
@@ -94,12 +101,23 @@ def _template(kind: str, v: dict[str, Any], data: dict[str, Any]) -> str:
         return N_("Reopened {from_stage} → {to_stage}")
     elif kind in ("approved", "rejected") and not v.get("comment"):
         return N_("Solution approved") if kind == "approved" else N_("Solution rejected")
+    elif kind == "investigation" and data.get("verdict"):
+        if v.get("responsibility") and v.get("root_cause"):
+            return N_("Investigation recorded: {verdict}, responsibility {responsibility}, "
+                      "root cause {root_cause}")
+        if v.get("responsibility"):
+            return N_("Investigation recorded: {verdict}, responsibility {responsibility}")
+        return N_("Investigation recorded: {verdict}")
     elif kind == "investigation":
         if v.get("responsibility") and v.get("root_cause"):
             return N_("Investigation recorded: responsibility {responsibility}, "
                       "root cause {root_cause}")
         if v.get("responsibility"):
             return N_("Investigation recorded: responsibility {responsibility}")
+    elif kind == "escalated":
+        return _ESCALATED.get(str(data.get("rule")), KINDS[kind])
+    elif kind == "escalation_handled" and not v.get("note"):
+        return N_("Escalation handled ({rule})")
     elif kind == "solution_proposed" and v.get("amount") in ("", "0.00", None):
         return N_("Solution proposed: {types}")
     elif kind == "contact" and data.get("unreachable"):
@@ -116,8 +134,21 @@ def _template(kind: str, v: dict[str, Any], data: dict[str, Any]) -> str:
     return KINDS.get(kind, kind)
 
 
+# What each escalation rule's event says (the rule's data fills it).
+_ESCALATED = {
+    "first_contact_overdue": N_("Escalated to the supervisors: first contact overdue (due "
+                                "{due_time})"),
+    "resolution_overdue": N_("Escalated to the supervisors: resolution overdue (due "
+                             "{due_time})"),
+    "severity": N_("Escalated to the supervisors: severity {severity}"),
+    "repeat_customer": N_("Escalated to the supervisors: the customer's complaint number "
+                          "{count} in {days} days"),
+    "manual": N_("Escalated to the supervisors by hand: {reason}"),
+}
+
 # Values stored in the language-neutral form and shown in the reader's (app/formatting.py).
 _DATES = ("date", "due")  # ISO dates
+_TIMES = ("due_time",)  # ISO date and time
 _AMOUNTS = ("amount", "threshold")  # "1,234.50" without a currency symbol
 
 
@@ -126,9 +157,23 @@ def _localise(values: dict[str, Any]) -> None:
         if isinstance(values.get(key), str) and values[key]:
             with suppress(ValueError):
                 values[key] = short_date(date.fromisoformat(values[key]))
+    for key in _TIMES:
+        if isinstance(values.get(key), str) and values[key]:
+            with suppress(ValueError):
+                values[key] = short_datetime(datetime.fromisoformat(values[key]))
     for key in _AMOUNTS:
         if isinstance(values.get(key), str) and values[key]:
             values[key] = currency_symbol() + values[key]
+
+
+# The name the program's own events carry (app/services/common.py SYSTEM: the escalation
+# clock, commands run on a desk without accounts).
+SYSTEM_NAME = "system"
+
+
+def actor_shown(actor_id: int | None, name: str) -> str:
+    """Who did it, as shown: the program's own events in the reader's language."""
+    return _("System") if actor_id is None and name == SYSTEM_NAME else name
 
 
 def describe(kind: str, data: dict[str, Any],

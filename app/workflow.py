@@ -33,20 +33,25 @@ class Facts:
     implemented: bool = False
     revisit_done: bool = False
     revisit_satisfied: bool | None = None
+    # The investigation's verdict (hotel 2.3 核实): a code of app/codes.py VERIFICATIONS
+    # (true / unfounded / not_verifiable), None while the facts are still being checked.
+    verdict: str | None = None
 
 
 def facts_from(*, stage: str, category_set: bool, severity_set: bool, owner_set: bool,
                due_set: bool, findings: str | None, responsibility: str | None,
                solution: SolutionFacts | None, resolved_at: datetime | None,
-               last_revisit: tuple[datetime, bool | None] | None) -> Facts:
+               last_revisit: tuple[datetime, bool | None] | None,
+               verdict: str | None) -> Facts:
     """The guards' facts from a complaint's values: `solution` is its current entry of the
     compensation ledger (app/rules/compensation.py), `last_revisit` the (done at, satisfied)
-    of its latest revisit done. A revisit counts only when done since the complaint was last
-    resolved (a reopened complaint needs a new one)."""
+    of its latest revisit done, `verdict` the investigation's verdict. A revisit counts only
+    when done since the complaint was last resolved (a reopened complaint needs a new one)."""
     current = last_revisit is not None and (resolved_at is None or last_revisit[0] >= resolved_at)
     return Facts(
         stage=stage, category_set=category_set, severity_set=severity_set, owner_set=owner_set,
         due_set=due_set, findings=bool(findings), responsibility=bool(responsibility),
+        verdict=verdict or None,
         solution_proposed=solution is not None and bool(solution.types),
         approval_state=solution.approval_state if solution is not None else "not_needed",
         customer_agreed=solution is not None and solution.agreed,
@@ -73,6 +78,9 @@ class MoveKind(Enum):
     CLOSE = "close"  # follow_up -> closed after a satisfied revisit
     CLOSE_OVERRIDE = "close_override"  # supervisor closes without (satisfied) revisit
     WITHDRAW = "withdraw"  # customer withdrew: any open stage -> closed, with a reason
+    # The investigation found the complaint unfounded: investigating -> closed, with the
+    # explanation given to the customer (hotel 2.3).
+    CLOSE_UNFOUNDED = "close_unfounded"
 
 
 # The part of the complaint a missing guard points at (the detail panel opens there).
@@ -106,6 +114,10 @@ def _guard_entering(stage: str, f: Facts) -> None:
     elif stage == "proposed":
         if not f.findings:
             raise MoveRefused(N_("Record the findings first."), PART_INVESTIGATION)
+        # Leaving the investigation needs its verdict (hotel 2.3): it counts in the figures.
+        if not f.verdict:
+            raise MoveRefused(N_("Record the investigation's verdict first (verified true, "
+                                 "unfounded or not verifiable)."), PART_INVESTIGATION)
         if not f.responsibility:
             raise MoveRefused(N_("Record who is responsible first."), PART_INVESTIGATION)
         if not f.solution_proposed:
@@ -151,6 +163,13 @@ def check_move(
             if not has_reason:
                 raise MoveRefused(N_("Give a reason for closing without a revisit."), PART_REASON)
             return MoveKind.CLOSE_OVERRIDE
+        if f.stage == "investigating" and f.verdict == "unfounded":
+            if not f.findings:
+                raise MoveRefused(N_("Record the findings first."), PART_INVESTIGATION)
+            if not has_reason:
+                raise MoveRefused(N_("The complaint is unfounded: give the explanation the "
+                                     "customer was given."), PART_REASON)
+            return MoveKind.CLOSE_UNFOUNDED
         if not has_reason:
             raise MoveRefused(
                 N_("Closing before follow-up is a withdrawal: give a reason."), PART_REASON

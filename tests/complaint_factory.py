@@ -40,7 +40,7 @@ def advance(db: Database, ref: str, to: str, clerk: Actor, supervisor: Actor,
                           owner_id=clerk.user_id, actor=clerk)
     if stage() < 2 <= target:
         resolution.record_investigation(db, ref, findings="产品批次问题", responsibility="tenant",
-                                        actor=clerk)
+                                        verdict="true", actor=clerk)
     if stage() < 3 <= target:
         resolution.propose_solution(db, ref, types=["refund", "apology"],
                                     amounts={"refund": amount}, description="退款并道歉",

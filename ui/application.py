@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.i18n import get_language, normalise_language, set_language
 from app.services.common import SYSTEM, Actor
-from ui import gui_gc, housekeeping, safety_start, shown_marker
+from ui import alert_watch, gui_gc, housekeeping, safety_start, shown_marker
 from ui.context import DeskContext
 from ui.fonts import install_font
 from ui.main_window import MainWindow
@@ -100,10 +100,14 @@ def open_window(app: QApplication, ctx: DeskContext,
 
     install_printers_action(window, ctx)
     housekeeping.attach(window, ctx)
+    from ui.handover_dialog import install_action as install_handover_action
+
+    install_handover_action(window, ctx)  # Tools ▸ Shift hand-over sheet (Ctrl+Shift+H)
     sign_in.attach(window, ctx)  # Account menu, switch user, idle sign-out, retention
     from ui.data_transfer.menu import install_actions
 
     install_actions(window, ctx)  # Data ▸ Import…, Data ▸ Export CSV… (issue 17)
+    alert_watch.attach(window, ctx)  # the escalation clock, the supervisors' alert badge
     return window
 
 

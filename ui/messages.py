@@ -40,6 +40,12 @@ def ask_reason(parent: QWidget | None, prompt: str) -> str | None:
     return text if ok and text else None
 
 
+def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    """A text that may be left empty (a note); None only when cancelled."""
+    text, ok = QInputDialog.getMultiLineText(parent, title, prompt)
+    return text.strip() if ok else None
+
+
 def ask_date(parent: QWidget | None, title: str, current: date) -> date | None:
     """A date from today on (a revisit moved); None when cancelled."""
     dialog = QDialog(parent)

@@ -58,6 +58,12 @@ def _reports() -> ViewClass:
     return ReportsView
 
 
+def _alerts() -> ViewClass:
+    from ui.alerts.alerts_view import AlertsView
+
+    return AlertsView
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     key: str
@@ -74,5 +80,6 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("revisits", N_("Revisits due"), "F5", _revisits),
     ViewSpec("dashboard", N_("Dashboard"), "F6", _dashboard),
     ViewSpec("reports", N_("Reports"), "F7", _reports),
+    ViewSpec("alerts", N_("Alerts"), "F8", _alerts),
 )
 VIEW_BY_KEY = {v.key: v for v in VIEWS}

@@ -21,7 +21,7 @@ from app.db import Database
 from app.errors import DeskError
 from app.i18n import N_, get_language
 from app.paths import Paths
-from app.permissions import PRINT_SLIP, SEE_REPORTS, require
+from app.permissions import PRINT_HANDOVER, PRINT_SLIP, SEE_REPORTS, require
 from app.printing import desk_printers
 from app.printing.cups import JobReceipt, PrintFailed, QueueState
 from app.printing.placement import Placement, PrinterPapers, place
@@ -192,6 +192,32 @@ def print_report_pdf(db: Database, pdf: bytes, month: str, lang: str, *,
     outcome = print_pdf(pdf, name, f"report-{month}", copies)
     with db.write() as session:
         audit.record(session, actor, "report_printed", f"month:{month}", printer=name,
+                     language=lang, job=outcome.job_id)
+    return outcome
+
+
+def print_handover(db: Database, day: str | None = None, *, printer: str | None = None,
+                   lang: str | None = None, copies: int = 1,
+                   actor: Actor = SYSTEM) -> PrintOutcome:
+    """Print the shift hand-over sheet of `day` (default today) on the report printer (an A4
+    page) and audit the print. Any staff member (PRINT_HANDOVER, checked by the sheet)."""
+    from app.reports.handover import handover_pdf
+
+    lang = lang or get_language()
+    pdf, sheet, _caps = handover_pdf(db, day, lang, actor)
+    return print_handover_pdf(db, pdf, sheet.day.isoformat(), lang, printer=printer,
+                              copies=copies, actor=actor)
+
+
+def print_handover_pdf(db: Database, pdf: bytes, day: str, lang: str, *,
+                       printer: str | None = None, copies: int = 1,
+                       actor: Actor = SYSTEM) -> PrintOutcome:
+    """Print a hand-over sheet already made (the window's) and audit the print."""
+    require(actor, PRINT_HANDOVER)
+    name = choose_printer(db.paths, printer, "report")
+    outcome = print_pdf(pdf, name, f"handover-{day}", copies)
+    with db.write() as session:
+        audit.record(session, actor, "handover_printed", f"day:{day}", printer=name,
                      language=lang, job=outcome.job_id)
     return outcome
 

@@ -22,7 +22,17 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     (N_("Average satisfaction (1–5)"), "avg_satisfaction", "score"),
     (N_("Reopened"), "reopened", "count"),
     (N_("Repeat complainants (2+ complaints)"), "repeat_customers", "count"),
+    (N_("Escalated to the supervisors"), "escalated", "count"),
+    (N_("Founded (of the complaints with a verdict)"), "founded_pct", "pct"),
     (N_("Compensation total"), "compensation_total", "money"),
+)
+
+# The investigation's verdicts (month_stats' by_verification), in this order.
+VERDICTS: tuple[tuple[str, str], ...] = (
+    ("verified", N_("Verified true")),
+    ("unfounded", N_("Unfounded")),
+    ("not_verifiable", N_("Not verifiable")),
+    ("pending", N_("No verdict yet")),
 )
 
 # The compensation carried out per solution type (month_stats' compensation_by_type), under

@@ -72,6 +72,11 @@ FIGURE_BASIS: dict[str, str] = {
                            "the complaints received in it)"),
     "reopened": N_("Reopenings in the month, for complaints of any month"),
     "repeat_customers": N_("Customers with 2 or more complaints received in the month"),
+    # Escalation and the investigation's verdict (issue 20).
+    "escalated": N_("Complaints escalated to the supervisors in the month (by a rule or by "
+                    "hand), whichever month they were received in"),
+    "founded_pct": N_("Of the complaints received in the month that have a verdict: the share "
+                      "found true"),
     # The compensation ledger (app/rules/compensation.py): what was carried out in the month.
     "compensation_total": N_("Amounts of the solutions carried out in the month, for "
                              "complaints of any month (not the Amount column of the "

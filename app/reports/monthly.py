@@ -186,13 +186,18 @@ def story(data: MonthReportData, tx: ReportTexts, st: Styles,
     if not empty:
         out += [CondPageBreak(250), *monthly_lists.serious(data, tx, st)]
         step(66, _("Laying out the lists"))
+    if not empty or data.escalated:
+        out += [CondPageBreak(160), *monthly_lists.escalated(data, tx, st)]
+    if not empty:
         out += [CondPageBreak(160), *monthly_lists.repeat_customers(data, tx, st)]
-    out += [CondPageBreak(160 if data.actions else 80), *monthly_lists.actions(data, tx, st)]
+    # "No improvement action is open" is two lines: it needs no more room than that.
+    out += [CondPageBreak(160 if data.actions else 50), *monthly_lists.actions(data, tx, st)]
     return out
 
 
 def _estimated_pages(data: MonthReportData) -> int:
-    return 4 + len(data.serious) // 40 + min(len(data.repeat_customers), 100) // 30
+    return (4 + len(data.serious) // 40 + min(len(data.repeat_customers), 100) // 30
+            + min(len(data.escalated), 200) // 40)
 
 
 def build_pdf(data: MonthReportData, out: Path, lang: str,

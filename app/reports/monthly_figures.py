@@ -16,7 +16,13 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from app.codes import CHANNELS, RESPONSIBILITIES, SEVERITIES, STAGES
 from app.i18n import N_
 from app.reports import charts
-from app.reports.key_figures import BY_TYPE_TITLE, KEY_FIGURES, UNSPLIT_LABEL, hours_note
+from app.reports.key_figures import (
+    BY_TYPE_TITLE,
+    KEY_FIGURES,
+    UNSPLIT_LABEL,
+    VERDICTS,
+    hours_note,
+)
 from app.reports.report_styles import HEADER_BG, RULE, Styles, grid, text_cell
 from app.reports.texts import ReportTexts
 from app.rules.compensation import UNSPLIT
@@ -170,8 +176,27 @@ def breakdowns(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowa
                      s["by_responsibility"], p["by_responsibility"], coded("responsibility"),
                      tx, st, order=RESPONSIBILITIES, pie=True,
                      base_note=tx._("Complaints of the month with investigation findings."))
+    out += verdict_breakdown(data, tx, st)
     out += stage_breakdown(data, tx, st)
     return out
+
+
+def verdict_breakdown(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:
+    """The investigation's verdicts on the month's complaints (hotel 2.3 核实), with the share
+    of founded complaints among those that have one."""
+    s, p = data.stats, data.stats["previous_month"]
+    names = dict(VERDICTS)
+    pct = s.get("founded_pct")
+    decided = sum(n for k, n in s["by_verification"].items() if k != "pending")
+    note = (tx.ngettext("Founded: {share} of the {count} complaint of the month with a "
+                        "verdict.", "Founded: {share} of the {count} complaints of the month "
+                        "with a verdict.", decided, share=value_text(tx, pct, "pct"),
+                        count=tx.number(decided))
+            if pct is not None else tx._("No complaint of the month has a verdict yet."))
+    return breakdown(tx._("By verdict of the investigation"), tx._("Verdict"),
+                     s["by_verification"], p["by_verification"],
+                     lambda code: tx._(names.get(code, code)), tx, st,
+                     order=tuple(k for k, _n in VERDICTS), pie=True, base_note=note)
 
 
 def stage_breakdown(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:

@@ -20,6 +20,8 @@ TOP = 10
 REPEAT_LIMIT = 100
 # A busy month can hold thousands: the printed list stays a few pages, the export has all.
 SERIOUS_LIMIT = 200
+STAFF_LIMIT = 100
+ESCALATED_LIMIT = 200
 DESCRIPTION_CHARS = 60  # about three lines of the column: what happened, not the whole story
 REFS_SHOWN = 5
 
@@ -90,17 +92,36 @@ def people(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]
         out.append(KeepTogether([head, table]))
     else:
         out += [head, _none(tx, st)]
-    head = Paragraph(tx._("Staff involved (top {n})", n=TOP), st.h2)
-    if data.staff_involved:
-        rows = [header_row([tx._("Staff member"), tx._("Count")], st, right=(1,))]
-        rows += [[text_cell(name, st), tx.number(n)] for name, n in
-                 data.staff_involved[:TOP]]
-        table = Table(rows, colWidths=[FULL_WIDTH - 75, 75], repeatRows=1)
-        table.setStyle(grid(st.font, len(rows)))
-        out.append(KeepTogether([head, table]))
-    else:
-        out += [head, _none(tx, st)]
+    out += staff(data, tx, st)
     return out
+
+
+def staff(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:
+    """Each staff member named in the month's complaints, for training (salon/mall 员工培训):
+    how many complaints named them and what the investigation found."""
+    head = Paragraph(tx._("Staff named in complaints"), st.h2)
+    if not data.staff_involved:
+        return [head, _none(tx, st)]
+    listed = data.staff_involved[:STAFF_LIMIT]
+    note = tx.ngettext("{count} staff member named in the month's complaints; founded: the "
+                       "investigation found the complaint true.",
+                       "{count} staff members named in the month's complaints; founded: the "
+                       "investigation found the complaint true.", len(data.staff_involved),
+                       count=tx.number(len(data.staff_involved)))
+    if len(listed) < len(data.staff_involved):
+        note += " " + tx._("The {n} named most often are listed.", n=len(listed))
+    rows: list[list[Any]] = [header_row(
+        [tx._("Staff member"), tx._("Named in"), tx._("Founded"), tx._("Unfounded"),
+         tx._("No verdict yet"), tx._("Founded share")], st, right=(1, 2, 3, 4, 5))]
+    for line in listed:
+        decided = line.named - line.pending
+        share = f"{100 * line.founded / decided:.1f}%" if decided else "—"
+        rows.append([text_cell(line.name, st), tx.number(line.named), tx.number(line.founded),
+                     tx.number(line.unfounded), tx.number(line.pending), share])
+    table = Table(rows, colWidths=[FULL_WIDTH - 330, 66, 66, 66, 66, 66], repeatRows=1)
+    table.setStyle(grid(st.font, len(rows)))
+    return [KeepTogether([head, Paragraph(note, st.small), table])] if len(rows) < 30 \
+        else [head, Paragraph(note, st.small), table]
 
 
 def _short(text: str, limit: int = DESCRIPTION_CHARS) -> str:
@@ -161,6 +182,45 @@ def serious(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable
     style = grid(st.font, len(rows), numeric_from=-1, size=7.5)
     for r in urgent_rows:
         style.add("TEXTCOLOR", (2, r), (2, r), WARN)
+    table.setStyle(style)
+    return [*head, table]
+
+
+def escalated(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:
+    """The complaints escalated to the supervisors in the month (stats' `escalated`)."""
+    listed = data.escalated[:ESCALATED_LIMIT]
+    note = tx.ngettext("{count} complaint escalated in the month, by a rule or by hand; as of "
+                       "{date}.", "{count} complaints escalated in the month, by a rule or by "
+                       "hand; as of {date}.", len(data.escalated),
+                       count=tx.number(len(data.escalated)), date=tx.minute(data.generated_at))
+    if len(listed) < len(data.escalated):
+        note += " " + tx._("The first {n} are listed.", n=len(listed))
+    head = [Paragraph(tx._("Escalated to the supervisors"), st.h1), Paragraph(note, st.small)]
+    if not listed:
+        return [*head, _none(tx, st)]
+    rows: list[list[Any]] = [header_row(
+        [tx._("Reference"), tx._("Escalated"), tx._("Why"), tx.field("severity"),
+         tx.field("owner"), tx._("Outcome")], st)]
+    late = []
+    year = int(data.month[:4])
+    for i, e in enumerate(listed, start=1):
+        why = ("、" if tx.chinese else ", ").join(
+            tx.label("escalation_rule", r) for r in e.rules)
+        if e.reasons:
+            why += ("：" if tx.chinese else ": ") + "; ".join(_short(r, 40) for r in e.reasons)
+        if e.open_alerts:
+            handled = tx._("alert open")
+            late.append(i)
+        else:
+            handled = tx._("handled by {names}", names=", ".join(e.handled_by) or "—")
+        outcome = f"{markup(tx.label('stage', e.stage))}<br/>{markup(handled)}"
+        rows.append([e.reference, tx.minute_in(e.first_at, year), text_cell(why, st),
+                     tx.label("severity", e.severity), text_cell(e.owner or "—", st),
+                     Paragraph(outcome, st.cell)])
+    table = Table(rows, colWidths=[80, 56, 150, 44, 70, FULL_WIDTH - 400], repeatRows=1)
+    style = grid(st.font, len(rows), numeric_from=-1, size=7.5)
+    for r in late:
+        style.add("TEXTCOLOR", (5, r), (5, r), WARN)
     table.setStyle(style)
     return [*head, table]
 

@@ -116,7 +116,8 @@ def with_promises(detail: ComplaintDetail, policy: SlaPolicy | None = None) -> C
     """The detail with both promised times set (computed from the SLA when missing)."""
     if detail.first_contact_due_at is not None and detail.due_at is not None:
         return detail
-    first, due = due_times(detail.received_at, detail.severity, policy or SlaPolicy())
+    first, due = due_times(detail.received_at, detail.severity, policy or SlaPolicy(),
+                           detail.tier)
     return replace(detail, first_contact_due_at=detail.first_contact_due_at or first,
                    due_at=detail.due_at or due)
 

@@ -128,7 +128,7 @@ def story(detail: ComplaintDetail, settings: dict[str, Any], look: Look) -> list
         _rule(look),
         _reference_block(detail, look, s, width),
         Spacer(1, 2 * mm),
-        _fields(detail, look, s, width),
+        _fields(detail, look, s, width, _tier_percent(detail, settings)),
         Spacer(1, 3 * mm),
         _note(detail, look, s, width),
         Spacer(1, 5 * mm if look.side_by_side else 3 * mm),
@@ -212,7 +212,17 @@ def _reference_block(detail: ComplaintDetail, look: Look, s: _Styles, width: flo
     return table
 
 
-def _fields(detail: ComplaintDetail, look: Look, s: _Styles, width: float) -> Table:
+def _tier_percent(detail: ComplaintDetail, settings: dict[str, Any]) -> int:
+    """The share of the usual time limits the customer's tier gets (app/sla.py)."""
+    shares = settings.get("tier_due_percent") or {}
+    try:
+        return int(shares.get(detail.tier, 100))
+    except (TypeError, ValueError):
+        return 100
+
+
+def _fields(detail: ComplaintDetail, look: Look, s: _Styles, width: float,
+            tier_percent: int = 100) -> Table:
     dash = "—"
     category = detail.labels.get("category") or detail.labels.get("subject") or dash
     rows: list[tuple[str, str]] = [
@@ -234,6 +244,12 @@ def _fields(detail: ComplaintDetail, look: Look, s: _Styles, width: float) -> Ta
     else:
         rows.append((_("We will contact you by"), format_datetime(detail.first_contact_due_at)))
         rows.append((_("Resolution expected by"), format_datetime(detail.due_at)))
+        if tier_percent < 100:
+            # The promise is shorter for this customer's tier (hotel 6.1); a longer one is
+            # not announced to the customer.
+            rows.append((_("Priority"), _("{tier}: within {percent}% of our usual time limits",
+                                          tier=label("tier", detail.tier),
+                                          percent=tier_percent)))
     rows.append((_("Handled by"), detail.recorded_by or dash))
     data = [[_p(k, s.label), _p(v, s.value)] for k, v in rows]
     table = Table(data, colWidths=[look.label_width, width - look.label_width])

@@ -92,6 +92,8 @@ def plan_move(facts: Facts, state: CaseState, to_stage: str, role: str, reason: 
     elif kind is MoveKind.WITHDRAW:
         after = replace(after, withdrawn=True)
         event, data = "withdrawn", {"reason": reason}
+    elif kind is MoveKind.CLOSE_UNFOUNDED:
+        event, data = "closed_unfounded", {"explanation": reason}
     else:
         event, data = "moved", {"from_stage": src, "to_stage": to_stage}
 

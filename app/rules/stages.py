@@ -13,5 +13,8 @@ RESOLVED_STAGES: tuple[str, ...] = ("follow_up", "closed")
 UNRESOLVED_STAGES: tuple[str, ...] = tuple(s for s in STAGES if s not in RESOLVED_STAGES)
 # The desk waits on the customer to accept a proposal: the SLA clock pauses (DESIGN.md §2).
 WAITING_STAGES: tuple[str, ...] = ("proposed",)
+# Before the complaint has left the investigation: its verdict may still be open (app/workflow.py
+# asks for one to go on, hotel 2.3 核实).
+VERDICT_OPEN_STAGES: tuple[str, ...] = ("new", "assessed", "investigating")
 # While the facts are worked: a solution may be proposed, approved and agreed to.
 SOLUTION_STAGES: tuple[str, ...] = ("assessed", "investigating", "proposed")

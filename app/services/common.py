@@ -113,4 +113,5 @@ def facts_of(session: Session, c: Complaint) -> Facts:
         solution=solution_facts(current_solution(session, c)), resolved_at=c.resolved_at,
         last_revisit=(last_revisit[0], last_revisit[1])
         if last_revisit is not None and last_revisit[0] is not None else None,
+        verdict=c.verified,
     )

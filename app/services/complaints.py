@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app import clock, validation
 from app.codes import CHANNELS, DEMANDS, EMOTIONS, TIERS
@@ -27,11 +28,14 @@ from app.models import (
     User,
 )
 from app.rules.edits import PART_INTAKE, require_editable
+from app.rules.stages import UNRESOLVED_STAGES
 from app.services.common import SYSTEM, Actor, Saved, facts_of, list_value, load_complaint, touch
+from app.services.escalations import Alert, alerts_in, escalate_at_save
 from app.services.ledger import current_solution, entries_of
 from app.settings import get as get_setting
-from app.sla import is_overdue
-from app.timeline import describe, record
+from app.settings import sla_policy
+from app.sla import assessed_due_times, is_overdue
+from app.timeline import actor_shown, describe, record
 from app.workflow import Facts, allowed_moves
 
 
@@ -149,6 +153,8 @@ class ComplaintDetail:
     revisits: list[RevisitEntry] = field(default_factory=list)
     attachments: list[AttachmentEntry] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    # Its escalations to the supervisors, oldest first (app/services/escalations.py).
+    escalations: list[Alert] = field(default_factory=list)
 
 
 def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDetail:
@@ -230,9 +236,10 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
                                    v.comment, v.satisfied) for v in visits],
             attachments=[AttachmentEntry(a.id, a.original_name, a.stored_name, a.sha256, a.size)
                          for a in files],
-            timeline=[TimelineEntry(e.at, e.actor_name, e.kind,
+            timeline=[TimelineEntry(e.at, actor_shown(e.actor_id, e.actor_name), e.kind,
                                     describe(e.kind, e.data, list_labels), dict(e.data))
                       for e in events],
+            escalations=alerts_in(session, c.id, clock.now()),
         )
 
 
@@ -251,6 +258,7 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
     with db.write() as session:
         c = load_complaint(session, reference, expected_version)
         require_editable(c.stage, PART_INTAKE)
+        tier_changed: tuple[str | None, str | None] | None = None
         for name, value in changes.items():
             old: Any
             new: Any
@@ -277,6 +285,8 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
                 if cust is None:
                     continue
                 old, new, cust.tier = cust.tier, tier, tier or cust.tier
+                if old != new:
+                    tier_changed = (old, new)
             else:
                 limit = TEXT_LEN if name == "description" else SHORT_LEN
                 new = validation.text(name, value, limit, required=name == "description")
@@ -285,9 +295,30 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
             if old != new:
                 record(session, c, "field_changed", actor.user_id, actor.name, now, field=name,
                        old=_shown(old), new=_shown(new))
+        if tier_changed is not None:
+            _due_times_follow_tier(session, c, *tier_changed, actor, now)
         touch(c, now)
+        escalate_at_save(session, c, now)
         session.flush()
         return Saved(c.reference, c.stage, c.version)
+
+
+def _due_times_follow_tier(session: Session, c: Complaint, old_tier: str | None,
+                           new_tier: str | None, actor: Actor, now: datetime) -> None:
+    """A corrected tier gives the complaint the due times of its new tier (app/sla.py), each
+    one that still is what the service levels gave the old tier: a due time set by hand stays.
+    Once resolved the clock has stopped and nothing changes."""
+    if c.stage not in UNRESOLVED_STAGES:
+        return
+    policy = sla_policy(session)
+    before = assessed_due_times(c.received_at, c.severity, policy, c.paused_minutes, old_tier)
+    after = assessed_due_times(c.received_at, c.severity, policy, c.paused_minutes, new_tier)
+    if c.first_contact_due_at == before[0]:
+        c.first_contact_due_at = after[0]
+    if c.due_at == before[1] and after[1] != before[1]:
+        record(session, c, "field_changed", actor.user_id, actor.name, now, field="due_at",
+               old=_shown(c.due_at), new=_shown(after[1]))
+        c.due_at = after[1]
 
 
 def _shown(value: Any) -> str:

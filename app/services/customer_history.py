@@ -23,7 +23,8 @@ from app.services.list_choices import labels_of
 from app.services.phone_keys import legacy_keys, region_of
 
 # How a complaint ended, for the history list (labels in ui/complaint/history_dialog.py).
-OUTCOMES = ("open", "awaiting_revisit", "satisfied", "closed_by_supervisor", "withdrawn")
+OUTCOMES = ("open", "awaiting_revisit", "satisfied", "closed_by_supervisor", "withdrawn",
+            "unfounded")
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,18 @@ class CustomerHistory:
         return sum(scores) / len(scores) if scores else None
 
 
-def _outcome(stage: str, withdrawn: bool, close_reason: str | None) -> str:
+def _outcome(stage: str, withdrawn: bool, close_reason: str | None, verdict: str | None,
+             resolved_by_revisit: bool) -> str:
     if stage == "follow_up":
         return "awaiting_revisit"
     if stage != "closed":
         return "open"
     if withdrawn:
         return "withdrawn"
+    # Closed with the explanation given to the customer, the investigation having found the
+    # complaint unfounded (workflow MoveKind.CLOSE_UNFOUNDED: no revisit, no satisfaction).
+    if verdict == "unfounded" and close_reason and not resolved_by_revisit:
+        return "unfounded"
     # A close with a reason that is not a withdrawal is a supervisor's close without revisit.
     return "closed_by_supervisor" if close_reason else "satisfied"
 
@@ -96,7 +102,7 @@ def customer_history(db: Database, phone_or_customer_id: str | int,
             select(Complaint.id, Complaint.reference, Complaint.received_at, Complaint.stage,
                    Complaint.severity, label, Complaint.description, Complaint.withdrawn,
                    Complaint.close_reason, Complaint.satisfaction, Complaint.reopen_count,
-                   Complaint.closed_at)
+                   Complaint.closed_at, Complaint.verified)
             .outerjoin(cat, cat.id == Complaint.category_id)
             .where(Complaint.customer_id == cust.id)
             .order_by(Complaint.received_at.desc(), Complaint.id.desc())).all()
@@ -104,11 +110,12 @@ def customer_history(db: Database, phone_or_customer_id: str | int,
         types_shown = labels_of(session, "solution_type")
         history = []
         for (cid, ref, received, stage, sev, cat_label, desc, withdrawn, reason, sat, reopens,
-             closed) in rows:
+             closed, verdict) in rows:
             g = given.get(cid)
             types, cents = (g.types, g.amount_cents) if g else ([], 0)
             history.append(HistoryRow(ref, received, stage, sev, cat_label or "", desc,
-                                      _outcome(stage, withdrawn, reason), sat, reopens, types,
+                                      _outcome(stage, withdrawn, reason, verdict,
+                                               sat is not None), sat, reopens, types,
                                       cents, closed, [types_shown.get(t, t) for t in types]))
         phone_shown = shown_phone(role, cust.phone, masked)
         return CustomerHistory(cust.id, cust.name, phone_shown, cust.tier, history)

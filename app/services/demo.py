@@ -37,6 +37,7 @@ from app.models import (
     ComplaintEvent,
     Contact,
     Customer,
+    Escalation,
     Investigation,
     ListValue,
     Revisit,
@@ -49,12 +50,18 @@ from app.profiles import apply_profile
 from app.references import allocate_many
 from app.services.common import SYSTEM, Actor
 from app.services.demo_life import Life
-from app.services.demo_plan import arrivals, choose_customers, months_before, repeat_flags
+from app.services.demo_plan import (
+    arrivals,
+    choose_customers,
+    months_before,
+    recent_counts,
+    repeat_flags,
+)
 from app.services.demo_record import Context, Planned, Staff
 from app.services.demo_text import DemoRandom, Person, Texts, weighted
+from app.settings import escalation_rules, sla_policy
 from app.settings import get as get_setting
 from app.settings import put as put_setting
-from app.settings import sla_policy
 
 DEMO_PASSWORD = "demo"
 # username, display name, role: the accounts a demo database opens with.
@@ -175,7 +182,8 @@ def _context(session: Session, profile: str, now: datetime, texts: Texts,
                    threshold=int(get_setting(session, "approval_threshold")), texts=texts,
                    clerks=[actors["clerk1"], actors["clerk2"]],
                    supervisor=actors["supervisor"], category_ids=categories,
-                   subject_ids=ids("subject"), department_ids=ids("department"))
+                   subject_ids=ids("subject"), department_ids=ids("department"),
+                   escalation=escalation_rules(session))
 
 
 def _plan(session: Session, ctx: Context, opts: DemoOptions, now: datetime,
@@ -193,6 +201,9 @@ def _plan(session: Session, ctx: Context, opts: DemoOptions, now: datetime,
                if p.phone is not None and p.phone in stored}
     window = int(get_setting(session, "repeat_window_days"))
     flags = repeat_flags(times, customers, earlier, window)
+    recent = recent_counts(times, customers, earlier, ctx.escalation.repeat_days)
+    tiers = _stored_tiers(session, [stored[p.phone][0] for p in customers.people
+                                    if p.phone is not None and p.phone in stored])
     first_id = _next_id(session, Complaint)
     category_weights = [(code, c["weight"]) for code, c in texts.categories.items()]
     recorders = [(ctx.clerks[0], 45), (ctx.clerks[1], 45), (ctx.supervisor, 10)]
@@ -202,10 +213,22 @@ def _plan(session: Session, ctx: Context, opts: DemoOptions, now: datetime,
         severity = weighted(rng, texts.severities[category])
         person = customers.people[customers.of[i]]
         recorder = weighted(rng, recorders)
-        plans.append(Planned(first_id + i, "", at, channel, category, severity,
-                             customer_ids[customers.of[i]], person.lang, flags[i], recorder,
-                             rng.getrandbits(62)))
+        cid = customer_ids[customers.of[i]]
+        plans.append(Planned(first_id + i, "", at, channel, category, severity, cid,
+                             person.lang, flags[i], recorder, rng.getrandbits(62), recent[i],
+                             tiers.get(cid, person.tier)))
     return plans, new_rows
+
+
+def _stored_tiers(session: Session, ids: list[int]) -> dict[int, str]:
+    """The tier of each returning customer, as stored (the demo does not change it)."""
+    found: dict[int, str] = {}
+    unique = sorted(set(ids))
+    for i in range(0, len(unique), _CHUNK_IN):
+        found.update({int(cid): str(tier) for cid, tier in session.execute(
+            select(Customer.id, Customer.tier).where(Customer.id.in_(
+                unique[i:i + _CHUNK_IN])))})
+    return found
 
 
 def _stored_customers(session: Session, people: list[Person]
@@ -288,6 +311,7 @@ def _insert_lives(session: Session, lives: list[Life]) -> None:
         (Investigation.__table__, [life.inv for life in lives if life.inv]),  # type: ignore[list-item]
         (Solution.__table__, [s for life in lives for s in life.solutions]),  # type: ignore[list-item]
         (Revisit.__table__, [r for life in lives for r in life.revisits]),  # type: ignore[list-item]
+        (Escalation.__table__, [r for life in lives for r in life.escalations]),  # type: ignore[list-item]
     ]
     for table, rows in tables:
         _insert(session, table, rows)

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from app.money import format_money
 from app.rules.compensation import entry_amounts, entry_total
+from app.services.demo_escalations import escalate_history
 from app.services.demo_record import Record, Row, Staff, Stop
 from app.services.demo_text import DemoRandom, weighted
 from app.sla import assessed_due_times, due_times
@@ -22,6 +23,9 @@ _SCORES = [("5", 55), ("4", 30), ("3", 8), ("2", 4), ("1", 3)]
 _SCORES_AFTER_REOPEN = [("5", 50), ("4", 35), ("3", 10), ("2", 3), ("1", 2)]
 _REVISIT_METHODS = [("phone", 70), ("sms", 12), ("email", 6), ("in_person", 12)]
 _VERIFIED = [("true", 76), ("not_verifiable", 15), ("unfounded", 9)]
+# At the counter the clerk sees what happened: mostly true, sometimes a misunderstanding.
+_SPOT_VERDICTS = [("true", 88), ("unfounded", 9), ("not_verifiable", 3)]
+_CLOSE_UNFOUNDED = 0.6  # unfounded complaints closed with the explanation (else a solution)
 
 
 class Life(Record):
@@ -37,9 +41,10 @@ class Life(Record):
         self.intake()
         spot = (self.plan.channel == "counter" and self.c["severity"] in ("minor", "normal")
                 and self.c["category_id"] is not None and rng.random() < 0.25)
+        self.on_the_spot = spot
         try:
             if spot:
-                self.on_the_spot()
+                self.resolve_on_the_spot()
             else:
                 self.maybe_withdraw("new")
                 self.assess()
@@ -50,6 +55,7 @@ class Life(Record):
             pass
         if not spot:
             self.first_contact()
+        escalate_history(self)
         self.finish()
 
     def intake(self) -> None:
@@ -59,8 +65,9 @@ class Life(Record):
         emotion = weighted(rng, _EMOTIONS[p.severity])
         demands = texts.demands(p.category)
         severity = p.severity if p.severity == "urgent" or rng.random() < 0.6 else "normal"
-        first_due, due = due_times(p.received_at, severity, ctx.policy)
+        first_due, due = due_times(p.received_at, severity, ctx.policy, p.tier)
         self.t = p.received_at
+        self.intake_severity = severity
         self.owner = p.recorder
         self.c = {
             "id": p.id, "reference": p.reference, "external_id": None, "version": 1,
@@ -82,12 +89,13 @@ class Life(Record):
         }
         self.event("intake", p.recorder, channel=p.channel)
 
-    def on_the_spot(self) -> None:
+    def resolve_on_the_spot(self) -> None:
         """Resolved at the counter: new → follow_up at once, as intake's "on the spot" does."""
         p, c, ctx = self.plan, self.c, self.ctx
         types, amounts = ctx.texts.solution(p.category, cap_cents=min(ctx.threshold, 30000))
         text = ctx.texts.implementation(types, entry_total(amounts), p.lang)
         c["owner_id"], c["first_contact_at"] = p.recorder[0], p.received_at
+        c["verified"] = weighted(self.rng, _SPOT_VERDICTS)  # the guard needs the verdict
         self.inv = {"complaint_id": p.id, "findings": text, "root_cause": None,
                     "responsibility": "nobody", "evidence": None, "updated_at": self.t,
                     "by_id": p.recorder[0]}
@@ -118,9 +126,9 @@ class Life(Record):
             p.severity, ctx.category_ids[p.category], self.owner[0])
         if c["department_id"] is None:
             c["department_id"] = ctx.department_ids.get(rng.choice(cat["departments"]))
-        c["verified"] = weighted(rng, _VERIFIED)
         c["first_contact_due_at"], c["due_at"] = assessed_due_times(
-            p.received_at, p.severity, ctx.policy, c["paused_minutes"])
+            p.received_at, p.severity, ctx.policy, c["paused_minutes"], p.tier)
+        self.assessed_at = self.t
         self.event("assessed", actor, severity=p.severity, owner=self.owner[1])
         self.move("assessed", actor)
 
@@ -135,6 +143,11 @@ class Life(Record):
         self.investigate()
         if rng.random() < 0.08:
             self.event("note", owner, text=self.ctx.texts.line("notes", self.plan.lang))
+        if self.c["verified"] == "unfounded" and rng.random() < _CLOSE_UNFOUNDED:
+            # Explained to the customer and closed (hotel 2.3): no solution, no revisit.
+            self.later("agree")
+            self.move("closed", owner, self.ctx.texts.line("close_unfounded", self.plan.lang))
+            raise Stop
         self.later("propose")
         self.propose()
         self.move("proposed", owner)
@@ -164,7 +177,9 @@ class Life(Record):
 
     def investigate(self) -> None:
         p, rng, cat = self.plan, self.rng, self.ctx.texts.categories[self.plan.category]
-        verified = self.c["verified"] or "true"
+        if self.c["verified"] is None:  # the verdict: needed to leave the investigation
+            self.c["verified"] = weighted(rng, _VERIFIED)
+        verified = self.c["verified"]
         if verified == "unfounded":
             resp, cause = rng.choice(("customer", "nobody")), "misunderstanding"
         else:
@@ -174,7 +189,8 @@ class Life(Record):
                     "root_cause": cause, "responsibility": resp,
                     "evidence": self.ctx.texts.evidence(p.lang), "updated_at": self.t,
                     "by_id": self.owner[0]}
-        self.event("investigation", self.owner, responsibility=resp, root_cause=cause)
+        self.event("investigation", self.owner, responsibility=resp, root_cause=cause,
+                   verdict=verified)
 
     def _solution(self, types: list[str], amounts: dict[str, int], description: str,
                   state: str, by: Staff) -> Row:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import random
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -129,3 +129,23 @@ def repeat_flags(times: list[datetime], customers: Customers,
         last[who] = at
         flags.append(flag)
     return flags
+
+
+
+def recent_counts(times: list[datetime], customers: Customers,
+                  earlier: dict[int, list[datetime]], days: int) -> list[int]:
+    """How many complaints complaint i's customer made in the `days` up to it, itself
+    included: received after its time minus `days`, not after its time (the count of
+    app/services/escalations.py for the repeat-customer rule). 0 for people without a phone:
+    they cannot be recognised."""
+    window = timedelta(days=days)
+    known: dict[int, list[datetime]] = {}
+    counts = []
+    for at, who in zip(times, customers.of, strict=True):
+        mine = known.setdefault(who, sorted(earlier.get(who, [])))
+        insort(mine, at)
+        if customers.people[who].phone is None:
+            counts.append(0)
+        else:
+            counts.append(bisect_right(mine, at) - bisect_right(mine, at - window))
+    return counts

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from app.rules.compensation import Entry, current_entry
+from app.rules.escalation import EscalationRules
 from app.rules.move_effects import plan_move, state_of
 from app.services.demo_text import Texts, weighted
 from app.sla import SlaPolicy
@@ -31,7 +32,8 @@ _SPEED = {"urgent": 0.15, "serious": 0.45, "normal": 1.0, "minor": 1.6}
 # Staff record their work in these hours (urgent cases are handled at once, day or night).
 _WORK_HOURS = {"mall": (9, 22), "salon": (10, 21), "hotel": (7, 23)}
 # Events that enter a stage without naming it in their data (as app/timeline.py records them).
-_ENTERS = {"intake": "new", "closed_override": "closed", "withdrawn": "closed"}
+_ENTERS = {"intake": "new", "closed_override": "closed", "withdrawn": "closed",
+           "closed_unfounded": "closed"}
 _CONTACT_METHODS = [("phone", 75), ("wechat", 12), ("sms", 6), ("email", 4), ("in_person", 3)]
 
 
@@ -53,6 +55,7 @@ class Context:
     category_ids: dict[str, int]
     subject_ids: dict[str, int]
     department_ids: dict[str, int]
+    escalation: EscalationRules = field(default_factory=EscalationRules)
 
 
 @dataclass
@@ -70,6 +73,10 @@ class Planned:
     is_repeat: bool
     recorder: Staff
     seed: int  # its own random stream: a change near `now` cannot shift the others
+    # The customer's complaints in the escalation rule's window up to this one (itself
+    # included): app/rules/escalation.py's repeat-customer rule.
+    recent: int = 0
+    tier: str = "ordinary"  # the customer's (due times follow it, app/sla.py)
 
 
 @dataclass
@@ -84,6 +91,10 @@ class Record:
     revisits: list[Row] = field(default_factory=list)
     inv: Row | None = None
     solutions: list[Row] = field(default_factory=list)  # the ledger's entries, in order
+    escalations: list[Row] = field(default_factory=list)
+    intake_severity: str = ""
+    on_the_spot: bool = False  # resolved at the counter: no rule of a save fires
+    assessed_at: datetime | None = None  # when the (last) assessment set the severity
     t: datetime = datetime.min
     slow: float = 1.0  # a few complaints get stuck: every step takes several times longer
     withdraw_at: str | None = None  # the stage at which the customer withdraws, if ever
@@ -159,6 +170,7 @@ class Record:
                                    sol["implemented_at"] is not None) if sol else None,
             resolved_at=c["resolved_at"],
             last_revisit=(last["done_at"], last["satisfied"]) if last is not None else None,
+            verdict=c["verified"],
         )
 
     def move(self, to_stage: str, actor: Staff, reason: str | None = None) -> MoveKind:

@@ -326,6 +326,9 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
 
     rows = sorted(rows, key=lambda r: (r.received_at, r.line))  # references follow time
     customer_ids = _customers(session, rows, now)
+    # Due times follow the customer's tier (app/sla.py); few customers are not ordinary.
+    tiers: dict[int, str] = dict(session.execute(
+        select(Customer.id, Customer.tier).where(Customer.tier != "ordinary")).all())
     repeats = _repeat_flags(session, rows, customer_ids)
     per_day = Counter(_day(r.received_at) for r in rows)
     refs = {day: iter(allocate_many(session, day, n)) for day, n in sorted(per_day.items())}
@@ -342,7 +345,8 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
         return found[key]
 
     def record(row: CleanRow, cid: int | None, repeat: bool) -> dict[str, Any]:
-        first_due, due = due_times(row.received_at, row.severity, policy)
+        first_due, due = due_times(row.received_at, row.severity, policy,
+                                   tiers.get(cid, "ordinary") if cid is not None else None)
         return {
             "reference": next(refs[_day(row.received_at)]),
             "external_id": row.external_id, "version": 1, "received_at": row.received_at,

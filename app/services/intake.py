@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock, validation
-from app.codes import CHANNELS, DEMANDS, EMOTIONS, SEVERITIES, TIERS
+from app.codes import CHANNELS, DEMANDS, EMOTIONS, SEVERITIES, TIERS, VERIFICATIONS
 from app.db import Database
 from app.errors import ValidationError, ValidationErrors
 from app.i18n import N_
@@ -32,6 +32,7 @@ from app.references import allocate
 from app.rules.compensation import entry_total, parse_amounts
 from app.services import attachments as attachment_files
 from app.services.common import SYSTEM, Actor, list_codes, list_value
+from app.services.escalations import escalate_at_save
 from app.services.moves import apply_move
 from app.services.phone_keys import desk_region, find_by_phone
 from app.settings import get as get_setting
@@ -49,6 +50,9 @@ class OnTheSpot:
     solution_types: list[str]
     what_was_done: str
     amounts: dict[str, str] = field(default_factory=dict)  # type -> amount (none: 0)
+    # What the clerk found at the counter (app/codes.py VERIFICATIONS): the complaint leaves
+    # the investigation in the same step, which needs its verdict (app/workflow.py).
+    verdict: str = ""
 
 
 @dataclass
@@ -99,6 +103,7 @@ class _Clean:
     solution_types: list[str]
     what_was_done: str | None
     amounts: dict[str, int]  # cents per solution type
+    verdict: str | None
 
 
 def _clean(data: IntakeInput, region: str) -> _Clean:
@@ -133,6 +138,7 @@ def _clean(data: IntakeInput, region: str) -> _Clean:
     types: list[str] = []
     done = None
     cents: dict[str, int] = {}
+    verdict = None
     if data.on_the_spot is not None:
         # Checked against the editable list with the other lists (_lookups).
         types = [t for t in dict.fromkeys(data.on_the_spot.solution_types) if t]
@@ -141,11 +147,13 @@ def _clean(data: IntakeInput, region: str) -> _Clean:
         done = check(validation.text, "implementation", data.on_the_spot.what_was_done,
                      TEXT_LEN, True)
         cents = check(parse_amounts, types, data.on_the_spot.amounts or {}) or {}
+        verdict = check(validation.code, "verified", data.on_the_spot.verdict or None,
+                        VERIFICATIONS, True)
     if errors:
         raise ValidationErrors(errors)
     return _Clean(received, channel or "counter", name, phone, email, tier, description or "",
                   location, staff, emotion, list(dict.fromkeys(demands)), severity, types, done,
-                  cents)
+                  cents, verdict)
 
 
 def check_intake(db: Database, data: IntakeInput) -> list[ValidationError]:
@@ -244,7 +252,7 @@ def log_complaint(db: Database, data: IntakeInput, actor: Actor = SYSTEM) -> Int
         )
         policy = sla_policy(session)
         complaint.first_contact_due_at, complaint.due_at = due_times(
-            clean.received_at, complaint.severity, policy
+            clean.received_at, complaint.severity, policy, customer.tier
         )
         session.add(complaint)
         session.flush()
@@ -254,6 +262,7 @@ def log_complaint(db: Database, data: IntakeInput, actor: Actor = SYSTEM) -> Int
             attachment_files.attach(session, db.paths, complaint, path, actor, now)
         if data.on_the_spot is not None:
             _resolve_on_the_spot(session, complaint, clean, actor, now)
+        escalate_at_save(session, complaint, now)
         return IntakeResult(complaint.id, complaint.reference, complaint.received_at,
                             complaint.is_repeat, int(earlier), complaint.stage)
 
@@ -272,6 +281,7 @@ def _resolve_on_the_spot(session: Session, c: Complaint, clean: _Clean, actor: A
     elif c.owner_id is None:
         raise ValidationError("owner", N_("sign in to resolve on the spot"))
     c.first_contact_at = c.received_at
+    c.verified = clean.verdict
     text = clean.what_was_done or ""
     session.add(Investigation(complaint_id=c.id, findings=text, responsibility="nobody",
                               updated_at=now, by_id=actor.user_id))

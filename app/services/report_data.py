@@ -22,6 +22,7 @@ from app.db import Database
 from app.models import (
     Complaint,
     Customer,
+    Escalation,
     Investigation,
     ListValue,
     Revisit,
@@ -29,6 +30,7 @@ from app.models import (
 )
 from app.permissions import SEE_REPORTS, require
 from app.phones import mask_phone
+from app.rules.staff_names import name_key, shown_names, staff_names
 from app.services.common import SYSTEM, Actor
 from app.services.improvements import ActionInfo, list_actions
 from app.services.ledger import Given, given_by_complaint
@@ -78,6 +80,32 @@ class SeriousComplaint:
 
 
 @dataclass(frozen=True)
+class StaffLine:
+    """A staff member named in the month's complaints (training, salon/mall 员工培训)."""
+
+    name: str
+    named: int  # complaints received in the month naming them
+    founded: int  # of those, found true by the investigation (verdict "true")
+    unfounded: int
+    pending: int  # no verdict yet
+
+
+@dataclass(frozen=True)
+class EscalatedComplaint:
+    """A complaint escalated in the month (stats' `escalated`: one line per complaint)."""
+
+    reference: str
+    first_at: datetime  # its first escalation of the month
+    rules: list[str]  # app/rules/escalation.py codes, in the order they fired
+    reasons: list[str]  # the reasons given by hand
+    severity: str
+    stage: str
+    owner: str
+    open_alerts: int  # not yet marked handled
+    handled_by: list[str]
+
+
+@dataclass(frozen=True)
 class OwnerLine:
     owner: str  # display name; "" = unassigned
     resolved: int
@@ -97,7 +125,8 @@ class MonthReportData:
     serious: list[SeriousComplaint]
     actions: list[ActionInfo]  # open and in-progress improvement actions
     by_owner: list[OwnerLine]
-    staff_involved: list[tuple[str, int]]
+    staff_involved: list[StaffLine]
+    escalated: list[EscalatedComplaint] = field(default_factory=list)
     # Labels of the editable lists in the report's language: kind -> code -> label.
     list_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     currency_symbol: str = "¥"  # the desk's setting, before every amount
@@ -226,14 +255,55 @@ def _by_owner(session: Session, resolved_in: Any) -> list[OwnerLine]:
     return lines
 
 
-def _staff_involved(session: Session, received_in: Any) -> list[tuple[str, int]]:
+def _staff_involved(session: Session, received_in: Any) -> list[StaffLine]:
+    """Each staff member named in the month's complaints: how many named them, how many of
+    those the investigation found true (app/rules/staff_names.py splits the field)."""
     rows = session.execute(
-        select(Complaint.staff_involved, func.count())
+        select(Complaint.staff_involved, Complaint.verified, func.count())
         .where(received_in, Complaint.staff_involved.is_not(None),
                Complaint.staff_involved != "")
-        .group_by(Complaint.staff_involved)
+        .group_by(Complaint.staff_involved, Complaint.verified)
     ).all()
-    return sorted(((str(k).strip(), int(n)) for k, n in rows), key=lambda kv: (-kv[1], kv[0]))
+    spellings: dict[str, list[str]] = defaultdict(list)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for text, verdict, n in rows:
+        for name in staff_names(str(text)):
+            key = name_key(name)
+            spellings[key] += [name] * int(n)
+            counts[key]["named"] += int(n)
+            counts[key][verdict or "pending"] += int(n)
+    lines = [StaffLine(shown_names(spellings[k]), c["named"], c["true"], c["unfounded"],
+                       c["pending"]) for k, c in counts.items()]
+    lines.sort(key=lambda line: (-line.named, -line.founded, line.name))
+    return lines
+
+
+def _escalated(session: Session, start: datetime, end: datetime) -> list[EscalatedComplaint]:
+    """The complaints escalated in the month, first escalated first (as stats' `escalated`:
+    an escalation counts in the month its rule fired)."""
+    owner, handler = aliased(User), aliased(User)
+    rows = session.execute(
+        select(Complaint.id, Complaint.reference, Escalation.at, Escalation.rule,
+               Escalation.reason, Complaint.severity, Complaint.stage, owner.display_name,
+               Escalation.handled_at, handler.display_name)
+        .join(Complaint, Complaint.id == Escalation.complaint_id)
+        .outerjoin(owner, owner.id == Complaint.owner_id)
+        .outerjoin(handler, handler.id == Escalation.handled_by_id)
+        .where(Escalation.at >= start, Escalation.at < end)
+        .order_by(Escalation.at, Escalation.id)).all()
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(row)
+    out = []
+    for items in grouped.values():
+        first = items[0]
+        out.append(EscalatedComplaint(
+            reference=first[1], first_at=first[2],
+            rules=list(dict.fromkeys(r[3] for r in items)),
+            reasons=[r[4] for r in items if r[4]], severity=first[5], stage=first[6],
+            owner=first[7] or "", open_alerts=sum(1 for r in items if r[8] is None),
+            handled_by=list(dict.fromkeys(r[9] for r in items if r[9]))))
+    return out
 
 
 def _list_labels(session: Session, lang: str) -> dict[str, dict[str, str]]:
@@ -274,6 +344,7 @@ def month_report_data(db: Database, month: str, lang: str, step: Step | None = N
             actions=actions,
             by_owner=_by_owner(session, resolved_in),
             staff_involved=_staff_involved(session, received_in),
+            escalated=_escalated(session, start, end),
             list_labels=_list_labels(session, lang),
         )
     return data

@@ -24,11 +24,20 @@ from app.codes import (
 from app.db import Database
 from app.errors import MoveRefused, ValidationError
 from app.i18n import N_
-from app.models import SHORT_LEN, TEXT_LEN, Complaint, Contact, Investigation, Solution
+from app.models import (
+    SHORT_LEN,
+    TEXT_LEN,
+    Complaint,
+    Contact,
+    Customer,
+    Investigation,
+    Solution,
+)
 from app.money import format_money
 from app.permissions import APPROVE_COMPENSATION, require
 from app.rules.compensation import entry_total, parse_amounts
 from app.rules.edits import PART_CONTACT, PART_NOTE, require_editable
+from app.rules.stages import VERDICT_OPEN_STAGES
 from app.services.common import (
     SYSTEM,
     Actor,
@@ -39,6 +48,7 @@ from app.services.common import (
     touch,
     user_by_id,
 )
+from app.services.escalations import escalate_at_save
 from app.services.ledger import current_solution
 from app.services.moves import apply_move
 from app.settings import get as get_setting
@@ -77,16 +87,15 @@ def _run(db: Database, reference: str, expected_version: int | None,
 
 
 def assess(db: Database, reference: str, *, category: str, severity: str, owner_id: int | None,
-           department: str | None = None, verified: str | None = None,
-           due_at: str | datetime | None = None, actor: Actor = SYSTEM,
-           expected_version: int | None = None) -> Saved:
+           department: str | None = None, due_at: str | datetime | None = None,
+           actor: Actor = SYSTEM, expected_version: int | None = None) -> Saved:
     """Set category, severity, owner and the due time; a new complaint → assessed.
 
-    Without `due_at` the due time follows the SLA from the received time, moved on by the
-    pauses counted so far (app/sla.py assessed_due_times): re-saving an assessment never
-    loses a pause."""
+    Without `due_at` the due time follows the SLA from the received time for the customer's
+    tier, moved on by the pauses counted so far (app/sla.py assessed_due_times): re-saving an
+    assessment never loses a pause. A severity the escalation rules name escalates the
+    complaint (app/services/escalations.py)."""
     sev = validation.code("severity", severity, SEVERITIES, required=True)
-    ver = validation.code("verified", verified, VERIFICATIONS)
     due = validation.parse_datetime("due_at", due_at, allow_future=True) if due_at else None
     if owner_id is None:
         raise ValidationError("owner", N_("is required"))
@@ -99,29 +108,37 @@ def assess(db: Database, reference: str, *, category: str, severity: str, owner_
         dept = list_value(session, "department", department or None, "department")
         owner = user_by_id(session, owner_id)
         assert sev is not None and owner is not None
-        c.category_id, c.severity, c.owner_id, c.verified = cat.id, sev, owner.id, ver
+        c.category_id, c.severity, c.owner_id = cat.id, sev, owner.id
         if dept is not None:
             c.department_id = dept.id
+        customer = session.get(Customer, c.customer_id) if c.customer_id else None
         first_due, resolve_due = assessed_due_times(c.received_at, sev, sla_policy(session),
-                                                    c.paused_minutes)
+                                                    c.paused_minutes,
+                                                    customer.tier if customer else None)
         c.first_contact_due_at = first_due
         c.due_at = due or resolve_due
         record(session, c, "assessed", actor.user_id, actor.name, now, severity=sev,
                owner=owner.display_name)
         if c.stage == "new":
             apply_move(session, c, "assessed", actor, now, None)
+        escalate_at_save(session, c, now)
 
     return _run(db, reference, expected_version, change)
 
 
 def record_investigation(db: Database, reference: str, *, findings: str,
                          responsibility: str | None, root_cause: str | None = None,
-                         evidence: str | None = None, actor: Actor = SYSTEM,
-                         expected_version: int | None = None) -> Saved:
+                         evidence: str | None = None, verdict: str | None = None,
+                         actor: Actor = SYSTEM, expected_version: int | None = None) -> Saved:
+    """Record what the investigation found. `verdict` (hotel 2.3 核实): true, unfounded or
+    not_verifiable; None leaves it as it is, "" clears it. The complaint cannot leave the
+    investigation without one (app/workflow.py); an unfounded one can then be closed with the
+    explanation given to the customer."""
     text = validation.text("findings", findings, TEXT_LEN, required=True)
     resp = validation.code("responsibility", responsibility, RESPONSIBILITIES)
     cause = validation.text("root_cause", root_cause, SHORT_LEN)
     proof = validation.text("evidence", evidence, TEXT_LEN)
+    found = validation.code("verified", verdict, VERIFICATIONS) if verdict else None
 
     def change(session: Session, c: Complaint, now: datetime) -> None:
         require_editable(c.stage, PART_INVESTIGATION)
@@ -131,8 +148,14 @@ def record_investigation(db: Database, reference: str, *, findings: str,
             session.add(inv)
         inv.findings, inv.responsibility, inv.root_cause, inv.evidence = text, resp, cause, proof
         inv.updated_at, inv.by_id = now, actor.user_id
+        if verdict is not None:
+            if found is None and c.stage not in VERDICT_OPEN_STAGES:
+                # It left the investigation on its verdict: the verdict may change, not go.
+                raise ValidationError("verified", N_("is required once the complaint has "
+                                                     "left the investigation"))
+            c.verified = found
         record(session, c, "investigation", actor.user_id, actor.name, now,
-               responsibility=resp or "", root_cause=cause or "")
+               responsibility=resp or "", root_cause=cause or "", verdict=c.verified or "")
         if c.stage in ("new", "assessed"):
             # Recording findings means someone is checking the facts.
             apply_move(session, c, "investigating", actor, now, None)

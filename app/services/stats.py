@@ -1,7 +1,9 @@
 """Monthly statistics: the one function behind `stats --json`, the monthly PDF and the dashboard.
 
 A complaint belongs to the month of its received time unless a key says otherwise. Hours are
-calendar hours (`hours_basis`). Compensation is what the ledger says was carried out in the
+calendar hours (`hours_basis`). `escalated` counts the complaints escalated in the month (when
+the rule fired: app/rules/escalation.py), `by_verification` the month's complaints by the
+investigation's verdict so far. Compensation is what the ledger says was carried out in the
 month, per type (app/rules/compensation.py); overdue at month end is app.sla.is_overdue's SQL
 twin (app/rules/overdue_sql.py) at the cut.
 """
@@ -17,11 +19,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from app import clock
+from app.codes import VERDICT_KEYS
 from app.db import Database
 from app.models import (
     Complaint,
     ComplaintEvent,
     Customer,
+    Escalation,
     Investigation,
     ListValue,
     Revisit,
@@ -67,6 +71,30 @@ def _breakdowns(session: Connection, start: datetime, end: datetime) -> dict[str
             value = value or "none"
             result[key][value] = result[key].get(value, 0) + int(n)
     return result
+
+
+def _by_verification(session: Connection, received_in: Any) -> dict[str, int]:
+    """The month's complaints by the investigation's verdict so far; the four sum to
+    `received` (a complaint without a verdict is pending)."""
+    out = dict.fromkeys(("verified", "unfounded", "not_verifiable", "pending"), 0)
+    for code, n in session.execute(select(Complaint.verified, func.count())
+                                   .where(received_in).group_by(Complaint.verified)):
+        key = VERDICT_KEYS.get(code, "pending")
+        out[key] += int(n)
+    return out
+
+
+def founded_pct(by_verification: dict[str, int]) -> float | None:
+    """The share of founded complaints (verified true) among those with a verdict, 0–100."""
+    decided = sum(n for k, n in by_verification.items() if k != "pending")
+    return round(100 * by_verification["verified"] / decided, 1) if decided else None
+
+
+def _escalated(session: Connection, start: datetime, end: datetime) -> int:
+    """Complaints escalated in the month (a rule fired, or by hand), each counted once."""
+    return int(session.scalar(select(func.count()).select_from(
+        select(Escalation.complaint_id).where(Escalation.at >= start, Escalation.at < end)
+        .group_by(Escalation.complaint_id).subquery())) or 0)
 
 
 def _at_cut(session: Connection, cut: datetime) -> tuple[dict[str, int], int, int]:
@@ -163,6 +191,7 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
             .join(Complaint, Complaint.id == Investigation.complaint_id)
             .where(received_in).group_by(Investigation.responsibility))
     }
+    verdicts = _by_verification(session, received_in)
     return {
         "month": f"{year:04d}-{month:02d}",
         "received": _count(session, received_in),
@@ -186,6 +215,9 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
         "compensation_total": round(sum(e.amount_cents for e in carried_out) / 100, 2),
         "compensation_by_type": {k: round(v / 100, 2) for k, v in sorted(by_type.items())},
         "repeat_customers": int(repeat or 0),
+        "by_verification": verdicts,
+        "founded_pct": founded_pct(verdicts),
+        "escalated": _escalated(session, start, end),
         "hours_basis": "calendar",
     }
 

@@ -182,7 +182,18 @@ def raw_figures(conn: sqlite3.Connection, year: int, month: int, now: datetime) 
         "AND x.to_stage IS NOT NULL AND x.at < ?) "
         f"WHERE {open_at_end} GROUP BY 1", (c, c, c, c)).fetchall()
     still_open = [row for row in stage_rows if row[0] != "closed"]
+    # The investigation's verdicts and the escalations (issue 20).
+    names = {"true": "verified", "unfounded": "unfounded", "not_verifiable": "not_verifiable"}
+    verdicts = {"verified": 0, "unfounded": 0, "not_verifiable": 0, "pending": 0}
+    for verdict, n in q(f"SELECT c.verified, count(*) FROM complaints c WHERE {received} "
+                        "GROUP BY c.verified", (s, e)):
+        verdicts[names.get(verdict, "pending")] += n
+    decided = sum(verdicts.values()) - verdicts["pending"]
     return {
+        "by_verification": verdicts,
+        "founded_pct": round(100 * verdicts["verified"] / decided, 1) if decided else None,
+        "escalated": q("SELECT count(*) FROM (SELECT complaint_id FROM escalations "
+                       "WHERE at >= ? AND at < ? GROUP BY complaint_id)", (s, e)).fetchone()[0],
         "received": q(f"SELECT count(*) FROM complaints c WHERE {received}", (s, e)).fetchone()[0],
         "closed_in_month": q("SELECT count(*) FROM complaints WHERE closed_at >= ? "
                              "AND closed_at < ?", (s, e)).fetchone()[0],

@@ -128,7 +128,7 @@ class Counter:
                 expected_version=v))
         elif d.stage == "assessed":
             step = ("investigate", lambda: resolution.record_investigation(
-                db, ref, findings=f"{self.tag} 核实属实", responsibility="tenant", actor=a,
+                db, ref, findings=f"{self.tag} 核实属实", responsibility="tenant", verdict="true", actor=a,
                 expected_version=v))
         elif d.stage == "investigating" and not d.solution_types:
             step = ("propose", lambda: resolution.propose_solution(

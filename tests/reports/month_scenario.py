@@ -37,6 +37,7 @@ def _resolve(db: Database, ref: str, at: datetime, clerk: Actor, supervisor: Act
     clock.at(at)
     if investigate:
         resolution.record_investigation(db, ref, findings="现场核实属实", actor=clerk,
+                                        verdict="true",
                                         responsibility=responsibility, root_cause=root_cause)
     resolution.propose_solution(db, ref, types=types, amounts=amounts, description="处理方案",
                                 actor=clerk)
@@ -92,7 +93,7 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     clock.at(datetime(2026, 2, 21, 10, 0))
     resolution.record_investigation(db, refs["P2"], findings="商户确认质量问题",
                                     responsibility="tenant", root_cause="product_defect",
-                                    actor=clerk)
+                                    verdict="true", actor=clerk)
 
     log("P3", datetime(2026, 2, 25, 15, 0), description="网站营业时间写错了",
         customer_name="孙先生", channel="email", severity="minor")
@@ -126,13 +127,13 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     clock.at(datetime(2026, 3, 4, 10, 0))
     resolution.record_investigation(db, refs["M2"], findings="待商户提供检测报告",
                                     responsibility="tenant", root_cause="product_defect",
-                                    actor=clerk)
+                                    verdict="true", actor=clerk)
 
     clock.at(datetime(2026, 3, 5, 11, 0))
     refs["M3"] = log_complaint(db, IntakeInput(
         description="Parking machine took the ticket twice", customer_name="Mr Lee",
         phone="+86 139 9876 5432", channel="online", category="parking",
-        on_the_spot=OnTheSpot(["coupon"], "Refunded with a parking coupon", {"coupon": "50"})),
+        on_the_spot=OnTheSpot(["coupon"], "Refunded with a parking coupon", {"coupon": "50"}, verdict="true")),
         clerk).reference
     revisit("M3", datetime(2026, 3, 12, 10, 0), 3)
 
@@ -183,12 +184,19 @@ HAND_FIGURES: dict[str, Any] = {
     "by_channel": {"counter": 2, "phone": 2, "online": 1, "email": 1, "letter": 1},
     "by_stage_at_month_end": {"new": 3, "assessed": 1, "investigating": 1, "follow_up": 1},
     "by_responsibility": {"our_staff": 1, "tenant": 1, "nobody": 1, "our_department": 1},
+    # Escalated as they were assessed urgent or serious: M1, M2, M6 (issue 20); the verdicts:
+    # M1, M2, M3 (at the counter) and M6 verified true, the other three without one yet.
+    "escalated": 3,
+    "by_verification": {"verified": 4, "unfounded": 0, "not_verifiable": 0, "pending": 3},
+    "founded_pct": 100.0,
 }
 HAND_PREVIOUS: dict[str, Any] = {
     "received": 3, "closed_in_month": 1, "open_at_month_end": 2, "overdue_at_month_end": 1,
     "resolved_in_month": 1, "sla_met_pct": 100.0, "median_hours_to_resolve": 50.0,
     "median_hours_to_first_contact": 2.0, "revisits_done": 1, "avg_satisfaction": 4.0,
     "reopened": 0, "compensation_total": 0.0, "repeat_customers": 0,
+    "escalated": 1,  # P2, assessed serious
+    "by_verification": {"verified": 2, "unfounded": 0, "not_verifiable": 0, "pending": 1},
 }
 
 

@@ -18,6 +18,7 @@ from app.models import (
     Complaint,
     ComplaintEvent,
     Customer,
+    Escalation,
     Investigation,
     ListValue,
     Revisit,
@@ -42,7 +43,8 @@ def _rows(db: Database) -> dict[str, list[Any]]:
                 Complaint.id, Complaint.received_at, Complaint.closed_at, Complaint.resolved_at,
                 Complaint.due_at, Complaint.first_contact_at, Complaint.channel,
                 Complaint.severity, Complaint.category_id, Complaint.department_id,
-                Complaint.customer_id))),
+                Complaint.customer_id, Complaint.verified))),
+            "escalations": list(s.execute(select(Escalation.complaint_id, Escalation.at))),
             "codes": list(s.execute(select(ListValue.id, ListValue.code))),
             "events": list(s.execute(select(ComplaintEvent.complaint_id, ComplaintEvent.id,
                                             ComplaintEvent.at, ComplaintEvent.kind,
@@ -100,6 +102,13 @@ def recount(db: Database, month: str, now: datetime) -> dict[str, Any]:
     responsibility = Counter((i.responsibility or "none") for i in rows["investigations"]
                              if i.complaint_id in received_ids)
 
+    # The investigation's verdict: "true" is the code of a verified (founded) complaint.
+    names = {"true": "verified", "unfounded": "unfounded", "not_verifiable": "not_verifiable"}
+    verdicts = {k: 0 for k in ("verified", "unfounded", "not_verifiable", "pending")}
+    for c in received:
+        verdicts[names.get(c.verified or "", "pending")] += 1
+    decided = len(received) - verdicts["pending"]
+
     def by(attr: str, coded: bool = False) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
         for c in received:
@@ -131,5 +140,8 @@ def recount(db: Database, month: str, now: datetime) -> dict[str, Any]:
         "compensation_total": round(sum(c for _t, c in paid) / 100, 2),
         "compensation_by_type": {k: round(v / 100, 2) for k, v in sorted(by_type.items())},
         "repeat_customers": sum(1 for n in per_customer.values() if n >= 2),
+        "by_verification": verdicts,
+        "founded_pct": round(100 * verdicts["verified"] / decided, 1) if decided else None,
+        "escalated": len({e.complaint_id for e in rows["escalations"] if inside(e.at)}),
         "hours_basis": "calendar",
     }

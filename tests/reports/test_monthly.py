@@ -39,6 +39,8 @@ FIGURES = [
     ("Average satisfaction (1–5)", "avg_satisfaction", "score"),
     ("Reopened", "reopened", "count"),
     ("Repeat complainants (2+ complaints)", "repeat_customers", "count"),
+    ("Escalated to the supervisors", "escalated", "count"),
+    ("Founded (of the complaints with a verdict)", "founded_pct", "pct"),
     ("Compensation total", "compensation_total", "money"),
 ]
 DIGITS = {"count": 0, "pct": 1, "hours": 1, "score": 2, "money": 2}

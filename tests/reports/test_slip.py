@@ -184,7 +184,7 @@ def test_resolved_on_the_spot_shows_the_resolution_instead_of_promises(
         db: Database, clerk: Actor, fixed_clock: Any) -> None:
     from app.services.intake import OnTheSpot
 
-    ref = log(db, clerk, on_the_spot=OnTheSpot(["apology"], "当场致歉并更换"))
+    ref = log(db, clerk, on_the_spot=OnTheSpot(["apology"], "当场致歉并更换", verdict="true"))
     text = pypdf_text(slip(db, ref, "a5", "en"))
     assert "Resolved at" in text
     assert "We will contact you by" not in text

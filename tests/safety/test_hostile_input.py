@@ -147,7 +147,7 @@ def test_intake_survives_hostile_input(db: Database, clerk: Actor, supervisor: A
     @example(IntakeInput("x", "x", category="\ud800"), clerk)  # ... looked up in a list
     @example(IntakeInput("x", "x", attachments=[files[-6]]), clerk)  # a GBK-named file
     @example(IntakeInput("x", "x", category="product_quality", attachments=[files[0]],
-                         on_the_spot=OnTheSpot(["refund"], "refunded", {"refund": "99999"})), clerk)
+                         on_the_spot=OnTheSpot(["refund"], "refunded", {"refund": "99999"}, verdict="true")), clerk)
     def case(data: IntakeInput, actor: Actor) -> None:
         stats["cases"] += 1
         problems = check_intake(db, data)

@@ -85,6 +85,8 @@ CASES = [
     ("export", "xlsx", "--month", "2026-03", "--out", "{db}"),
     ("export", "xlsx", "--month", "2026-03", "--out", "{stick}"),
     ("report", "monthly", "--month", "2026-03", "--out", "{files}/month.pdf"),
+    ("handover", "--out", "{db}"),
+    ("handover", "--out", "{files}/handover.pdf"),
     ("backup", "--out", "{db}"),
     ("backup", "--out", "{stick}"),
 ]

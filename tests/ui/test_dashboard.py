@@ -75,6 +75,10 @@ def test_the_figures(qtbot: QtBot, supervisor_ctx: DeskContext, db: Database,
     assert table[""] == ("April 2026", "March 2026")
     assert table["Complaints received"] == ("2", "7")  # April: 1 April's and this morning's
     assert table["Resolved within the SLA"] == ("—", "75.0%")
+    # Issue 20: April's serious complaint was escalated as it was assessed; March's verdicts
+    # (four verified true, three pending) make every founded-or-not answer a founded one.
+    assert table["Founded (of the complaints with a verdict)"] == ("—", "100.0%")
+    assert table["Escalated to the supervisors"] == ("1", "3")
     assert [t.avg_satisfaction for t in f.trend[-3:]] == [4.0, 3.75, None]
 
 

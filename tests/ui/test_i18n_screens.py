@@ -111,7 +111,7 @@ def test_main_window_views_cut_no_text(qtbot: QtBot, language: str, tmp_path: Pa
     problems: list[str] = []
     screens = [("intake", None), ("board", None), ("complaint", waiting),
                ("complaint", march["P1"]), ("revisits", None), ("dashboard", None),
-               ("reports", None)]
+               ("reports", None), ("alerts", None)]
     for key, ref in screens:
         if ref:
             supervisor_ctx.signals.open_complaint.emit(ref)
@@ -194,10 +194,16 @@ def _history(ctx: DeskContext) -> QDialog:
                          lambda _ref: None)
 
 
+def _handover(ctx: DeskContext) -> QDialog:
+    from ui.handover_dialog import HandoverDialog
+
+    return HandoverDialog(ctx)
+
+
 DIALOGS: dict[str, Callable[[DeskContext], QDialog]] = {
     "first-start": _first_start, "sign-in": _sign_in, "about": _about, "settings": _settings,
     "accounts": _accounts, "backup": _backup, "database": _database, "error": _error,
-    "improvement-action": _action, "customer-history": _history,
+    "improvement-action": _action, "customer-history": _history, "handover": _handover,
 }
 
 

@@ -309,12 +309,16 @@ def test_resolve_on_the_spot(form, db, qtbot):
     kb.tab()
     kb.type("Validated the ticket and apologised")
     kb.tab()
+    assert form.spot.verdict.hasFocus()  # what the clerk found, before the amount
+    kb.choose("1")  # verified true
+    kb.tab()
     kb.type("20")
     kb.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "Ctrl+S")
     settle(form, qtbot)
     d = get_detail(db, form.last_reference)
     assert d.stage == "follow_up" and d.solution_types == ["apology"]
     assert d.amount_cents == 2000 and d.implementation == "Validated the ticket and apologised"
+    assert d.verified == "true"
     assert not form.spot.isVisible()
 
 
@@ -336,6 +340,7 @@ def test_a_clerk_cannot_pay_over_the_approval_threshold_on_the_spot(form, qtbot,
     form.toggle_spot()
     form.spot.types.set_codes(["cash"])
     form.spot.done.setPlainText("Paid cash")
+    form.spot.verdict.set_code("true")
     form.spot.amounts.fields["cash"].setText("800")  # over the 500.00 threshold
     assert save(form, qtbot) is None
     assert "supervisor must approve" in form.spot.grid.rows["amount"].error.text()

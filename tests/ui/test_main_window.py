@@ -47,7 +47,8 @@ def test_opens_on_the_intake_form_with_status(window, ctx):
 
 def test_every_view_is_one_key_away(window, qtbot):
     for key, name in [(Qt.Key.Key_F3, "board"), (Qt.Key.Key_F7, "reports"),
-                      (Qt.Key.Key_F5, "revisits"), (Qt.Key.Key_F2, "intake")]:
+                      (Qt.Key.Key_F5, "revisits"), (Qt.Key.Key_F8, "alerts"),
+                      (Qt.Key.Key_F2, "intake")]:
         QTest.keyClick(window, key)
         assert window.current_view_key() == name
         assert window.actions_by_view[name].isChecked()

@@ -106,8 +106,9 @@ def test_one_complaint_from_intake_to_close_in_the_panel(
     click(qtbot, a.save_button)  # type: ignore[attr-defined]
     d = settled(panel, db, ref, "assessed")
     assert (d.severity, d.owner_name) == ("serious", "李小红")
-    assert panel.timeline.texts()[-2:] == ["Assessed: Serious, owner 李小红",
-                                          "Moved New → Assessed"]
+    assert panel.timeline.texts()[-3:] == ["Assessed: Serious, owner 李小红",
+                                          "Moved New → Assessed",
+                                          "Escalated to the supervisors: severity Serious"]
     assert seen.changed[-1] == ref
 
     # Investigate (typed the way a Chinese input method types)
@@ -115,12 +116,13 @@ def test_one_complaint_from_intake_to_close_in_the_panel(
     type_text(inv.findings, "同批次洗发水有三起过敏反馈")  # type: ignore[attr-defined]
     inv.responsibility.set_code("supplier")  # type: ignore[attr-defined]
     inv.root_cause.set_code("product_defect")  # type: ignore[attr-defined]
+    inv.verdict.set_code("true")  # type: ignore[attr-defined]
     click(qtbot, inv.save_button)  # type: ignore[attr-defined]
     d = settled(panel, db, ref, "investigating")
     assert (d.findings, d.responsibility, d.root_cause) == (
         "同批次洗发水有三起过敏反馈", "supplier", "product_defect")
-    assert ("Investigation recorded: responsibility Supplier / manufacturer, root cause "
-            "Product defect") in panel.timeline.texts()
+    assert ("Investigation recorded: Verified true, responsibility Supplier / manufacturer, "
+            "root cause Product defect") in panel.timeline.texts()
 
     # Propose over the threshold (500.00): it waits for a supervisor
     sol = panel.sections["solution"]

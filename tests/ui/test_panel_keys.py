@@ -111,12 +111,14 @@ def test_a_complaint_carried_forward_with_keys_only(
     inv = panel.sections["investigation"]
     assert inv.findings.hasFocus()  # type: ignore[attr-defined]
     kb.type("同批次外套已有三起开线投诉")
+    kb.tab()  # the verdict (issue 20): needed to leave the investigation
+    kb.choose(number_of(inv.verdict, "true"))  # type: ignore[attr-defined]  # verified true
     kb.tab(2)  # root cause -> responsibility
     kb.choose(number_of(inv.responsibility, "tenant"))  # type: ignore[attr-defined]
     press(kb, qtbot, Qt.Key.Key_S, CTRL, "Ctrl+S")
     d = get_detail(db, ref)
-    assert (d.stage, d.findings, d.responsibility) == (
-        "investigating", "同批次外套已有三起开线投诉", "tenant")
+    assert (d.stage, d.findings, d.verified, d.responsibility) == (
+        "investigating", "同批次外套已有三起开线投诉", "true", "tenant")
     press(kb, qtbot, Qt.Key.Key_PageUp, CTRL, "Ctrl+PgUp")
     assert panel.current_part == "assessment"
     press(kb, qtbot, Qt.Key.Key_PageDown, CTRL, "Ctrl+PgDown")

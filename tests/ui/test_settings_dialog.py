@@ -84,6 +84,9 @@ def type_into(editor: editors.SettingEditor, spec: SettingSpec, tmp_path: Path) 
         expected = {sev: list(v) for sev, v in spec.default.items()}
         expected["urgent"][0] = 2
         return expected
+    if isinstance(editor, editors.TierPercentEditor):
+        editor.table.item(0, 0).setText("40")  # core customers: 40% of the usual time
+        return {**spec.default, "core": 40}
     if isinstance(editor, editors.WipEditor):
         editor.table.setItem(2, 0, QTableWidgetItem("12"))  # investigating
         return {"investigating": 12}

@@ -69,7 +69,7 @@ def _fill(db: Database, tmp_path: Path, clerk: Actor) -> None:
     log_complaint(db, IntakeInput(
         description="当场解决：收银多收 5 元", customer_name="Resolved", phone="13900004444",
         category="price_promotion", received_at="2026-03-10 09:30",
-        on_the_spot=OnTheSpot(["refund"], "退还 5 元")), clerk)
+        on_the_spot=OnTheSpot(["refund"], "退还 5 元", verdict="true")), clerk)
     history = write_csv(tmp_path / "history.csv", [
         ["H-1", "2025-12-01 08:00", "旧投诉：已关闭", "closed", "2025-12-02 10:00",
          "2025-12-09 11:00", "5", "@@new cat", "2025-11-30 20:15"],

@@ -143,7 +143,7 @@ def test_resolve_on_the_spot_goes_to_follow_up_with_revisit(
     result = log_complaint(db, IntakeInput(
         description="停车场收费多收了 10 元", customer_name="Li", category="parking",
         severity="minor", on_the_spot=OnTheSpot(["refund", "apology"], "当场退还 10 元并致歉",
-                                                {"refund": "10"})), clerk)
+                                                {"refund": "10"}, verdict="true")), clerk)
     assert result.stage == "follow_up"
     detail = get_detail(db, result.reference)
     assert detail.owner_name == "李小红"
@@ -156,7 +156,7 @@ def test_resolve_on_the_spot_goes_to_follow_up_with_revisit(
 def test_resolve_on_the_spot_over_threshold_needs_supervisor(
         db: Database, clerk: Actor, supervisor: Actor) -> None:
     data = IntakeInput(description="x", customer_name="Li", category="parking",
-                       on_the_spot=OnTheSpot(["cash"], "paid", {"cash": "800"}))
+                       on_the_spot=OnTheSpot(["cash"], "paid", {"cash": "800"}, verdict="true"))
     before = table_counts(db)
     with pytest.raises(Exception, match="approval threshold"):
         log_complaint(db, data, clerk)

@@ -121,7 +121,7 @@ def test_root_cause_uses_are_counted(db: Database, clerk: Actor, supervisor: Act
     resolution.assess(db, ref, category="product_quality", severity="normal",
                       owner_id=clerk.user_id, actor=clerk)
     resolution.record_investigation(db, ref, findings="批次问题", responsibility="tenant",
-                                    root_cause="product_defect", actor=clerk)
+                                    root_cause="product_defect", verdict="true", actor=clerk)
     assert entry(db, "root_cause", "product_defect").uses == 1
     with pytest.raises(ValidationError):
         lists.delete_value(db, entry(db, "root_cause", "product_defect").id, supervisor)

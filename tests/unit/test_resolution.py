@@ -43,7 +43,7 @@ def test_whole_life_through_the_services(db: Database, clerk: Actor, supervisor:
                                          fixed_clock: ControlledClock) -> None:
     ref = new_complaint(db, clerk)
     resolution.assess(db, ref, category="product_quality", severity="serious",
-                      owner_id=clerk.user_id, department="customer_service", verified="true",
+                      owner_id=clerk.user_id, department="customer_service",
                       actor=clerk, expected_version=get_detail(db, ref).version)
     d = get_detail(db, ref)
     assert (d.stage, d.severity, d.owner_name, d.department) == (
@@ -60,7 +60,7 @@ def test_whole_life_through_the_services(db: Database, clerk: Actor, supervisor:
 
     resolution.record_investigation(db, ref, findings="同批次洗发水有三起过敏反馈",
                                     responsibility="supplier", root_cause="product_defect",
-                                    evidence="检测报告", actor=clerk,
+                                    evidence="检测报告", verdict="true", actor=clerk,
                                     expected_version=get_detail(db, ref).version)
     d = get_detail(db, ref)
     assert (d.stage, d.responsibility, d.root_cause) == (
@@ -104,7 +104,8 @@ def test_whole_life_through_the_services(db: Database, clerk: Actor, supervisor:
     d = get_detail(db, ref)
     assert (d.stage, d.satisfaction, d.reopen_count) == ("closed", 5, 1)
     assert d.closed_at is not None
-    assert kinds(db, ref)[:4] == ["intake", "assessed", "moved", "contact"]
+    # A serious complaint is escalated to the supervisors as it is assessed (issue 20).
+    assert kinds(db, ref)[:5] == ["intake", "assessed", "moved", "escalated", "contact"]
     assert kinds(db, ref).count("revisit_done") == 2
     assert kinds(db, ref).count("reopened") == 1
     assert kinds(db, ref)[-2:] == ["revisit_done", "moved"]
@@ -156,7 +157,7 @@ def test_timeline_texts_read_in_each_language(db: Database, clerk: Actor, superv
     texts = [e.text for e in get_detail(db, ref).timeline]
     assert "Channel: Walk-in at counter → Phone" in texts
     assert "Location set to 二楼 A 区" in texts
-    assert "Investigation recorded: responsibility Tenant shop" in texts
+    assert "Investigation recorded: Verified true, responsibility Tenant shop" in texts
     assert "Revisit by Phone: satisfaction 2/5, not satisfied — 还没退款" in texts
     assert "Reopened Follow-up → Investigating: 还没退款" in texts
     set_language("zh-Hans")

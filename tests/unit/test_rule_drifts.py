@@ -32,7 +32,7 @@ def _reassess(db: Database, ref: str, clerk: Actor, severity: str | None = None)
     severity)."""
     d = get_detail(db, ref)
     resolution.assess(db, ref, category=d.category or "", severity=severity or d.severity,
-                      owner_id=d.owner_id, department=d.department, verified=d.verified,
+                      owner_id=d.owner_id, department=d.department,
                       actor=clerk, expected_version=d.version)
 
 
@@ -161,7 +161,7 @@ def test_closed_but_reopened_takes_edits_again(
     advance(db, ref, "closed", clerk, supervisor)
     moves.move(db, ref, "investigating", supervisor, reason="顾客再次投诉")
     resolution.record_investigation(db, ref, findings="复查：批次仍有问题",
-                                    responsibility="supplier", actor=clerk)
+                                    responsibility="supplier", verdict="true", actor=clerk)
     assert get_detail(db, ref).findings == "复查：批次仍有问题"
 
 

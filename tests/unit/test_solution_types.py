@@ -95,15 +95,15 @@ def test_resolving_on_the_spot_checks_the_list_too(db: Database, clerk: Actor,
     treatment = add_treatment(db, supervisor)
     data = IntakeInput(description="剪发不满意", customer_name="林小姐", phone="13500003333",
                        category="parking",
-                       on_the_spot=OnTheSpot([treatment.code], "当场免费重剪", {treatment.code: ""}))
+                       on_the_spot=OnTheSpot([treatment.code], "当场免费重剪", {treatment.code: ""}, verdict="true"))
     assert check_intake(db, data) == []
     lists.set_active(db, treatment.id, False, supervisor)
     assert [e.field for e in check_intake(db, data)] == ["solution_types"]
-    data.on_the_spot = OnTheSpot(["no_such_type"], "当场处理", {"no_such_type": ""})
+    data.on_the_spot = OnTheSpot(["no_such_type"], "当场处理", {"no_such_type": ""}, verdict="true")
     with pytest.raises(ValidationErrors) as refused:
         log_complaint(db, data, clerk)
     assert [e.field for e in refused.value.errors] == ["solution_types"]
-    data.on_the_spot = OnTheSpot(["apology"], "当场道歉", {"apology": ""})
+    data.on_the_spot = OnTheSpot(["apology"], "当场道歉", {"apology": ""}, verdict="true")
     assert get_detail(db, log_complaint(db, data, clerk).reference).stage == "follow_up"
 
 

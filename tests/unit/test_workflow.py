@@ -26,7 +26,8 @@ from app.workflow import (
 )
 
 ASSESSED = dict(category_set=True, severity_set=True, owner_set=True, due_set=True)
-PROPOSED = dict(ASSESSED, findings=True, responsibility=True, solution_proposed=True)
+PROPOSED = dict(ASSESSED, findings=True, responsibility=True, solution_proposed=True,
+                verdict="true")
 AGREED = dict(PROPOSED, customer_agreed=True)
 DONE = dict(AGREED, implemented=True)
 
@@ -49,7 +50,7 @@ def test_assessment_needs_each_field(missing: str, part: str) -> None:
 
 @pytest.mark.parametrize(("missing", "part"), [
     ("findings", PART_INVESTIGATION), ("responsibility", PART_INVESTIGATION),
-    ("solution_proposed", PART_SOLUTION),
+    ("solution_proposed", PART_SOLUTION), ("verdict", PART_INVESTIGATION),
 ])
 def test_proposal_needs_findings_responsibility_solution(missing: str, part: str) -> None:
     f = Facts(stage="investigating", **dict(PROPOSED, **{missing: False}))

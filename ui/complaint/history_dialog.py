@@ -21,6 +21,7 @@ OUTCOME_LABELS = {
     "satisfied": N_("Closed, customer satisfied"),
     "closed_by_supervisor": N_("Closed by a supervisor"),
     "withdrawn": N_("Withdrawn"),
+    "unfounded": N_("Closed as unfounded"),
 }
 
 

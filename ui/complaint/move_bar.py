@@ -41,6 +41,8 @@ def button_text(kind: MoveKind, stage: str) -> str:
         return _("Close without revisit…")
     if kind is MoveKind.WITHDRAW:
         return _("Withdraw (close)…")
+    if kind is MoveKind.CLOSE_UNFOUNDED:
+        return _("Close as unfounded…")
     return _("→ {stage}", stage=name)
 
 

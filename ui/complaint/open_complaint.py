@@ -154,10 +154,13 @@ class OpenComplaint:
         role = self.ctx.actor.role
         reason = None
         # A reopen always says why (the timeline shows it), even where the rule does not ask.
-        if needs_reason(d, stage, role) or move_kind(d, stage, role) is MoveKind.REOPEN:
-            reason = messages.ask_reason(self.widget, _(
-                "Why does complaint {reference} move to {stage}?", reference=d.reference,
-                stage=label("stage", stage)))
+        kind = move_kind(d, stage, role)
+        if needs_reason(d, stage, role) or kind is MoveKind.REOPEN:
+            prompt = (_("Complaint {reference} is unfounded: what was explained to the "
+                        "customer?", reference=d.reference) if kind is MoveKind.CLOSE_UNFOUNDED
+                      else _("Why does complaint {reference} move to {stage}?",
+                             reference=d.reference, stage=label("stage", stage)))
+            reason = messages.ask_reason(self.widget, prompt)
             if not reason:
                 return False
         return self.request_move(stage, reason)

@@ -12,9 +12,11 @@ from ui.widgets.table_model import Column, TableModel, make_table
 
 # Events that change the stage or need a decision stand out.
 _STRONG = {"moved", "reopened", "closed_override", "withdrawn", "approved", "rejected",
-           "approval_requested", "revisit_done"}
+           "approval_requested", "revisit_done", "closed_unfounded", "escalated",
+           "escalation_handled"}
 _COLOURS = {"reopened": "#8e2424", "rejected": "#8e2424", "approval_requested": "#8a5a00",
-            "withdrawn": "#8e2424", "closed_override": "#8a5a00"}
+            "withdrawn": "#8e2424", "closed_override": "#8a5a00", "escalated": "#b3261e",
+            "closed_unfounded": "#3f5f8a"}
 
 COLUMNS: tuple[Column[TimelineEntry], ...] = (
     Column(N_("When"), lambda e: short_datetime(e.at)),

@@ -80,7 +80,7 @@ class DashboardView(QWidget):
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.reload)
         self.month_grid = QGridLayout()
-        self.month_cells: list[list[QLabel]] = [[QLabel() for _c in range(3)] for _r in range(10)]
+        self.month_cells: list[list[QLabel]] = [[QLabel() for _c in range(3)] for _r in range(12)]
         for r, row in enumerate(self.month_cells):
             for c, cell in enumerate(row):
                 if c:
@@ -203,6 +203,10 @@ class DashboardView(QWidget):
              _num(p["median_hours_to_resolve"], 1)),
             (_("Revisits done"), _num(m["revisits_done"]), _num(p["revisits_done"])),
             (_("Reopened"), _num(m["reopened"]), _num(p["reopened"])),
+            # The investigation's verdicts (hotel 2.3) and the escalations (month_stats).
+            (_("Founded (of the complaints with a verdict)"), _pct(m["founded_pct"]),
+             _pct(p["founded_pct"])),
+            (_("Escalated to the supervisors"), _num(m["escalated"]), _num(p["escalated"])),
         ]
         for cells, texts in zip(self.month_cells, rows, strict=True):
             for cell, text in zip(cells, texts, strict=True):

@@ -111,11 +111,12 @@ class IntakeForm(QWidget):
         layout.addLayout(padded(self.busy_strip, top=0))
         layout.addLayout(bar)
         chain = [self.fields.tab_order[-1], self.spot.types, self.spot.done,
-                 self.save_button, self.print_button, self.spot_button, self.clear_button]
+                 self.spot.verdict, self.save_button, self.print_button, self.spot_button,
+                 self.clear_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
-        # The amount fields (one per type ticked) come between what was done and saving.
-        self.spot.amounts.tab_before, self.spot.amounts.tab_after = (self.spot.done,
+        # The amount fields (one per type ticked) come between the verdict and saving.
+        self.spot.amounts.tab_before, self.spot.amounts.tab_after = (self.spot.verdict,
                                                                      self.save_button)
         self.spot.amounts.chain_tabs()
 

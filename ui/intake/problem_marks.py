@@ -19,7 +19,7 @@ from app.i18n import _
 from ui.intake.intake_fields import IntakeFields
 from ui.intake.spot_panel import SpotPanel
 
-SPOT_FIELDS = ("solution_types", "implementation", "amount")
+SPOT_FIELDS = ("solution_types", "implementation", "verified", "amount")
 
 
 class ProblemMarks:

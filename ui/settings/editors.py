@@ -316,3 +316,31 @@ class WipEditor(GridEditor):
 
 def qtime(text: str) -> QTime:
     return QTime.fromString(text, "HH:mm")
+
+
+class TierPercentEditor(GridEditor):
+    """Each customer tier's share of the time limits, in percent (100: the usual)."""
+
+    def __init__(self, spec: SettingSpec, tiers: tuple[str, ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(spec, tiers, 1, parent)
+        self.table.setMaximumWidth(460)
+        self._layout.addStretch(1)
+        self.retranslate()
+
+    def _show(self, value: Any) -> None:
+        self.table.blockSignals(True)
+        for r, tier in enumerate(self.row_codes):
+            self.set_cell(r, 0, str((value or {}).get(tier, 100)))
+        self.table.blockSignals(False)
+        self.fit_height()
+
+    def value(self) -> Any:
+        return {tier: number(self.cell(r, 0)) for r, tier in enumerate(self.row_codes)}
+
+    def dirty(self) -> bool:
+        shown = {k: number(str(v)) for k, v in (self._shown or {}).items()}
+        return bool(self.value() != shown)
+
+    def retranslate(self) -> None:
+        self.set_headers([_("% of the usual time limits")], lambda code: label("tier", code))

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
-from app.codes import label
+from app.codes import TIERS, label
 from app.errors import DeskError, ValidationError
 from app.i18n import LANGUAGE_NAMES, N_, _
 from app.permissions import role_at_least
@@ -31,6 +31,7 @@ from ui.settings.editors import (
     SettingEditor,
     SlaEditor,
     TextEditor,
+    TierPercentEditor,
     WipEditor,
 )
 from ui.settings.special_editors import HolidaysEditor, HoursEditor, PathEditor
@@ -46,6 +47,8 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {  # msgids of setting choices withou
         "US": N_("United States (+1)"), "GB": N_("United Kingdom (+44)"),
         "AU": N_("Australia (+61)"), "CA": N_("Canada (+1)"),
     },
+    "escalate_severity": {"off": N_("Not by severity"), "urgent": N_("Urgent only"),
+                          "serious": N_("Serious and urgent")},
 }
 # Help shown above a setting: what a value means in daily work.
 NOTES: dict[str, str] = {
@@ -54,6 +57,13 @@ NOTES: dict[str, str] = {
                     "complaint is resolved."),
     "opening_hours": N_("The SLA clock runs only in these hours and skips the holidays below."),
     "wip_limits": N_("The queue marks a stage that holds more complaints than its limit."),
+    "tier_due_percent": N_("Customer tiers change the clock: 50 means a core customer is "
+                           "contacted and helped in half the usual time. The slip shows the "
+                           "shorter promise."),
+    "escalate_first_contact": N_("Escalated complaints reach the supervisors as alerts (F8, "
+                                 "and a badge in the status bar) until one of them marks each "
+                                 "handled. A rule switched on applies to due times from then "
+                                 "on."),
     "backup_dir": N_("A backup is made automatically once a day when the program starts. "
                      "Older backups are thinned out to the numbers below."),
 }
@@ -73,6 +83,7 @@ def make_editor(spec: SettingSpec) -> SettingEditor:
     """The editor a setting's declaration calls for."""
     special: dict[str, Callable[[], SettingEditor]] = {
         "sla_terms": lambda: SlaEditor(spec),
+        "tier_due_percent": lambda: TierPercentEditor(spec, TIERS),
         "wip_limits": lambda: WipEditor(spec, OPEN_STAGES),
         "opening_hours": lambda: HoursEditor(spec),
         "holidays": lambda: HolidaysEditor(spec),

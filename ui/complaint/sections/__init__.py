@@ -10,6 +10,7 @@ from ui.complaint.section import Section
 from ui.complaint.sections.agreement import AgreementSection
 from ui.complaint.sections.assessment import AssessmentSection
 from ui.complaint.sections.close import CloseSection
+from ui.complaint.sections.escalation import EscalationSection
 from ui.complaint.sections.implementation import ImplementationSection
 from ui.complaint.sections.intake import IntakeSection
 from ui.complaint.sections.investigation import InvestigationSection
@@ -25,4 +26,5 @@ SECTIONS: tuple[type[Section], ...] = (
     ImplementationSection,
     RevisitSection,
     CloseSection,
+    EscalationSection,
 )

@@ -1,5 +1,5 @@
-"""1. Assessment: category, severity, owner, department, verification and the due time (from
-the service levels unless set by hand)."""
+"""1. Assessment: category, severity, owner, department and the due time (from the service
+levels for the customer's tier, unless set by hand). The verdict is the investigation's."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ class AssessmentSection(Section):
         self.severity = self.editor("severity", ChoiceCombo())
         self.owner = self.editor("owner", ChoiceCombo(optional=True))
         self.department = self.editor("department", ChoiceCombo(optional=True))
-        self.verified = self.editor("verified", ChoiceCombo(optional=True))
         self.own_due = self.editor("own_due", QCheckBox())
         self.due = self.editor("due_at", DateTimeEdit())
         self.due.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -46,7 +45,7 @@ class AssessmentSection(Section):
         row.addWidget(self.due, 1)
         g.add_pair(("category", self.category), ("severity", self.severity))
         g.add_pair(("owner", self.owner), ("department", self.department))
-        g.add_pair(("verified", self.verified), ("due_at", due_row))
+        g.add("due_at", due_row)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
         self.saves_with = self.save_button
@@ -56,7 +55,7 @@ class AssessmentSection(Section):
         due = d.due_at or clock.now()
         return {"category": d.category, "severity": d.severity,
                 "owner": str(d.owner_id) if d.owner_id else None, "department": d.department,
-                "verified": d.verified, "own_due": False,
+                "own_due": False,
                 "due_at": due.strftime("%Y-%m-%d %H:%M")}
 
     def fill(self, d: ComplaintDetail) -> None:
@@ -91,14 +90,13 @@ class AssessmentSection(Section):
             else None
         # The values are read here, on the GUI thread; the service runs on the database thread.
         category, severity = self.category.code() or "", self.severity.code() or ""
-        department, verified = self.department.code(), self.verified.code()
+        department = self.department.code()
         self.complaint.save(self, lambda ref, version: resolution.assess(
             ctx.db, ref, category=category, severity=severity,
             owner_id=int(owner) if owner else None, department=department,
-            verified=verified, due_at=due, actor=actor, expected_version=version))
+            due_at=due, actor=actor, expected_version=version))
 
     def retranslate_own(self) -> None:
         self.severity.set_choices(choices("severity"))
-        self.verified.set_choices(choices("verification"))
         self.own_due.setText(_("set by hand"))
         self.save_button.setText(_("Save assessment"))

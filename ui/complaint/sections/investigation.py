@@ -1,4 +1,5 @@
-"""2. Investigation: findings, root cause, responsibility, evidence and the evidence files."""
+"""2. Investigation: findings, the verdict (verified true, unfounded, not verifiable: needed to
+leave the investigation), root cause, responsibility, evidence and the evidence files."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ class InvestigationSection(Section):
         super().__init__(complaint)
         g = self.grid
         self.findings = self.editor("findings", text_box(80))
+        self.verdict = self.editor("verified", ChoiceCombo(optional=True))
+        self.verdict.setObjectName("verdict")
         self.root_cause = self.editor("root_cause", ChoiceCombo(optional=True))
         self.responsibility = self.editor("responsibility", ChoiceCombo(optional=True))
         self.evidence = self.editor("evidence", text_box(48))
@@ -51,6 +54,7 @@ class InvestigationSection(Section):
         self.open_button.clicked.connect(self.open_file)
         files_row = widget_row(self.files, self.add_file, self.open_button)
         g.add("findings", self.findings, top_label=True)
+        g.add("verified", self.verdict)
         g.add_pair(("root_cause", self.root_cause), ("responsibility", self.responsibility))
         g.add("evidence", self.evidence, top_label=True)
         g.add("attachment", files_row)
@@ -61,7 +65,7 @@ class InvestigationSection(Section):
         self._attachment_ids: list[int] = []
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
-        return {"findings": d.findings, "root_cause": d.root_cause,
+        return {"findings": d.findings, "verified": d.verified, "root_cause": d.root_cause,
                 "responsibility": d.responsibility, "evidence": d.evidence}
 
     def fill(self, d: ComplaintDetail) -> None:
@@ -79,20 +83,24 @@ class InvestigationSection(Section):
         self.open_button.setEnabled(bool(d.attachments))
         f = d.facts
         assert f is not None
-        items = [(field_label("findings"), f.findings),
+        items = [(field_label("findings"), f.findings), (field_label("verified"), bool(f.verdict)),
                  (field_label("responsibility"), f.responsibility)]
-        done = f.findings and f.responsibility
+        done = f.findings and f.verdict and f.responsibility
+        note = (_("Unfounded: the complaint can be closed with the explanation given to the "
+                  "customer (Move: Close as unfounded).")
+                if f.verdict == "unfounded" and d.stage == "investigating" else "")
         self.set_status(_("Done.") if done else
-                        _("Needed for {stage}:", stage=stage_label("proposed")), items)
+                        _("Needed for {stage}:", stage=stage_label("proposed")), items, note)
 
     def save(self) -> None:
         ctx = self.complaint.ctx
         actor = ctx.actor  # who asked, even if another person signs in meanwhile
         findings, evidence = self.findings.toPlainText(), self.evidence.toPlainText()
         responsibility, root_cause = self.responsibility.code(), self.root_cause.code()
+        verdict = self.verdict.code() or ""
         self.complaint.save(self, lambda ref, version: resolution.record_investigation(
             ctx.db, ref, findings=findings, responsibility=responsibility,
-            root_cause=root_cause, evidence=evidence, actor=actor,
+            root_cause=root_cause, evidence=evidence, verdict=verdict, actor=actor,
             expected_version=version))
 
     def attach(self) -> None:
@@ -111,6 +119,7 @@ class InvestigationSection(Section):
 
     def retranslate_own(self) -> None:
         self.responsibility.set_choices(choices("responsibility"))
+        self.verdict.set_choices(choices("verification"))
         self.add_file.setText(_("Add file…"))
         self.open_button.setText(_("Open file"))
         self.save_button.setText(_("Save investigation"))
