@@ -256,11 +256,14 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
                      changes)
         # A bulk UPDATE bypasses the flush: the audit trail must seal these rows anew.
         audit.reseal(session, "customers", [c["cid"] for c in changes])
+    # Every column but the id, so that their seal can be taken from these values (_seal).
     fresh = [{"name": p.name or "", "phone": phone, "email": p.email,
-              "tier": p.tier or "ordinary", "created_at": now}
+              "tier": p.tier or "ordinary", "anonymised_at": None, "created_at": now}
              for phone, p in people.items() if phone not in ids]
     for batch in chunks(fresh, BATCH):
-        ids.update(insert_keyed(conn, table, list(batch), table.c.phone))
+        made = insert_keyed(conn, table, list(batch), table.c.phone)
+        ids.update(made)
+        _seal(session, table, [(made[r["phone"]], r) for r in batch])
     result: list[int | None] = []
     lonely_rows = []
     for i, row in enumerate(rows):
@@ -271,14 +274,22 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
             if row.customer_name or row.email:
                 lonely_rows.append(i)
     lonely = [{"name": rows[i].customer_name or "", "phone": None, "email": rows[i].email,
-               "tier": rows[i].tier or "ordinary", "created_at": now} for i in lonely_rows]
+               "tier": rows[i].tier or "ordinary", "anonymised_at": None, "created_at": now}
+              for i in lonely_rows]
     for start in range(0, len(lonely), BATCH):
-        made = conn.execute(
+        new_ids = conn.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True),
             lonely[start:start + BATCH]).scalars().all()
-        for i, id_ in zip(lonely_rows[start:start + BATCH], made, strict=True):
+        for i, id_ in zip(lonely_rows[start:start + BATCH], new_ids, strict=True):
             result[i] = id_
+        _seal(session, table, list(zip(new_ids, lonely[start:start + BATCH], strict=True)))
     return result
+
+
+def _seal(session: Session, table: Table, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """The seals of rows just inserted, from the values written (app/audit.sealed_in_bulk):
+    record_bulk need not read 300,000 rows back at the commit (2 s, issue 17)."""
+    audit.sealed_in_bulk(session, table, rows)
 
 
 def _repeat_flags(session: Session, rows: list[CleanRow], customer_ids: list[int | None],
@@ -363,13 +374,14 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
 
     conn = session.connection()
     with indexed_in_bulk(conn):
-        _insert(conn, rows, customer_ids, repeats, record, actor, file_name, progress)
+        _insert(session, rows, customer_ids, repeats, record, actor, file_name, progress)
     return created
 
 
-def _insert(conn: Connection, rows: list[CleanRow], customer_ids: list[int | None],
+def _insert(session: Session, rows: list[CleanRow], customer_ids: list[int | None],
             repeats: list[bool], record: Callable[[CleanRow, int | None, bool], dict[str, Any]],
             actor: Actor, file_name: str, progress: Callable[[int, int], None] | None) -> None:
+    conn = session.connection()
     complaints = cast(Table, Complaint.__table__)
     events = cast(Table, ComplaintEvent.__table__)
     for start in range(0, len(rows), BATCH):
@@ -379,12 +391,16 @@ def _insert(conn: Connection, rows: list[CleanRow], customer_ids: list[int | Non
             repeats[start:start + BATCH], strict=True)]
         by_ref = insert_keyed(conn, complaints, batch, complaints.c.reference)
         ids = [by_ref[rec["reference"]] for rec in batch]
+        _seal(session, complaints, list(zip(ids, batch, strict=True)))
         # History keeps its own time: the event is dated when the complaint was received, so
         # statistics that rebuild the stage at a past date see imported complaints too.
-        insert_plain(conn, events, [
+        timeline = [
             {"complaint_id": id_, "at": rec["received_at"], "actor_id": actor.user_id,
              "actor_name": actor.name, "kind": "imported", "to_stage": rec["stage"],
              "data": {"file": file_name, "to_stage": rec["stage"]}}
-            for id_, rec in zip(ids, batch, strict=True)])
+            for id_, rec in zip(ids, batch, strict=True)]
+        # One event per new complaint: the complaint tells them apart, and gives their ids.
+        by_complaint = insert_keyed(conn, events, timeline, events.c.complaint_id)
+        _seal(session, events, [(by_complaint[e["complaint_id"]], e) for e in timeline])
         if progress is not None:
             progress(start + len(batch), len(rows))
