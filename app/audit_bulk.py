@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import operator
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import DateTime, Table, select
 from sqlalchemy.engine import Connection
 
 from app.audit_hashes import added_later, key_column, row_fingerprint
@@ -69,10 +70,17 @@ def held_fingerprints(table: Table, rows: Iterable[tuple[int, Mapping[str, Any]]
     get = operator.itemgetter(*rest)  # all of a row's values in one C call
     others = get if len(rest) > 1 else (lambda row: (get(row),))
     later = added_later(table)
+    # A datetime's canonical text (audit_hashes._plain), made here rather than called back
+    # from the JSON encoder for each of 600,000 values: the same text, a third of the cost.
+    times = [i for i, c in enumerate(table.columns) if isinstance(c.type, DateTime)]
     pairs = []
     for key, row in rows:
         values = list(others(row))
         values.insert(at, key)
+        for i in times:
+            value = values[i]
+            if type(value) is datetime:
+                values[i] = value.isoformat(sep=" ")
         pairs.append((str(key), row_fingerprint(table, values, later)))
     return pairs
 

@@ -89,33 +89,39 @@ def insert_plain(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
                   for c in columns}
     names = ([compiled.binds[name].key for name in compiled.positiontup or ()]
              if compiled.positional else [c.name for c in columns])
-    values = operator.itemgetter(*names)  # all of a row's values in one C call
-    convert = [(i, p) for i, p in enumerate(processors.get(n) for n in names) if p is not None]
-    params: list[Any] = []
-    for row in rows:
-        cells = list(values(row)) if len(names) > 1 else [values(row)]
-        for i, processor in convert:
-            cells[i] = processor(cells[i])
-        params.append(tuple(cells) if compiled.positional
-                      else dict(zip(names, cells, strict=True)))
+    # Column by column: each column's conversion runs as one list comprehension, and zip
+    # builds the rows' tuples in C (a third of the cost of converting row by row, issue 17).
+    cells = [list(map(operator.itemgetter(n), rows)) for n in names]
+    for i, name in enumerate(names):
+        convert = processors.get(name)
+        if convert is not None:
+            cells[i] = convert(cells[i])
+    params: list[Any] = (list(zip(*cells, strict=True)) if compiled.positional
+                         else [dict(zip(names, row, strict=True))
+                               for row in zip(*cells, strict=True)])
     conn.exec_driver_sql(compiled.string, params)
 
 
 _SAMPLES = (datetime(2024, 3, 5, 14, 20), datetime(1999, 12, 31, 23, 59, 59, 123456))
 
 
-def _quick(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
-    """The same conversion, cheaper where it repeats: a JSON value (the demands, an event's
-    data: a handful of distinct values) is serialised once; a datetime goes through C's
-    isoformat when that gives exactly what the processor gives (SQLite's text form)."""
+def _quick(processor: Callable[[Any], Any] | None,
+           ) -> Callable[[list[Any]], list[Any]] | None:
+    """The processor's conversion of a whole column, cheaper where it repeats: a JSON value
+    (the demands, an event's data: a handful of distinct values) is serialised once; a
+    datetime goes through C's isoformat when that gives exactly what the processor gives
+    (SQLite's text form), and None stays None when the processor keeps it."""
     if processor is None:
         return None
     try:
-        dates_as_text = all(processor(d) == d.isoformat(" ", "microseconds") for d in _SAMPLES)
+        dates_as_text = (processor(None) is None and all(
+            processor(d) == d.isoformat(" ", "microseconds") for d in _SAMPLES))
     except (TypeError, ValueError, AttributeError):
         dates_as_text = False
     if dates_as_text:
-        return lambda v: v.isoformat(" ", "microseconds") if type(v) is datetime else processor(v)
+        return lambda column: [
+            v if v is None else v.isoformat(" ", "microseconds") if type(v) is datetime
+            else processor(v) for v in column]
     memo: dict[str, Any] = {}
 
     def once(value: Any) -> Any:
@@ -127,7 +133,7 @@ def _quick(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | Non
             found = memo[key] = processor(value)
         return found
 
-    return once
+    return lambda column: [once(v) for v in column]
 
 
 def insert_keyed(conn: Connection, table: Table, rows: list[dict[str, Any]], key: Any,
