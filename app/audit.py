@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Protocol
 
 from sqlalchemy import String as SqlString
@@ -85,6 +86,8 @@ class _TxState:
     # Rows found changed outside the program when the program went to change them:
     # [table, key, label].
     found: list[list[str]] = field(default_factory=list)
+    # Fingerprints of rows a bulk path inserted, from the values it held: table -> pairs.
+    held: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def empty(self) -> bool:
         return not (self.rows or self.events or self.records or self.found)
@@ -141,6 +144,18 @@ def record_bulk(session: Session, actor: ActorLike, action: str, target: str = "
     _state(session).records.append(_Pending(actor.user_id, actor.name, action, target[:200],
                                             data, bulk=True))
     acting(session, actor)
+
+
+def sealed_in_bulk(session: Session, table: Table,
+                   rows: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+    """Hand in the rows a bulk insert of this transaction just wrote (new id, the values it
+    passed for every other column): record_bulk's seal then takes their fingerprints from
+    these values instead of reading the rows back, when they account for exactly the rows
+    added to the table (app/audit_bulk.covers); else it reads them. The rows must not be
+    changed afterwards in this transaction other than through the ORM (which seals them
+    again)."""
+    pairs = audit_bulk.held_fingerprints(table, rows)
+    _state(session).held.setdefault(table.name, []).extend(pairs)
 
 
 def reseal(session: Session, table_name: str, keys: Iterable[Any]) -> None:
@@ -337,37 +352,53 @@ def _seals(conn: Connection, rows: dict[str, set[str]], head: Head) -> list[list
     return seals
 
 
-def _seal_bulk(conn: Connection, head: Head, skip: dict[str, set[str]]
-               ) -> tuple[dict[str, list[int]], dict[str, list[Any]], list[tuple[str, str, str]]]:
+def _seal_bulk(conn: Connection, head: Head, skip: dict[str, set[str]],
+               held: dict[str, list[tuple[str, str]]] | None = None,
+               ) -> tuple[dict[str, list[int]], dict[str, list[Any]],
+                          dict[str, list[tuple[str, str]]]]:
     """The rows added in bulk since the trail last accounted for each table: their ranges
-    [first, last, count], their bulk seals [first, last, sealed, digest], and the index rows
-    (table, key, fingerprint) to write under the bulk event (app/audit_bulk.py)."""
+    [first, last, count], their bulk seals [first, last, sealed, digest], and per table the
+    (key, fingerprint) pairs to write to the index under the bulk event (app/audit_bulk.py).
+    A table's fingerprints come from `held` (sealed_in_bulk) when they account for exactly
+    its range, else from the rows read back."""
     ranges = _bulk_ranges(conn, head)
     sealed: dict[str, list[Any]] = {}
-    index: list[tuple[str, str, str]] = []
-    for name, (first, last, _count) in ranges.items():
-        pairs = audit_bulk.seal_range(conn, table_of(name), first, last, skip.get(name, set()))
+    index: dict[str, list[tuple[str, str]]] = {}
+    for name, (first, last, count) in ranges.items():
+        given = (held or {}).get(name)
+        if given is not None and audit_bulk.covers(given, first, last, count):
+            pairs = audit_bulk.seal_held(given, skip.get(name, set()))
+        else:
+            pairs = audit_bulk.seal_range(conn, table_of(name), first, last,
+                                          skip.get(name, set()))
         sealed[name] = [first, last, len(pairs), audit_bulk.range_digest(pairs)]
-        index.extend((name, key, fp) for key, fp in pairs)
+        index[name] = pairs
     return ranges, sealed, index
 
 
-def _write_index(conn: Connection, index: list[dict[str, Any]]) -> None:
-    """Upsert the latest seals; on SQLite straight through the driver (bulk seals come by the
-    hundred thousand and SQLAlchemy's per-row parameter handling would cost more than the
-    fingerprints)."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(
-            "INSERT INTO audit_seals (table_name, row_key, audit_id, fingerprint) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (table_name, row_key) DO UPDATE SET "
-            "audit_id = excluded.audit_id, fingerprint = excluded.fingerprint",
-            [(r["table_name"], r["row_key"], r["audit_id"], r["fingerprint"]) for r in index])
-        return
-    stmt = _dialect_insert(conn, SEALS)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["table_name", "row_key"],
-        set_={"audit_id": stmt.excluded.audit_id, "fingerprint": stmt.excluded.fingerprint})
-    conn.execute(stmt, index)
+INDEX_BATCH = 5000  # seal index rows per statement: 300,000 at once held ~100 MB (issue 17)
+
+
+def _write_index(conn: Connection, index: Iterable[tuple[str, str, int, str | None]]) -> None:
+    """Upsert the latest seals (table, key, event id, fingerprint), INDEX_BATCH at a time; on
+    SQLite straight through the driver (bulk seals come by the hundred thousand and
+    SQLAlchemy's per-row parameter handling would cost more than the fingerprints)."""
+    rows = iter(index)
+    stmt: Any = None
+    if conn.dialect.name != "sqlite":
+        stmt = _dialect_insert(conn, SEALS)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["table_name", "row_key"],
+            set_={"audit_id": stmt.excluded.audit_id, "fingerprint": stmt.excluded.fingerprint})
+    while batch := list(islice(rows, INDEX_BATCH)):
+        if stmt is None:
+            conn.exec_driver_sql(
+                "INSERT INTO audit_seals (table_name, row_key, audit_id, fingerprint) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (table_name, row_key) DO UPDATE SET "
+                "audit_id = excluded.audit_id, fingerprint = excluded.fingerprint", batch)
+        else:
+            conn.execute(stmt, [{"table_name": t, "row_key": k, "audit_id": a,
+                                 "fingerprint": fp} for t, k, a, fp in batch])
 
 
 def _append(conn: Connection, state: _TxState) -> None:
@@ -386,15 +417,15 @@ def _append(conn: Connection, state: _TxState) -> None:
     if not pending:
         pending.append(_Pending(actor[0], actor[1], "data_changed", "",
                                 {"tables": sorted(state.rows)}))
-    bulk_index: dict[int, list[tuple[str, str, str]]] = {}
+    bulk_index: dict[int, dict[str, list[tuple[str, str]]]] = {}
     for i, p in enumerate(pending):
         if p.bulk:
-            ranges, sealed, bulk_index[i] = _seal_bulk(conn, head, state.rows)
+            ranges, sealed, bulk_index[i] = _seal_bulk(conn, head, state.rows, state.held)
+            state.held = {}  # accounted for: a second bulk event seals only what came after
             p.data = {**p.data, "rows": ranges, "sealed": sealed}
     seals = _seals(conn, state.rows, head)
     now = clock.now()
     events: list[dict[str, Any]] = []
-    index: list[dict[str, Any]] = []
     for i, p in enumerate(pending):
         event_id = head.last_id + 1
         text, sealed_text = canonical(p.data), canonical(seals if i == len(pending) - 1 else [])
@@ -404,14 +435,14 @@ def _append(conn: Connection, state: _TxState) -> None:
         events.append({"id": event_id, "at": now, "actor_id": p.actor_id, "actor_name": name,
                        "action": action, "target": p.target, "data": text,
                        "seals": sealed_text, "prev_hash": head.last_hash, "hash": digest})
-        index += [{"table_name": t, "row_key": k, "audit_id": event_id, "fingerprint": fp}
-                  for t, k, fp in bulk_index.get(i, [])]
         head.last_id, head.last_hash = event_id, digest
     conn.execute(insert(EVENTS), events)
-    index += [{"table_name": t, "row_key": k, "audit_id": head.last_id, "fingerprint": fp}
-              for t, k, fp, *_before in seals]
-    if index:
-        _write_index(conn, index)
+    # Bulk seals first, then the rows sealed one by one: the later upsert wins, as before.
+    for i, tables in bulk_index.items():
+        event_id = events[i]["id"]
+        for name, pairs in tables.items():
+            _write_index(conn, ((name, k, event_id, fp) for k, fp in pairs))
+    _write_index(conn, ((t, k, head.last_id, fp) for t, k, fp, *_before in seals))
     conn.execute(update(HEAD).where(HEAD.c.id == HEAD_ID).values(
         last_id=head.last_id, last_hash=head.last_hash, max_ids=canonical(head.max_ids)))
 

@@ -89,33 +89,39 @@ def insert_plain(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
                   for c in columns}
     names = ([compiled.binds[name].key for name in compiled.positiontup or ()]
              if compiled.positional else [c.name for c in columns])
-    values = operator.itemgetter(*names)  # all of a row's values in one C call
-    convert = [(i, p) for i, p in enumerate(processors.get(n) for n in names) if p is not None]
-    params: list[Any] = []
-    for row in rows:
-        cells = list(values(row)) if len(names) > 1 else [values(row)]
-        for i, processor in convert:
-            cells[i] = processor(cells[i])
-        params.append(tuple(cells) if compiled.positional
-                      else dict(zip(names, cells, strict=True)))
+    # Column by column: each column's conversion runs as one list comprehension, and zip
+    # builds the rows' tuples in C (a third of the cost of converting row by row, issue 17).
+    cells = [list(map(operator.itemgetter(n), rows)) for n in names]
+    for i, name in enumerate(names):
+        convert = processors.get(name)
+        if convert is not None:
+            cells[i] = convert(cells[i])
+    params: list[Any] = (list(zip(*cells, strict=True)) if compiled.positional
+                         else [dict(zip(names, row, strict=True))
+                               for row in zip(*cells, strict=True)])
     conn.exec_driver_sql(compiled.string, params)
 
 
 _SAMPLES = (datetime(2024, 3, 5, 14, 20), datetime(1999, 12, 31, 23, 59, 59, 123456))
 
 
-def _quick(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
-    """The same conversion, cheaper where it repeats: a JSON value (the demands, an event's
-    data: a handful of distinct values) is serialised once; a datetime goes through C's
-    isoformat when that gives exactly what the processor gives (SQLite's text form)."""
+def _quick(processor: Callable[[Any], Any] | None,
+           ) -> Callable[[list[Any]], list[Any]] | None:
+    """The processor's conversion of a whole column, cheaper where it repeats: a JSON value
+    (the demands, an event's data: a handful of distinct values) is serialised once; a
+    datetime goes through C's isoformat when that gives exactly what the processor gives
+    (SQLite's text form), and None stays None when the processor keeps it."""
     if processor is None:
         return None
     try:
-        dates_as_text = all(processor(d) == d.isoformat(" ", "microseconds") for d in _SAMPLES)
+        dates_as_text = (processor(None) is None and all(
+            processor(d) == d.isoformat(" ", "microseconds") for d in _SAMPLES))
     except (TypeError, ValueError, AttributeError):
         dates_as_text = False
     if dates_as_text:
-        return lambda v: v.isoformat(" ", "microseconds") if type(v) is datetime else processor(v)
+        return lambda column: [
+            v if v is None else v.isoformat(" ", "microseconds") if type(v) is datetime
+            else processor(v) for v in column]
     memo: dict[str, Any] = {}
 
     def once(value: Any) -> Any:
@@ -127,7 +133,7 @@ def _quick(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | Non
             found = memo[key] = processor(value)
         return found
 
-    return once
+    return lambda column: [once(v) for v in column]
 
 
 def insert_keyed(conn: Connection, table: Table, rows: list[dict[str, Any]], key: Any,
@@ -256,11 +262,14 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
                      changes)
         # A bulk UPDATE bypasses the flush: the audit trail must seal these rows anew.
         audit.reseal(session, "customers", [c["cid"] for c in changes])
+    # Every column but the id, so that their seal can be taken from these values (_seal).
     fresh = [{"name": p.name or "", "phone": phone, "email": p.email,
-              "tier": p.tier or "ordinary", "created_at": now}
+              "tier": p.tier or "ordinary", "anonymised_at": None, "created_at": now}
              for phone, p in people.items() if phone not in ids]
     for batch in chunks(fresh, BATCH):
-        ids.update(insert_keyed(conn, table, list(batch), table.c.phone))
+        made = insert_keyed(conn, table, list(batch), table.c.phone)
+        ids.update(made)
+        _seal(session, table, [(made[r["phone"]], r) for r in batch])
     result: list[int | None] = []
     lonely_rows = []
     for i, row in enumerate(rows):
@@ -271,14 +280,22 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
             if row.customer_name or row.email:
                 lonely_rows.append(i)
     lonely = [{"name": rows[i].customer_name or "", "phone": None, "email": rows[i].email,
-               "tier": rows[i].tier or "ordinary", "created_at": now} for i in lonely_rows]
+               "tier": rows[i].tier or "ordinary", "anonymised_at": None, "created_at": now}
+              for i in lonely_rows]
     for start in range(0, len(lonely), BATCH):
-        made = conn.execute(
+        new_ids = conn.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True),
             lonely[start:start + BATCH]).scalars().all()
-        for i, id_ in zip(lonely_rows[start:start + BATCH], made, strict=True):
+        for i, id_ in zip(lonely_rows[start:start + BATCH], new_ids, strict=True):
             result[i] = id_
+        _seal(session, table, list(zip(new_ids, lonely[start:start + BATCH], strict=True)))
     return result
+
+
+def _seal(session: Session, table: Table, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """The seals of rows just inserted, from the values written (app/audit.sealed_in_bulk):
+    record_bulk need not read 300,000 rows back at the commit (2 s, issue 17)."""
+    audit.sealed_in_bulk(session, table, rows)
 
 
 def _repeat_flags(session: Session, rows: list[CleanRow], customer_ids: list[int | None],
@@ -367,13 +384,14 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
 
     conn = session.connection()
     with indexed_in_bulk(conn):
-        _insert(conn, rows, customer_ids, repeats, record, actor, file_name, progress)
+        _insert(session, rows, customer_ids, repeats, record, actor, file_name, progress)
     return created
 
 
-def _insert(conn: Connection, rows: list[CleanRow], customer_ids: list[int | None],
+def _insert(session: Session, rows: list[CleanRow], customer_ids: list[int | None],
             repeats: list[bool], record: Callable[[CleanRow, int | None, bool], dict[str, Any]],
             actor: Actor, file_name: str, progress: Callable[[int, int], None] | None) -> None:
+    conn = session.connection()
     complaints = cast(Table, Complaint.__table__)
     events = cast(Table, ComplaintEvent.__table__)
     for start in range(0, len(rows), BATCH):
@@ -383,12 +401,16 @@ def _insert(conn: Connection, rows: list[CleanRow], customer_ids: list[int | Non
             repeats[start:start + BATCH], strict=True)]
         by_ref = insert_keyed(conn, complaints, batch, complaints.c.reference)
         ids = [by_ref[rec["reference"]] for rec in batch]
+        _seal(session, complaints, list(zip(ids, batch, strict=True)))
         # History keeps its own time: the event is dated when the complaint was received, so
         # statistics that rebuild the stage at a past date see imported complaints too.
-        insert_plain(conn, events, [
+        timeline = [
             {"complaint_id": id_, "at": rec["received_at"], "actor_id": actor.user_id,
              "actor_name": actor.name, "kind": "imported", "to_stage": rec["stage"],
              "data": {"file": file_name, "to_stage": rec["stage"]}}
-            for id_, rec in zip(ids, batch, strict=True)])
+            for id_, rec in zip(ids, batch, strict=True)]
+        # One event per new complaint: the complaint tells them apart, and gives their ids.
+        by_complaint = insert_keyed(conn, events, timeline, events.c.complaint_id)
+        _seal(session, events, [(by_complaint[e["complaint_id"]], e) for e in timeline])
         if progress is not None:
             progress(start + len(batch), len(rows))
