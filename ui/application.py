@@ -93,7 +93,7 @@ def open_window(app: QApplication, ctx: DeskContext,
     apply_qt_language(app, get_language())
     ctx.signals.language_changed.connect(lambda lang: apply_qt_language(app, lang))
     window = MainWindow(ctx, QSettings())
-    window.show()
+    window.show_window()
     safety_start.attach(window, ctx, safe)
     install_action(window, ctx.signals.language_changed)
     from ui.printers_dialog import install_action as install_printers_action

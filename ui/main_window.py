@@ -34,9 +34,10 @@ from app.permissions import can, required_role
 from app.services.desk_setup import desk_info
 from app.services.goto import find_reference
 from ui.context import DeskContext
+from ui.shortcuts import keys
 from ui.views import VIEW_BY_KEY, VIEWS, ViewSpec
 
-GOTO_SHORTCUT = "Ctrl+G"
+GOTO_SHORTCUT = keys("window.goto")
 
 
 class Placeholder(QLabel):
@@ -88,6 +89,15 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.setObjectName("menu_file")
+        self.quit_action = QAction(self)
+        self.quit_action.setObjectName("action_quit")
+        self.quit_action.setShortcut(QKeySequence(keys("window.quit")))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+        self.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
         group = QActionGroup(self)
         for spec in VIEWS:
@@ -116,16 +126,26 @@ class MainWindow(QMainWindow):
         ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
         ctx.signals.actor_changed.connect(self._actor_changed)
         self.retranslate()
+        # The remembered size and place (a restored geometry is moved onto a screen that
+        # exists); without one the window opens maximized: on 1280x720 nothing is cut off,
+        # on 1920x1080 it is not lost in a corner (show_window).
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 740)
+        self.remembered_geometry = geometry is not None and self.restoreGeometry(geometry)
+        if not self.remembered_geometry:  # the size it takes when un-maximized
+            room = self.screen().availableGeometry()
+            self.resize(min(1280, room.width()), min(740, room.height()))
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
         last = str(self.settings.value("window/view", "intake"))
         self.show_view(last if last in VIEW_BY_KEY else "intake")
+
+    def show_window(self) -> None:
+        """Show at the remembered geometry (maximized if it was), else maximized."""
+        if self.remembered_geometry:
+            self.show()
+        else:
+            self.showMaximized()
 
     # ---- go to reference (Ctrl+G) -------------------------------------------------------------
     def _add_goto(self) -> None:
@@ -254,13 +274,18 @@ class MainWindow(QMainWindow):
         if self.info.is_demo:
             title += " — " + _("demo data")
         self.setWindowTitle(f"{title} {__version__}")
+        self.file_menu.setTitle(_("&File"))
+        self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
         for lang, action in self.language_actions.items():
             action.setChecked(lang == get_language())
         for spec in VIEWS:
             action = self.actions_by_view[spec.key]
-            action.setText(f"{_(spec.title)}  {spec.shortcut}")
+            # The menu writes the shortcut beside the text itself; the toolbar's button shows
+            # it in its own text (iconText), so each place names the key once.
+            action.setText(_(spec.title))
+            action.setIconText(f"{_(spec.title)}  {spec.shortcut}")
             action.setToolTip(f"{_(spec.title)} ({spec.shortcut})")
         self.goto_box.setPlaceholderText(
             _("Go to reference ({key})", key=GOTO_SHORTCUT))

@@ -31,6 +31,7 @@ def settings(tmp_path) -> QSettings:  # type: ignore[no-untyped-def]
 def window(qtbot, ctx: DeskContext, settings) -> MainWindow:  # type: ignore[no-untyped-def]
     w = MainWindow(ctx, settings)
     qtbot.addWidget(w)
+    w.resize(1280, 740)  # wider than the offscreen screen, as the tests always had it
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()

@@ -31,7 +31,14 @@ KEY = "board/filter/"
 
 
 class OptionalDateEdit(QDateEdit):
-    """A date that may be unset ("—"); its calendar then opens at this month, not in 2000."""
+    """A date that may be unset ("—"); its calendar then opens at this month, not in 2000.
+
+    Tab leaves the field: QDateTimeEdit would step through its year, month and day sections
+    first, and on the unset "—" it found no section to leave from, so Tab was trapped there
+    (Left/Right and the mouse still pick the section)."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, forward)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         super().mousePressEvent(event)
@@ -148,6 +155,12 @@ class FilterBar(QWidget):
             self.search.setText(text)
         self._typing.stop()
         self._emit()
+
+    def apply_now(self) -> None:
+        """Apply text typed during the pause wait at once (Enter in the search box)."""
+        if self._typing.isActive():
+            self._typing.stop()
+            self._emit()
 
     def clear(self) -> None:
         with _Blocked(self):
