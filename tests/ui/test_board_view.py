@@ -272,3 +272,28 @@ def test_dashboard_filter_request_narrows_the_board(ctx, qtbot) -> None:  # type
     f = view.filter_bar.queue_filter()
     assert f.text == "" and f.severity == "urgent" and f.overdue_only
     assert f.received_from == date(2026, 3, 1) and f.received_to is None
+
+
+def test_a_remembered_filter_is_visible_after_a_restart(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        fixed_clock: ControlledClock) -> None:
+    """"Overdue only" kept from the last session: the board says it shows part of the queue,
+    how much of it, and which filter, in amber; cleared, it counts the whole queue again."""
+    late = log(db, clerk, phone="13800000500")
+    assess(db, late, clerk, severity="urgent")  # due in an hour
+    for i in range(2):
+        log(db, clerk, phone=f"1380000051{i}")
+    fixed_clock.advance(hours=30)
+    board = make_board(ctx)
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        board.filter_bar.overdue.setChecked(True)
+    board.close()
+    again = make_board(ctx)  # the next start: the filter comes back from the settings
+    summary = again.filter_bar.summary
+    assert again.filter_bar.overdue.isChecked()
+    assert summary.text() == "Filtered: 1 of 3 open shown, 1 overdue — Overdue only"
+    assert "#fff4e0" in summary.styleSheet()
+    with qtbot.waitSignal(again.loaded, timeout=5000):
+        again.filter_bar.clear()
+    assert summary.text() == "3 open shown, 1 overdue"
+    assert summary.styleSheet() == ""

@@ -207,8 +207,17 @@ class BoardView(QWidget):
         now = clock.now()
         open_cards = [c for c in (self.data.cards if self.data else []) if c.stage != "closed"]
         overdue = sum(1 for c in open_cards if is_overdue(c.stage, c.due_at, now, c.paused_since))
-        self.filter_bar.set_summary(_("{count} open shown, {overdue} overdue",
-                                      count=f"{len(open_cards):,}", overdue=f"{overdue:,}"))
+        if not self.filter_bar.is_filtered():
+            self.filter_bar.set_summary(_("{count} open shown, {overdue} overdue",
+                                          count=f"{len(open_cards):,}", overdue=f"{overdue:,}"))
+            return
+        # Filtered (perhaps by a filter kept from the last session): the part against the
+        # whole, and which filters make the difference.
+        total = sum(self.data.totals.values()) if self.data else 0
+        self.filter_bar.set_summary(
+            _("Filtered: {shown} of {total} open shown, {overdue} overdue — {filters}",
+              shown=f"{len(open_cards):,}", total=f"{total:,}", overdue=f"{overdue:,}",
+              filters=", ".join(self.filter_bar.active_names())), filtered=True)
 
     def _minute(self) -> None:
         """Clocks move on; when a card falls due its place in the order changes: reload."""

@@ -28,6 +28,8 @@ from ui.context import DeskContext
 TYPING_DELAY_MS = 200  # wait for a pause in typing before searching
 NO_DATE = QDate(2000, 1, 1)  # the date edits' "not set" value, shown as "—"
 KEY = "board/filter/"
+FILTERED_STYLE = ("QLabel { background: #fff4e0; color: #6b4300; border: 1px solid #f0b95b;"
+                  " border-radius: 3px; padding: 1px 6px; font-weight: bold; }")
 
 
 class OptionalDateEdit(QDateEdit):
@@ -149,6 +151,20 @@ class FilterBar(QWidget):
         return bool(f.text or f.category or f.severity or f.owner_id is not None or f.channel
                     or f.department or f.overdue_only or f.received_from or f.received_to)
 
+    def active_names(self) -> list[str]:
+        """The filters in force, as the bar names them ("Overdue only", a category...)."""
+        names = []
+        if self.search.text().strip():
+            names.append(f"“{self.search.text().strip()}”")
+        names += [combo.currentText() for combo in self.combos() if combo.currentIndex() > 0]
+        if self.overdue.isChecked():
+            names.append(self.overdue.text())
+        for edit, tip in ((self.date_from, _("Received from")),
+                          (self.date_to, _("Received until"))):
+            if _date_of(edit) is not None:
+                names.append(f"{tip} {edit.text()}")
+        return names
+
     def set_text_now(self, text: str) -> None:
         """Set the search text and apply it without waiting for a pause (tests, benchmark)."""
         with QSignalBlocker(self.search):
@@ -226,8 +242,13 @@ class FilterBar(QWidget):
             _fill(self.channel, _("All channels"), [(c, label("channel", c)) for c in CHANNELS])
             _fill(self.department, _("All departments"), self.choices.departments)
 
-    def set_summary(self, text: str) -> None:
+    def set_summary(self, text: str, filtered: bool = False) -> None:
+        """The count line; a filtered board says so in amber (a filter kept from the last
+        session must not pass for the whole queue)."""
         self.summary.setText(text)
+        self.summary.setStyleSheet(FILTERED_STYLE if filtered else "")
+        self.clear_button.setStyleSheet("QPushButton { font-weight: bold; }" if filtered
+                                        else "")
 
     # --- remembered state -----------------------------------------------------------------
     def save(self) -> None:
