@@ -61,6 +61,15 @@ PROFILE_HOURS = {
 }
 
 
+def profile_hours_setting(profile: str) -> list[list[str] | None] | None:
+    """A profile's opening hours as the `opening_hours` setting holds them (None: around the
+    clock; else seven days, Monday first, ["10:00", "22:00"] or None for a closed day)."""
+    hours = PROFILE_HOURS[profile]
+    if hours.always_open:
+        return None
+    return [[f"{d[0]:%H:%M}", f"{d[1]:%H:%M}"] if d else None for d in hours.days]
+
+
 @dataclass(frozen=True)
 class SlaPolicy:
     terms: dict[str, SlaTerms] = field(default_factory=lambda: dict(DEFAULT_TERMS))

@@ -40,6 +40,7 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
+    Setting,
     Solution,
     User,
 )
@@ -55,6 +56,7 @@ from app.services.demo_text import DemoRandom, Person, Texts, weighted
 from app.settings import get as get_setting
 from app.settings import put as put_setting
 from app.settings import sla_policy
+from app.sla import profile_hours_setting
 
 DEMO_PASSWORD = "demo"
 # username, display name, role: the accounts a demo database opens with.
@@ -108,6 +110,10 @@ def make_demo(db: Database, opts: DemoOptions, actor: Actor = SYSTEM) -> DemoSum
         texts = Texts(opts.profile, rng)
         put_setting(session, "is_demo", True)
         put_setting(session, "profile", opts.profile)
+        if session.get(Setting, "opening_hours") is None:
+            # The profile's hours, unless the desk chose its own: a mall's demo complaints
+            # are promised within a mall's hours.
+            put_setting(session, "opening_hours", profile_hours_setting(opts.profile))
         if not get_setting(session, "business_name"):
             put_setting(session, "business_name", texts.common["business_names"][opts.profile])
         ctx = _context(session, opts.profile, now, texts, actors)
