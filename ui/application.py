@@ -95,7 +95,7 @@ def open_window(app: QApplication, ctx: DeskContext,
     window = MainWindow(ctx, QSettings())
     window.show_window()
     safety_start.attach(window, ctx, safe)
-    install_action(window, ctx.signals.language_changed)
+    install_action(window, ctx.signals.language_changed, ctx.db.paths)
     from ui.printers_dialog import install_action as install_printers_action
 
     install_printers_action(window, ctx)
