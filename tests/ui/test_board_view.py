@@ -297,3 +297,41 @@ def test_a_remembered_filter_is_visible_after_a_restart(
         again.filter_bar.clear()
     assert summary.text() == "3 open shown, 1 overdue"
     assert summary.styleSheet() == ""
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh-Hans", "⚠ 超时 9小时1分，已暂停"), ("zh-Hant", "⚠ 逾時 9小時1分，已暫停"),
+    ("en", "⚠ Overdue 9h 1m, paused")])
+def test_the_deadline_is_never_cut_the_description_yields(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        fixed_clock: ControlledClock, lang: str, expected: str) -> None:
+    """A card at the narrowest column width (206 px, the 7th column at 1280×720): the clock
+    is drawn whole; the owner moves up beside the category and the description gives way."""
+    from dataclasses import replace
+
+    from ui.kanban.stage_column import COLUMN_MIN_WIDTH
+
+    ref = log(db, clerk, phone="13800000600", customer_name="欧阳娜娜",
+              description="停车场收费与公示不符，多收了二十元，要求退还差价并书面道歉" * 3)
+    board = make_board(ctx)
+    card = board.card(ref)
+    now = fixed_clock.now
+    late = replace(card, due_at=now - timedelta(hours=10, minutes=1),
+                   paused_since=now - timedelta(hours=1), owner="李小红")
+    set_language(lang)
+    column = board.columns["new"]
+    column.model.set_cards([late])
+    column.setFixedWidth(COLUMN_MIN_WIDTH)
+    QApplication.processEvents()
+    column.view.grab()  # paints the card
+    delegate = column.view.itemDelegate()
+    assert delegate.last_clock == expected
+    assert not delegate.last_clock_cut
+    # The case that used to be cut: the clock does not fit beside the owner's minimum.
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.kanban.card_delegate import MARGIN_X, MIN_OWNER, PAD, STRIPE, _bold
+
+    row = column.view.viewport().width() - 2 * MARGIN_X - STRIPE - 2 * PAD
+    needed = QFontMetrics(_bold(column.view.font())).horizontalAdvance(expected) + 2
+    assert needed > row - MIN_OWNER - 8

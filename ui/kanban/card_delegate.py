@@ -72,6 +72,9 @@ def card_height(fm: QFontMetrics) -> int:
 
 
 class CardDelegate(QStyledItemDelegate):
+    last_clock = ""  # the clock text of the card painted last, and whether it was cut
+    last_clock_cut = False
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
         fm = QFontMetrics(option.font)
         return QSize(max(160, option.rect.width()), card_height(fm))
@@ -138,28 +141,43 @@ class CardDelegate(QStyledItemDelegate):
         for text, colour in pills:
             x += self._pill(p, x, rows[1], text, base, colour, room.right()) + 4
 
-        # 3: category · description
-        p.setFont(_bold(_small(base)))
-        cat = card.category or _("No category")
-        cat_w = self._text(p, rows[2], cat, MUTED)
-        p.setFont(_small(base))
-        self._text(p, rows[2].adjusted(cat_w + 6, 0, 0, 0), " ".join(card.description.split()),
-                   QColor("#424242"))
-
-        # 4: owner ... SLA clock (the clock has the room it needs first)
+        # 4: owner ... SLA clock. The clock is what the desk has promised: never cut. When it
+        # needs the row, the owner moves up beside the category and the description yields.
         sla = sla_clock(card, now)
         sign = CLOCK_SIGNS.get(sla.state, "")
         clock_text = f"{sign} {sla.text}".strip()
         clock_font = _bold(base) if sla.state == "overdue" else base
+        clock_fm = QFontMetrics(clock_font)
         # +2: advances are rounded; an exact fit would be elided.
-        clock_w = min(QFontMetrics(clock_font).horizontalAdvance(clock_text) + 2,
-                      rows[3].width() - MIN_OWNER)
+        clock_w = clock_fm.horizontalAdvance(clock_text) + 2
+        if clock_w > rows[3].width() and sla.short_text:
+            clock_text = f"{sign} {sla.short_text}".strip()  # a narrow column: coarser units
+            clock_w = clock_fm.horizontalAdvance(clock_text) + 2
+        clock_w = min(clock_w, rows[3].width())
+        owner_up = rows[3].width() - clock_w - 8 < MIN_OWNER
         p.setFont(clock_font)
         self._text(p, QRect(rows[3].right() - clock_w, rows[3].top(), clock_w, lh),
                    clock_text, CLOCK_COLOURS[sla.state], Qt.AlignmentFlag.AlignRight)
-        p.setFont(_small(base))
         owner = card.owner or _("Not assigned")
-        self._text(p, rows[3].adjusted(0, 0, -clock_w - 8, 0), owner, MUTED)
+        p.setFont(_small(base))
+        if not owner_up:
+            self._text(p, rows[3].adjusted(0, 0, -clock_w - 8, 0), owner, MUTED)
+
+        # 3: category · description (· owner at the right end when the clock took row 4)
+        row3 = rows[2]
+        if owner_up:
+            owner_w = min(p.fontMetrics().horizontalAdvance(owner) + 2, row3.width() // 3)
+            self._text(p, QRect(row3.right() - owner_w, row3.top(), owner_w, lh), owner, MUTED,
+                       Qt.AlignmentFlag.AlignRight)
+            row3 = row3.adjusted(0, 0, -owner_w - 8, 0)
+        p.setFont(_bold(_small(base)))
+        cat = card.category or _("No category")
+        cat_w = self._text(p, row3, cat, MUTED)
+        p.setFont(_small(base))
+        self._text(p, row3.adjusted(cat_w + 6, 0, 0, 0), " ".join(card.description.split()),
+                   QColor("#424242"))
+        self.last_clock = clock_text  # what the card showed, for tests
+        self.last_clock_cut = clock_w < clock_fm.horizontalAdvance(clock_text) + 2
 
     @staticmethod
     def _text(p: QPainter, rect: QRect, text: str, colour: QColor,
