@@ -53,6 +53,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app = make_qapp()
     if args.lang:
         set_language(args.lang)
+    # Qt's own texts and date forms from the first dialog on (database, damage, sign-in).
+    apply_qt_language(app, get_language())
     # Data safety (issue 8, ui/safety_start.py): one window per database, damaged-file
     # recovery instead of a crash; after show: bring-to-front, daily backup, backup menu.
     # This PC's database (--db, $COMPLAINT_DESK_DB, else the one chosen in the Database
@@ -68,6 +70,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return 0
     db = safe.db
     choose_language(args, db)
+    apply_qt_language(app, get_language())
     # Staff accounts (issue 7, ui/sign_in.py): once the desk has accounts, sign in first.
     from app.services.users import has_accounts
     from ui import sign_in

@@ -34,6 +34,7 @@ from app.services.users import StaffMember
 from app.settings import SPEC_BY_KEY
 from app.sla import profile_hours_setting
 from ui.messages import warn
+from ui.qt_translations import follow_language
 from ui.settings.special_editors import HoursEditor
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import INVALID_STYLE, FieldGrid
@@ -130,6 +131,7 @@ class FirstStartDialog(QDialog):
     def _language_picked(self, code: object) -> None:
         if code:
             set_language(str(code))
+            follow_language(str(code))  # Qt's own texts and date forms too
             self.retranslate()
             self.language_changed.emit(str(code))
 

@@ -42,6 +42,7 @@ from app.services.users import (
 from ui import shown_marker
 from ui.context import DeskContext
 from ui.idle_guard import IdleGuard
+from ui.qt_translations import follow_language
 from ui.shortcuts import keys
 from ui.tasks import run_task
 from ui.widgets.choice_combo import ChoiceCombo
@@ -108,6 +109,7 @@ class SignInDialog(QDialog):
     def _language_picked(self, code: object) -> None:
         if code:
             set_language(str(code))
+            follow_language(str(code))  # Qt's own texts and date forms too
             self.retranslate()
 
     def retranslate(self) -> None:

@@ -233,7 +233,7 @@ class DashboardView(QWidget):
             for cell, text in zip(cells, texts, strict=True):
                 cell.setText(text)
         self.trend.show_trend(_("Average satisfaction, last 12 months"),
-                              [tx.short_month(t.month) for t in f.trend],
+                              tx.short_months([t.month for t in f.trend]),
                               [t.avg_satisfaction for t in f.trend])
 
     # Clicks -------------------------------------------------------------------------------
