@@ -49,6 +49,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     # The intake form (ui/intake/intake_form.py).
     Shortcut("intake.save", INTAKE, "Ctrl+S; Ctrl+Return; Ctrl+Enter", N_("Save the complaint")),
     Shortcut("intake.save_print", INTAKE, "Ctrl+P", N_("Save and print the slip")),
+    Shortcut("intake.save_print_dialog", INTAKE, "Ctrl+Shift+P",
+             N_("Save and print the slip, choosing the printer")),
     Shortcut("intake.clear", INTAKE, "Ctrl+L", N_("Clear the form")),
     Shortcut("intake.spot", INTAKE, "Ctrl+R", N_("Resolve on the spot")),
     Shortcut("intake.attach", INTAKE, "Ctrl+O", N_("Attach a file")),
@@ -66,6 +68,10 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("board.table", BOARD, "Ctrl+T", N_("Switch between board and table")),
     Shortcut("board.refresh", BOARD, "Ctrl+R", N_("Refresh")),
     Shortcut("board.clear_filters", BOARD, "Ctrl+Shift+X", N_("Clear filters")),
+    # The complaint panel (ui/complaint/panel.py).
+    Shortcut("complaint.reprint", COMPLAINT, "Ctrl+P", N_("Print the slip again")),
+    Shortcut("complaint.reprint_dialog", COMPLAINT, "Ctrl+Shift+P",
+             N_("Print the slip again, choosing the printer")),
     # Text fields with standard phrases (ui/widgets/phrase_picker.py).
     Shortcut("text.phrases", TEXT_FIELDS, "Ctrl+;", N_("Insert a standard phrase")),
 )
