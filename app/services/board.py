@@ -20,7 +20,7 @@ from app.models import Complaint
 from app.rules.stages import OPEN_STAGES
 from app.services.changes import ChangeMarker, change_marker
 from app.services.list_choices import list_choices
-from app.services.queue import Card, QueueFilter, build_query, cards_of
+from app.services.queue import Card, QueueFilter, build_query, cards_of, fetch_rows
 from app.services.search_index import index_pays
 from app.services.users import list_staff
 from app.settings import get as get_setting
@@ -73,7 +73,7 @@ def load_board(db: Database, f: QueueFilter | None = None, *, show_closed: bool 
     since = (now - timedelta(days=closed_days)).date() if show_closed else None
     with db.read() as session:
         conn = session.connection()  # Core rows: no ORM result machinery for 5,000 cards
-        rows = list(conn.execute(open_q).all()) if open_stages else []
+        rows = fetch_rows(conn, open_q) if open_stages else []
         if since is not None:
             # Driven by the closed_at index: by stage SQLite would walk every closed
             # complaint (about 100 ms at 100,000 instead of a few).
@@ -84,7 +84,7 @@ def load_board(db: Database, f: QueueFilter | None = None, *, show_closed: bool 
                 .order_by(None).order_by(Complaint.closed_at.desc(), Complaint.id.desc())
                 .limit(CLOSED_LIMIT)
             )
-            rows.extend(conn.execute(closed_q).all())
+            rows.extend(fetch_rows(conn, closed_q))
         totals = dict.fromkeys(OPEN_STAGES, 0)
         totals.update({stage: int(n) for stage, n in session.execute(
             select(Complaint.stage, func.count()).where(Complaint.stage.in_(OPEN_STAGES))

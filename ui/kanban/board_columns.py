@@ -186,8 +186,12 @@ class BoardColumns(QScrollArea):
     def restore_scroll(self, state: tuple[dict[str, int], int]) -> None:
         columns, sideways = state
         for stage, column in self.columns.items():
+            value = columns.get(stage, 0)
+            bar = column.view.verticalScrollBar()
+            if value == bar.value():
+                continue  # at the top before and after (the usual case while typing)
             column.view.doItemsLayout()  # scroll ranges must be known before restoring
-            column.view.verticalScrollBar().setValue(columns.get(stage, 0))
+            bar.setValue(value)
         self.horizontalScrollBar().setValue(sideways)
 
     # --- events from the columns ------------------------------------------------------------
