@@ -18,7 +18,7 @@ from app.db import Database
 from app.i18n import get_language
 from app.models import Complaint
 from app.rules.stages import OPEN_STAGES
-from app.services.changes import ChangeMarker, change_marker
+from app.services.changes import ChangeMarker, marker_in
 from app.services.list_choices import list_choices
 from app.services.queue import Card, QueueFilter, build_query, cards_of, fetch_rows
 from app.services.search_index import index_pays
@@ -63,8 +63,6 @@ def load_board(db: Database, f: QueueFilter | None = None, *, show_closed: bool 
                closed_days: int = CLOSED_DAYS) -> BoardData:
     """Cards for the board's columns (open stages of `f`, and recently closed ones)."""
     f = f or QueueFilter()
-    # Read the marker first: a change landing during the load shows up at the next poll.
-    marker = change_marker(db)
     now = clock.now()
     lang = get_language()
     open_stages = tuple(s for s in f.stages if s in OPEN_STAGES)
@@ -72,6 +70,9 @@ def load_board(db: Database, f: QueueFilter | None = None, *, show_closed: bool 
     open_q = build_query(_with_stages(f, open_stages), now, lang, dialect=dialect, fts=fts)
     since = (now - timedelta(days=closed_days)).date() if show_closed else None
     with db.read() as session:
+        # The marker in the same read transaction as the data: what was loaded is exactly
+        # what the marker describes (a change landing after it shows at the next poll).
+        marker = marker_in(session)
         conn = session.connection()  # Core rows: no ORM result machinery for 5,000 cards
         rows = fetch_rows(conn, open_q) if open_stages else []
         if since is not None:

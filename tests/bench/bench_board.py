@@ -121,23 +121,32 @@ def _child(db_path: str) -> dict[str, Any]:
     ctx = DeskContext(db=db, actor=actor)
     process = psutil.Process()
 
-    def wait(condition: Callable[[], bool], limit_s: float = 30) -> None:
+    def wait(condition: Callable[[], bool], *signals: Any, limit_s: float = 30) -> None:
         """Run the event loop until `condition` holds, as the idle GUI would: in Qt's own
-        loop (a Python loop of processEvents() would hold the GIL the loader thread needs)."""
+        loop, woken by `signals` (a Python loop of processEvents(), or a timer polling every
+        millisecond, would take the GIL from the loader thread a thousand times a second and
+        time that contention instead of the board); a 20 ms timer checks as a fallback."""
         deadline = time.perf_counter() + limit_s
         loop = QEventLoop()
         check = QTimer()
-        check.setInterval(1)
-        check.timeout.connect(lambda: loop.quit() if condition() else None)
-        while not condition():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("the board did not finish in time")
-            check.start()
-            loop.exec()
-            check.stop()
+        check.setInterval(20)
+        wake = lambda *_a: loop.quit() if condition() else None  # noqa: E731
+        check.timeout.connect(wake)
+        for signal in signals:
+            signal.connect(wake)
+        try:
+            while not condition():
+                if time.perf_counter() > deadline:
+                    raise TimeoutError("the board did not finish in time")
+                check.start()
+                loop.exec()
+                check.stop()
+        finally:
+            for signal in signals:
+                signal.disconnect(wake)
 
     def settle(board: BoardView) -> None:
-        wait(lambda: not board.busy())
+        wait(lambda: not board.busy(), board.loaded)
         app.processEvents()
 
     load_board(db, QueueFilter())  # warm the file cache and SQLAlchemy's statement cache
@@ -148,7 +157,7 @@ def _child(db_path: str) -> dict[str, Any]:
         board = BoardView(ctx, settings=QSettings())
         board.resize(1366, 700)
         board.show()
-        wait(lambda: board.data is not None)
+        wait(lambda: board.data is not None, board.loaded)
         board.repaint()
         return board
 
@@ -179,7 +188,7 @@ def _child(db_path: str) -> dict[str, Any]:
             board.loaded.connect(lambda d=done: d.__setitem__("n", d["n"] + 1))
             started = time.perf_counter()
             board.filter_bar.set_text_now(prefix)
-            wait(lambda d=done: d["n"] > 0)
+            wait(lambda d=done: d["n"] > 0, board.loaded)
             board.repaint()
             filter_times.append((time.perf_counter() - started) * 1000)
             board.loaded.disconnect()
@@ -197,7 +206,7 @@ def _child(db_path: str) -> dict[str, Any]:
         if not board.move_card(ref, "investigating"):
             continue
         wait(lambda r=ref, m=investigating: m.row_of(r) is not None
-             or not board.mover.busy(r))
+             or not board.mover.busy(r), board.move_finished)
         if investigating.row_of(ref) is None:
             continue  # refused (e.g. changed meanwhile): not a move to time
         board.repaint()
