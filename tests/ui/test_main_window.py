@@ -67,6 +67,45 @@ def test_geometry_and_last_view_are_remembered(qtbot, ctx, settings):
     assert (second.width(), second.height()) == (760, 560)
 
 
+def test_opens_maximized_first_then_as_it_was_left(qtbot, ctx, settings):
+    """No remembered geometry: maximized (fits 1280×720, not lost on 1920×1080); a window left
+    at a size comes back at it, and one left maximized comes back maximized."""
+    first = MainWindow(ctx, settings)
+    qtbot.addWidget(first)
+    assert not first.remembered_geometry
+    first.show_window()
+    qtbot.waitUntil(first.isMaximized, timeout=3000)
+    first.close()  # remembered: maximized
+    second = MainWindow(ctx, settings)
+    qtbot.addWidget(second)
+    assert second.remembered_geometry
+    second.show_window()
+    qtbot.waitUntil(second.isMaximized, timeout=3000)
+    second.showNormal()
+    second.resize(700, 500)
+    qtbot.waitUntil(lambda: not second.isMaximized(), timeout=3000)
+    second.close()
+    third = MainWindow(ctx, settings)
+    qtbot.addWidget(third)
+    third.show_window()
+    assert not third.isMaximized() and (third.width(), third.height()) == (700, 500)
+
+
+def test_the_frame_shows_before_the_desk_and_fills_when_it_opens(qtbot, ctx, settings):
+    """Start-up shows the window's frame first (no database read); open_desk fills it."""
+    frame = MainWindow(None, settings)
+    qtbot.addWidget(frame)
+    frame.show()
+    assert frame.stack.currentWidget() is frame.opening
+    assert frame.opening.text() == "Opening the database…"
+    assert not frame.actions_by_view["board"].isEnabled() and not frame.goto_box.isEnabled()
+    assert frame.quit_action.isEnabled()  # the frame can be closed
+    frame.open_desk(ctx)
+    assert frame.current_view_key() == "intake"
+    assert frame.actions_by_view["board"].isEnabled() and frame.goto_box.isEnabled()
+    assert "李小红" in frame.user_label.text()
+
+
 def test_title_says_demo_for_a_demo_database(qtbot, ctx, settings, db):
     with db.write() as s:
         put(s, "is_demo", True)
@@ -136,7 +175,11 @@ def test_main_py_opens_the_window_without_heavy_modules(db_path, tmp_path):
         "import ui.shown_marker as a; real = a.report_shown\n"
         "heavy = ('reportlab', 'openpyxl', 'PySide6.QtCharts', 'app.services.stats')\n"
         "def report(app, what='window'):\n"
-        "    print('HEAVY', [m for m in heavy if m in sys.modules], flush=True); real(app, what)\n"
+        "    if what == 'frame':  # issue 18: the window shows before the database is touched\n"
+        "        print('FRAME', [m for m in ('sqlalchemy', 'alembic') if m in sys.modules])\n"
+        "    else:\n"
+        "        print('HEAVY', [m for m in heavy if m in sys.modules], flush=True)\n"
+        "    real(app, what)\n"
         "a.report_shown = report\n"
         "runpy.run_path('main.py', run_name='__main__')\n"
     )
@@ -146,7 +189,9 @@ def test_main_py_opens_the_window_without_heavy_modules(db_path, tmp_path):
     done = subprocess.run([sys.executable, "-c", probe, str(db_path)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert f"{SHOWN_MARKER} window" in done.stdout
+    assert f"{SHOWN_MARKER} frame" in done.stdout and f"{SHOWN_MARKER} window" in done.stdout
+    assert done.stdout.index("FRAME") < done.stdout.index("HEAVY")
+    assert "FRAME []" in done.stdout, done.stdout
     assert "HEAVY []" in done.stdout, done.stdout
 
 
