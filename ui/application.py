@@ -109,7 +109,7 @@ def open_desk_in(frame: MainWindow, app: QApplication, args: argparse.Namespace)
 
     actor = (sign_in.sign_in_at_start(db, args.user) if has_accounts(db)
              else set_up_if_new(db))
-    if actor is None:
+    if actor is None or not frame.isVisible():  # cancelled, or the frame closed meanwhile
         return 0
     ctx = DeskContext(db=db, actor=actor)
     open_window(app, ctx, safe, frame)

@@ -196,6 +196,37 @@ def test_main_py_opens_the_window_without_heavy_modules(db_path, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_frame_closed_before_sign_in_ends_the_program(db_path, tmp_path):
+    """The frame shows before the database opens and can be closed meanwhile (Ctrl+Q): the
+    desk is then not opened into a hidden window; the program ends."""
+    probe = (
+        "import sys, runpy; sys.argv = ['main.py', '--db', sys.argv[1]];\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import ui.application as application, ui.sign_in as s\n"
+        "from ui.main_window import MainWindow\n"
+        "real = s.sign_in_at_start\n"
+        "def closing(db, user=None):\n"
+        "    for w in QApplication.topLevelWidgets():\n"
+        "        if isinstance(w, MainWindow): w.close()\n"
+        "    return real(db, user)\n"
+        "s.sign_in_at_start = closing\n"
+        "real_open = application.open_window\n"
+        "def opened(*a, **k):\n"
+        "    print('OPENED', flush=True); return real_open(*a, **k)\n"
+        "application.open_window = opened\n"
+        "sys.exit(runpy.run_path('main.py', run_name='__main__'))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), COMPLAINT_DESK_USER="supervisor",
+               COMPLAINT_DESK_PASSWORD="demo1234", **{ENV_EXIT_AFTER_SHOW: "1"})
+    done = subprocess.run([sys.executable, "-c", probe, str(db_path)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"{SHOWN_MARKER} frame" in done.stdout
+    assert "OPENED" not in done.stdout and f"{SHOWN_MARKER} window" not in done.stdout
+
+
+@pytest.mark.slow
 def test_main_py_on_a_new_database_welcomes_first(tmp_path):
     done = _run_main(tmp_path / "brand-new.db", tmp_path)
     assert done.returncode == 0, done.stderr
