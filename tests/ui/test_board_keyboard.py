@@ -39,7 +39,7 @@ def window(qtbot: QtBot, ctx: DeskContext, tmp_path) -> Iterator[MainWindow]:  #
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
-    QApplication.setActiveWindow(w)
+    qtbot.waitUntil(w.isActiveWindow, timeout=3000)  # keys go where a clerk's would
     yield w
     board = w.views.get("board")
     if isinstance(board, BoardView):
