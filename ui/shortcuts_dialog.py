@@ -21,9 +21,11 @@ from ui.shortcuts import AREAS, SHORTCUTS, Shortcut
 
 
 def native_keys(shortcut: Shortcut) -> str:
-    """"Ctrl+S / Ctrl+Return" as the platform writes them (⌘S on a Mac)."""
-    return " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
-                      for k in shortcut.keys.split("; "))
+    """"Ctrl+S / Ctrl+Return" as the platform writes them (⌘S on a Mac), each form once:
+    Chinese Qt names Return and the keypad's Enter both "回车"."""
+    texts = (QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
+             for k in shortcut.keys.split("; "))
+    return " / ".join(dict.fromkeys(texts))
 
 
 class ShortcutsDialog(QDialog):

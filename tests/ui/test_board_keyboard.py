@@ -212,6 +212,29 @@ def test_f1_lists_every_shortcut_and_menus_name_each_key_once(
     assert window.actions_by_view["intake"].iconText() == "New complaint  F2"  # toolbar
 
 
+def test_f1_names_each_key_once_in_chinese(qtbot: QtBot) -> None:
+    """Qt writes Return and the keypad's Enter alike in Chinese ("回车"): listed once."""
+    from app.i18n import set_language
+    from ui.qt_translations import apply_qt_language
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    set_language("zh-Hans")
+    apply_qt_language(app, "zh-Hans")
+    try:
+        dialog = ShortcutsDialog()
+        qtbot.addWidget(dialog)
+        rows = dialog.rows()
+        save = next(keys for _area, keys, what in rows if what == "保存投诉")
+        assert save == "Ctrl+S / Ctrl+回车"
+        for _area, keys, what in rows:
+            parts = keys.split(" / ")
+            assert len(parts) == len(set(parts)), f"{what}: {keys}"
+    finally:
+        set_language("en")
+        apply_qt_language(app, "en")
+
+
 def test_quit_with_ctrl_q(window: MainWindow, qtbot: QtBot) -> None:
     assert BY_ID["window.quit"].keys == "Ctrl+Q"
     assert window.file_menu.actions()[0] is window.quit_action
