@@ -7,13 +7,14 @@ and its ratio to the underlying service call alone:
 - board_open: BoardView created, loaded off the GUI thread, shown and painted
   vs `load_board()` (the one read transaction behind it). Target < 300 ms.
 - board_filter: one keystroke in the search box (debounce skipped) until the columns and the
-  table show the result vs `load_board()` with that filter. Target < 100 ms.
+  table show the result vs `load_board()` with that filter. Target (issue 18) ≤ 50 ms.
 - board_move: a card moved by the board (workflow guards, write, the card placed in its new
   column) vs `moves.move()` alone. Target < 50 ms. Moves complaints in `proposed` to
   `investigating` and back (their data stays as it was, bar timeline events and a few seconds
   of SLA pause).
 - rss_mb: the process's resident memory with the board and table filled (`ms` holds MB);
-  the ratio compares it with the same process before the board was opened. Target < 400 MB.
+  the ratio compares it with the same process before the board was opened. Target (issue 18)
+  ≤ 250 MB.
 
     python tests/bench/bench_board.py [DB] [SIZE]
 """
@@ -34,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-TARGETS = {"board_open": 300, "board_filter": 100, "board_move": 50, "rss_mb": 400}
+TARGETS = {"board_open": 300, "board_filter": 50, "board_move": 50, "rss_mb": 250}
 RUNS = 5
 # Typed one character at a time: Chinese (2 characters use LIKE, 3+ the trigram index),
 # a reference and a phone number.
@@ -73,7 +74,7 @@ def run(db_path: str | Path, size: int) -> dict[str, Any]:
     for name, figures in result.items():
         figures["complaints"] = complaints
         figures["target"] = TARGETS[name]
-        figures["within_target"] = figures["ms"] is not None and figures["ms"] < TARGETS[name]
+        figures["within_target"] = figures["ms"] is not None and figures["ms"] <= TARGETS[name]
     return result
 
 
