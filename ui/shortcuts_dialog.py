@@ -21,10 +21,11 @@ from ui.shortcuts import AREAS, SHORTCUTS, Shortcut
 
 
 def native_keys(shortcut: Shortcut) -> str:
-    """"Ctrl+S / Ctrl+Return" as the platform writes them (⌘S on a Mac), each form once:
-    Chinese Qt names Return and the keypad's Enter both "回车"."""
-    texts = (QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
-             for k in shortcut.keys.split("; "))
+    """"Ctrl+S / Ctrl+Enter" as the platform writes them (⌘S on a Mac), each form once.
+    Return is named Enter, as the key is labelled on a PC keyboard: Traditional Chinese Qt
+    leaves "Return" in English, and Simplified Chinese Qt writes both "回车"."""
+    texts = (QKeySequence(k.replace("Return", "Enter")).toString(
+        QKeySequence.SequenceFormat.NativeText) for k in shortcut.keys.split("; "))
     return " / ".join(dict.fromkeys(texts))
 
 
