@@ -62,7 +62,9 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        # As tall as the screen allows (the whole list on 1920x1080, scrolling on 1280x720).
+        room = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(680, room.width()), min(max(560, room.height() - 120), 760))
         self.tree.setFocus()
 
     def rows(self) -> list[tuple[str, str, str]]:

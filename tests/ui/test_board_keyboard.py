@@ -188,6 +188,8 @@ def test_f1_lists_every_shortcut_and_menus_name_each_key_once(
                   if isinstance(w, ShortcutsDialog) and w.isVisible())
     shown = dialog.rows()
     assert len(shown) == len(SHORTCUTS)
+    room = window.screen().availableGeometry()
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()  # fits
     assert ("Queue", "Ctrl+Right", "Move the selected complaint to the next stage") in shown
     assert ("Everywhere", "F1", "This list of keyboard shortcuts") in shown
     dialog.close()
