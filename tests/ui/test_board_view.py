@@ -335,3 +335,67 @@ def test_the_deadline_is_never_cut_the_description_yields(
     row = column.view.viewport().width() - 2 * MARGIN_X - STRIPE - 2 * PAD
     needed = QFontMetrics(_bold(column.view.font())).horizontalAdvance(expected) + 2
     assert needed > row - MIN_OWNER - 8
+
+
+def test_cards_shown_again_are_neither_laid_out_nor_drawn_again(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        fixed_clock: ControlledClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keystroke that leaves a column as it was costs that column nothing (issue 18: the
+    filter within 50 ms a keystroke); what a card shows changing draws it anew."""
+    from dataclasses import replace
+
+    from ui.kanban.card_delegate import CardDelegate
+
+    refs = [log(db, clerk, phone=f"1380000070{i}") for i in range(3)]
+    board = make_board(ctx)
+    column = board.columns["new"]
+    drawn: list[str] = []
+    real = CardDelegate._paint_card
+
+    def counting(self: CardDelegate, p: object, option: object, card: object) -> None:
+        drawn.append(card.reference)  # type: ignore[attr-defined]
+        real(self, p, option, card)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CardDelegate, "_paint_card", counting)
+    resets: list[int] = []
+    column.model.modelReset.connect(lambda: resets.append(1))
+    cards = column.model.cards()
+    assert sorted(c.reference for c in cards) == sorted(refs)
+    column.view.grab()
+    assert sorted(drawn) == sorted(refs)
+    drawn.clear()
+    column.model.set_cards(list(cards))  # the same cards: no reset, nothing drawn anew
+    column.view.grab()
+    assert resets == [] and drawn == []
+    changed = replace(cards[0], customer_name="欧阳娜娜", version=cards[0].version + 1)
+    column.model.set_cards([changed, *cards[1:]])
+    column.view.grab()
+    assert resets == [1] and drawn == [changed.reference]
+    drawn.clear()
+    column.view.setCurrentIndex(column.model.index(1, 0))  # selected: drawn as selected
+    column.view.grab()
+    assert drawn == [cards[1].reference]
+    drawn.clear()
+    fixed_clock.advance(minutes=1)  # the clocks moved on: every card drawn with its time
+    column.view.grab()
+    assert sorted(drawn) == sorted(refs)
+
+
+def test_a_search_is_narrowed_from_the_board_already_loaded(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        fixed_clock: ControlledClock) -> None:
+    parking = log(db, clerk, phone="13800000801", description="停车场收费与公示不符")
+    log(db, clerk, phone="13800000802", description="试衣间没有镜子")
+    board = make_board(ctx)
+    base = board.data
+    assert base is not None and board.loader.base is base
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        board.filter_bar.set_text_now("停车")
+    assert [c.reference for c in board.data.cards] == [parking]
+    assert board.data.cards[0] is base.cards[[c.reference for c in base.cards].index(parking)]
+    assert board.loader.base is base  # a search is never the base of the next one
+    # A change made meanwhile: loaded afresh, and shown.
+    other = log(db, clerk, phone="13800000803", description="停车券没有抵扣")
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        board.filter_bar.set_text_now("停车 ")
+    assert sorted(c.reference for c in board.data.cards) == sorted([parking, other])
