@@ -101,7 +101,7 @@ def card_height(fm: QFontMetrics) -> int:
     return 2 * (MARGIN_Y + PAD) + LINES * fm.height() + (LINES - 1) * LINE_GAP
 
 
-CACHED_CARDS = 800  # painted cards kept (a screen shows 50-100; a filter shows them again)
+CACHED_CARDS = 300  # painted cards kept (a screen shows 50-100; ~25 MB at most)
 
 
 class CardDelegate(QStyledItemDelegate):
