@@ -168,6 +168,16 @@ def _run_main(db_path: Path, tmp_path: Path, *extra: str) -> subprocess.Complete
                           timeout=60)
 
 
+def _probe_main(probe: str, db_path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`probe` (Python that patches the program, then runs main.py) on `db_path`, signed in
+    as the supervisor, ending once the window shows."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), COMPLAINT_DESK_USER="supervisor",
+               COMPLAINT_DESK_PASSWORD="demo1234", **{ENV_EXIT_AFTER_SHOW: "1"})
+    return subprocess.run([sys.executable, "-c", probe, str(db_path)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
 @pytest.mark.slow
 def test_main_py_opens_the_window_without_heavy_modules(db_path, tmp_path):
     probe = (
@@ -183,11 +193,7 @@ def test_main_py_opens_the_window_without_heavy_modules(db_path, tmp_path):
         "a.report_shown = report\n"
         "runpy.run_path('main.py', run_name='__main__')\n"
     )
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), COMPLAINT_DESK_USER="supervisor",
-               COMPLAINT_DESK_PASSWORD="demo1234", **{ENV_EXIT_AFTER_SHOW: "1"})
-    done = subprocess.run([sys.executable, "-c", probe, str(db_path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = _probe_main(probe, db_path, tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"{SHOWN_MARKER} frame" in done.stdout and f"{SHOWN_MARKER} window" in done.stdout
     assert done.stdout.index("FRAME") < done.stdout.index("HEAVY")
@@ -214,13 +220,9 @@ def test_a_frame_closed_before_sign_in_ends_the_program(db_path, tmp_path):
         "def opened(*a, **k):\n"
         "    print('OPENED', flush=True); return real_open(*a, **k)\n"
         "application.open_window = opened\n"
-        "sys.exit(runpy.run_path('main.py', run_name='__main__'))\n"
+        "runpy.run_path('main.py', run_name='__main__')\n"
     )
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), COMPLAINT_DESK_USER="supervisor",
-               COMPLAINT_DESK_PASSWORD="demo1234", **{ENV_EXIT_AFTER_SHOW: "1"})
-    done = subprocess.run([sys.executable, "-c", probe, str(db_path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = _probe_main(probe, db_path, tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"{SHOWN_MARKER} frame" in done.stdout
     assert "OPENED" not in done.stdout and f"{SHOWN_MARKER} window" not in done.stdout
