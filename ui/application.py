@@ -59,6 +59,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app = make_qapp()
     if args.lang:
         set_language(args.lang)
+    else:
+        frame_language(QSettings())
     # Qt's own texts and date forms from the first dialog on (database, damage, sign-in).
     apply_qt_language(app, get_language())
     # The frame first: a clerk sees the program respond at once; the database opens behind
@@ -101,6 +103,7 @@ def open_desk_in(frame: MainWindow, app: QApplication, args: argparse.Namespace)
         return 0
     db = safe.db
     choose_language(args, db)
+    QSettings().setValue(LAST_LANGUAGE, get_language())  # the next start's frame speaks it
     apply_qt_language(app, get_language())
     frame.retranslate()
     # Staff accounts (issue 7, ui/sign_in.py): once the desk has accounts, sign in first.
@@ -143,6 +146,21 @@ def open_window(app: QApplication, ctx: DeskContext, safe: safety_start.SafeStar
 
     install_actions(window, ctx)  # Data ▸ Import…, Data ▸ Export CSV… (issue 17)
     return window
+
+
+LAST_LANGUAGE = "ui/last_language"  # the language the window showed last on this PC
+
+
+def frame_language(settings: QSettings) -> None:
+    """Before the database opens: this PC's choice, else the language the window last
+    showed here (a Chinese desk on an English Windows shows its frame in Chinese, not in
+    English for the second it takes to open). $COMPLAINT_DESK_LANG wins, as always."""
+    if os.environ.get("COMPLAINT_DESK_LANG"):
+        return
+    chosen = settings.value("ui/language") or settings.value(LAST_LANGUAGE)
+    if chosen:
+        with contextlib.suppress(ValueError):  # a value from an older version: ignore it
+            set_language(normalise_language(str(chosen)))
 
 
 def choose_language(args: argparse.Namespace, db) -> None:  # type: ignore[no-untyped-def]

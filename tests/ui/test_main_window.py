@@ -234,3 +234,30 @@ def test_main_py_on_a_new_database_welcomes_first(tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"{SHOWN_MARKER} first-start" in done.stdout
     assert f"{SHOWN_MARKER} window" not in done.stdout  # cancelled: no window, no accounts
+
+
+@pytest.mark.slow
+def test_the_frame_speaks_the_language_the_window_last_showed(db_path, tmp_path):
+    """A 繁體 desk on an English Windows: the first start's frame can only be in the system's
+    language (the desk's is in the database); from the next start on it is in 繁體 at once."""
+    from app.db import Database
+    from app.paths import resolve
+
+    database = Database(resolve(str(db_path)))
+    with database.write() as s:
+        put(s, "language", "zh-Hant")
+    database.dispose()
+    env = {k: v for k, v in os.environ.items() if k != "COMPLAINT_DESK_LANG"}
+    env.update(LANG="en_US.UTF-8", LC_ALL="en_US.UTF-8")
+    shown = []
+    for _run in range(2):
+        done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env=dict(env, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+                                       **{ENV_EXIT_AFTER_SHOW: "1"}))
+        assert done.returncode == 0, done.stderr
+        shown.append([(line.split()[1], line.split()[-1]) for line in done.stdout.splitlines()
+                      if line.startswith(SHOWN_MARKER)])
+    # (what was shown, in which language): the frame, then the sign-in dialog
+    assert shown == [[("frame", "en"), ("sign-in", "zh-Hant")],
+                     [("frame", "zh-Hant"), ("sign-in", "zh-Hant")]]
