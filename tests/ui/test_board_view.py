@@ -399,3 +399,28 @@ def test_a_search_is_narrowed_from_the_board_already_loaded(
     with qtbot.waitSignal(board.loaded, timeout=5000):
         board.filter_bar.set_text_now("停车 ")
     assert sorted(c.reference for c in board.data.cards) == sorted([parking, other])
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Received: the first date (2026-03-12) is after the last (2026-03-10)"),
+    ("zh-Hans", "受理日期：起始日期（2026-03-12）晚于截止日期（2026-03-10）")])
+def test_dates_the_wrong_way_round_are_said_not_shown_as_an_empty_board(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        lang: str, expected: str) -> None:
+    from PySide6.QtCore import QDate
+
+    log(db, clerk, phone="13800000901")  # received 2026-03-10 (the fixed clock)
+    set_language(lang)
+    board = make_board(ctx)
+    bar = board.filter_bar
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        bar.date_to.setDate(QDate(2026, 3, 10))
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        bar.date_from.setDate(QDate(2026, 3, 12))
+    assert bar.summary.text() == expected
+    assert "#c62828" in bar.summary.styleSheet()  # the error colour, not the filter's amber
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        bar.date_from.setDate(QDate(2026, 3, 9))
+    assert "#c62828" not in bar.summary.styleSheet()
+    assert len(board.data.cards) == 1  # received on 2026-03-10: inside the dates now
+    assert "2026-03-12" not in bar.summary.text()

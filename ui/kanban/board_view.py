@@ -204,6 +204,10 @@ class BoardView(QWidget):
             self.table.set_cards(self.data.cards)
 
     def _update_summary(self) -> None:
+        problem = self.filter_bar.problem()
+        if problem is not None:  # nothing can match: say why, not "0 shown"
+            self.filter_bar.set_summary(problem, filtered=True, error=True)
+            return
         now = clock.now()
         open_cards = [c for c in (self.data.cards if self.data else []) if c.stage != "closed"]
         overdue = sum(1 for c in open_cards if is_overdue(c.stage, c.due_at, now, c.paused_since))

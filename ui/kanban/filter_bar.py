@@ -24,10 +24,12 @@ from app.i18n import _
 from app.services.board import CLOSED_DAYS, FilterChoices, filter_choices
 from app.services.queue import QueueFilter
 from ui.context import DeskContext
+from ui.widgets.field_grid import ERROR_COLOUR
 
 TYPING_DELAY_MS = 200  # wait for a pause in typing before searching
 NO_DATE = QDate(2000, 1, 1)  # the date edits' "not set" value, shown as "—"
 KEY = "board/filter/"
+ERROR_STYLE = f"QLabel {{ color: {ERROR_COLOUR}; font-weight: bold; }}"
 FILTERED_STYLE = ("QLabel { background: #fff4e0; color: #6b4300; border: 1px solid #f0b95b;"
                   " border-radius: 3px; padding: 1px 6px; font-weight: bold; }")
 
@@ -242,11 +244,20 @@ class FilterBar(QWidget):
             _fill(self.channel, _("All channels"), [(c, label("channel", c)) for c in CHANNELS])
             _fill(self.department, _("All departments"), self.choices.departments)
 
-    def set_summary(self, text: str, filtered: bool = False) -> None:
+    def problem(self) -> str | None:
+        """What makes the filter match nothing whatever the data, said to the clerk."""
+        start, end = _date_of(self.date_from), _date_of(self.date_to)
+        if start is not None and end is not None and start > end:
+            return _("Received: the first date ({start}) is after the last ({end})",
+                     start=start.isoformat(), end=end.isoformat())
+        return None
+
+    def set_summary(self, text: str, filtered: bool = False, error: bool = False) -> None:
         """The count line; a filtered board says so in amber (a filter kept from the last
-        session must not pass for the whole queue)."""
+        session must not pass for the whole queue), a filter that cannot match in red."""
         self.summary.setText(text)
-        self.summary.setStyleSheet(FILTERED_STYLE if filtered else "")
+        self.summary.setStyleSheet(ERROR_STYLE if error else FILTERED_STYLE if filtered
+                                   else "")
         self.clear_button.setStyleSheet("QPushButton { font-weight: bold; }" if filtered
                                         else "")
 
