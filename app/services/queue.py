@@ -6,7 +6,7 @@ One query returns plain rows (no ORM objects) so that thousands of cards load fa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -161,7 +161,6 @@ def queue_cards(db: Database, f: QueueFilter | None = None) -> list[Card]:
     return cards_of(rows, now)
 
 
-_CARD_FIELDS = tuple(f.name for f in fields(Card))
 assert not hasattr(Card, "__post_init__")  # cards_of() relies on a plain generated __init__
 
 
@@ -169,12 +168,12 @@ def cards_of(rows: Sequence[Sequence[Any]], now: datetime) -> list[Card]:
     """Cards from rows of `build_query` (also for queries that reorder or limit it).
 
     Written for speed (the board's 5,000 cards): times come as text on SQLite (parsed by the
-    C `datetime.fromisoformat`), as datetimes from PostgreSQL. Each Card is filled without the
-    frozen dataclass's __init__, whose object.__setattr__ per field was a quarter of the
-    queue's time: the same object, equal and hashable; every field given (strict zip)."""
+    C `datetime.fromisoformat`), as datetimes from PostgreSQL. Each Card is given its
+    attribute dict whole, without the frozen dataclass's __init__, whose object.__setattr__
+    per field was a quarter of the queue's time: the same object, equal and hashable."""
     text = bool(rows) and isinstance(rows[0][11], str)
     parse = datetime.fromisoformat
-    new, names = object.__new__, _CARD_FIELDS
+    new, set_dict = object.__new__, object.__setattr__
     cards: list[Card] = []
     append = cards.append
     for r in rows:
@@ -184,11 +183,15 @@ def cards_of(rows: Sequence[Sequence[Any]], now: datetime) -> list[Card]:
         else:
             received, due, paused, closed = r[11], r[12], r[13], r[20]
         card = new(Card)
-        card.__dict__.update(zip(names, (
-            r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6] or "ordinary", r[7] or "", r[8],
-            r[9] or "", r[10], received, due, paused is not None, r[14], bool(r[15]),
-            bool(r[16]), r[17], is_overdue(r[2], due, now, paused), paused, r[18],
-            r[19] or "", closed), strict=True))
+        set_dict(card, "__dict__", {  # every field of Card (tests/unit/test_queue.py)
+            "id": r[0], "reference": r[1], "stage": r[2], "severity": r[3],
+            "customer_name": r[4] or "", "phone": r[5], "tier": r[6] or "ordinary",
+            "category": r[7] or "", "description": r[8], "owner": r[9] or "",
+            "owner_id": r[10], "received_at": received, "due_at": due,
+            "paused": paused is not None, "reopen_count": r[14],
+            "has_attachments": bool(r[15]), "is_repeat": bool(r[16]), "version": r[17],
+            "overdue": is_overdue(r[2], due, now, paused), "paused_since": paused,
+            "channel": r[18], "department": r[19] or "", "closed_at": closed})
         append(card)
     return cards
 

@@ -352,3 +352,16 @@ def test_a_change_or_a_card_falling_due_loads_afresh(
     assert load_board(db, QueueFilter(text="停车场"), base=searched).query.text == "停车场"
     _same(load_board(db, QueueFilter(text="停车", severity="urgent"), base=base),
           load_board(db, QueueFilter(text="停车", severity="urgent")))
+
+
+def test_cards_of_fills_every_field_as_the_constructor_would(
+        db: Database, clerk: Actor, fixed_clock: ControlledClock) -> None:
+    """cards_of gives each Card its attribute dict whole (for speed): exactly the fields."""
+    from dataclasses import asdict, fields
+
+    from app.services.queue import Card
+
+    log(db, clerk, customer_name="歐陽娜娜")
+    card = queue_cards(db)[0]
+    assert list(vars(card)) == [f.name for f in fields(Card)]
+    assert Card(**asdict(card)) == card and hash(Card(**asdict(card))) == hash(card)
