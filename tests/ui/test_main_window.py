@@ -158,6 +158,7 @@ def test_closing_writes_a_pending_draft(window, ctx):
     window.close()
     assert not form.keeper.pending()
     assert (ctx.db.paths.drafts / f"{form.draft_name()}.json").exists()
+    assert not form._validate_timer.isActive()  # nothing reads the database after closing
 
 
 def _run_main(db_path: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:

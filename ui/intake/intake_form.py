@@ -116,6 +116,7 @@ class IntakeForm(QWidget):
         self._shortcuts()
 
         self._validate_timer = QTimer(self)
+        self._closing = False  # the window is closing (flush): fields are not checked
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_MS)
         self._validate_timer.timeout.connect(self.validate_now)
@@ -185,6 +186,7 @@ class IntakeForm(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
+        self._closing = False
         # The lists may have been edited in the settings meanwhile.
         self.fields.reload_lists()
         self.spot.reload_lists(self.ctx.db)
@@ -199,7 +201,9 @@ class IntakeForm(QWidget):
         self._validate_timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.FocusOut:
+        # Not while the window closes: the focus leaving then is no clerk leaving a field,
+        # and the check would run after the database closed.
+        if event.type() == QEvent.Type.FocusOut and not self._closing:
             field = self._field_of(watched)
             if field and field not in self.touched:
                 self.touched.add(field)
@@ -396,8 +400,11 @@ class IntakeForm(QWidget):
         return True
 
     def flush(self) -> None:
-        """Write a pending draft now (the window is closing)."""
+        """Write a pending draft now (the window is closing); a pending check of the fields
+        is dropped: it would read a database that may be closed by the time it runs."""
         self.keeper.flush()
+        self._validate_timer.stop()
+        self._closing = True  # until shown again
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
         self.keeper.flush()  # switching views or closing: the draft is on disk at once
