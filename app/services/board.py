@@ -127,8 +127,8 @@ def _narrowed(session: Session, base: BoardData, f: QueueFilter, marker: ChangeM
               open_stages: tuple[str, ...], dialect: str, fts: bool, now: datetime,
               lang: str) -> BoardData:
     """`base`'s cards that match the search words of `f`, in `base`'s order (the words
-    matched by the same SQL as a full load). The closed column's newest matches are read
-    again when `base` held only the newest CLOSED_LIMIT of it and they are not all there."""
+    matched by the same SQL as a full load). The closed column is read again, as a full load
+    reads it, when `base` held only its newest CLOSED_LIMIT cards."""
     ids: set[int] = set()
     match = text_condition(f.text, dialect=dialect, fts=fts)
     closed_match = text_condition(f.text, dialect=dialect, fts=False)
@@ -140,19 +140,16 @@ def _narrowed(session: Session, base: BoardData, f: QueueFilter, marker: ChangeM
     since = base.closed_since
     closed: list[Card] = []
     if since is not None:
-        # The newest matches of the words, as a full load orders and limits them; taken
-        # from `base` when it holds them all (then they also pass its other filters, and
-        # are what a full load would give), else read as a full load reads them.
-        newest = list(session.scalars(
-            select(Complaint.id).outerjoin(Customer, Customer.id == Complaint.customer_id)
-            .where((Complaint.stage + "") == "closed")
-            .where(Complaint.closed_at >= datetime.combine(since, datetime.min.time()))
-            .where(closed_match)
-            .order_by(Complaint.closed_at.desc(), Complaint.id.desc()).limit(CLOSED_LIMIT)))
-        held = {c.id: c for c in base.cards if c.stage == "closed"}
-        if all(i in held for i in newest):
-            closed = [held[i] for i in newest]
-        else:
+        held = [c for c in base.cards if c.stage == "closed"]
+        if len(held) < CLOSED_LIMIT:
+            # `base` held the whole closed column: its cards that match, in its order.
+            matching = set(session.scalars(
+                select(Complaint.id).outerjoin(Customer, Customer.id == Complaint.customer_id)
+                .where((Complaint.stage + "") == "closed")
+                .where(Complaint.closed_at >= datetime.combine(since, datetime.min.time()))
+                .where(closed_match)))
+            closed = [c for c in held if c.id in matching]
+        else:  # only the newest: the newest that match are read as a full load reads them
             rows = fetch_rows(session.connection(), _closed_query(
                 f, since, base.loaded_at, lang, dialect).limit(CLOSED_LIMIT))
             closed = cards_of(rows, now)
