@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--profile", choices=("mall", "salon", "hotel"), default="mall")
     demo.add_argument("--months", type=int, default=12)
+    # The language of the demo's customers, staff and notes (after the command: the --lang
+    # before it is the language of the messages); without it, the desk's own language.
+    demo.add_argument("--lang", dest="demo_lang", choices=LANGUAGES, default=None)
 
     stats = sub.add_parser("stats", help="figures of one month")
     stats.add_argument("--month", required=True)
@@ -133,7 +136,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise DeskError(N_("--count must be 0 or more and --months 1 or more"))
     db = _open(args)
     summary = make_demo(db, DemoOptions(count=args.count, seed=args.seed, profile=args.profile,
-                                        months=args.months), actor=args.actor)
+                                        months=args.months, language=args.demo_lang),
+                        actor=args.actor)
     print(ngettext("Demo data: {count} complaint added", "Demo data: {count} complaints added",
                    summary.complaints, count=summary.complaints))
     return EXIT_OK

@@ -62,6 +62,15 @@ PROFILE_HOURS = {
 }
 
 
+def profile_hours_setting(profile: str) -> list[list[str] | None] | None:
+    """A profile's opening hours as the `opening_hours` setting holds them (None: around the
+    clock; else seven days, Monday first, ["10:00", "22:00"] or None for a closed day)."""
+    hours = PROFILE_HOURS[profile]
+    if hours.always_open:
+        return None
+    return [[f"{d[0]:%H:%M}", f"{d[1]:%H:%M}"] if d else None for d in hours.days]
+
+
 # Share of the usual time limits a customer tier gets, in percent (hotel 6.1: core customers
 # are answered and helped in half the time). A tier not listed gets 100.
 DEFAULT_TIER_PERCENT: dict[str, int] = {"core": 50, "key": 100, "ordinary": 100,

@@ -1,4 +1,4 @@
-"""The About box (F1): version, where the data lives and how big it is, the log file, and the
+"""The About box (Help menu): version, where the data lives and how big it is, the log file, and the
 licences of the font and libraries the program ships with."""
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from app.i18n import _
 from app.services.about_facts import AboutFacts, about_facts, font_licence_text
 from app.services.backups import human_size
 from ui.context import DeskContext
-
-SHORTCUT = "F1"
 
 
 class AboutDialog(QDialog):

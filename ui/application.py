@@ -1,4 +1,8 @@
-"""Start the window: Qt application, shipped font, database at the current schema."""
+"""Start the window: Qt application, shipped font, database at the current schema.
+
+The window's frame shows first, before SQLAlchemy, Alembic and the database (start-up is what
+a clerk waits for: issue 18); opening the database, its checks, the sign-in and the first
+view follow over it, each dialog in the frame's language."""
 
 from __future__ import annotations
 
@@ -6,18 +10,22 @@ import argparse
 import contextlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import get_language, normalise_language, set_language
-from app.services.common import SYSTEM, Actor
-from ui import alert_watch, gui_gc, housekeeping, safety_start, shown_marker
+from ui import gui_gc, shown_marker
 from ui.context import DeskContext
 from ui.fonts import install_font
 from ui.main_window import MainWindow
 from ui.qt_translations import apply_qt_language
 from ui.settings_file import configure_settings
+
+if TYPE_CHECKING:
+    from app.services.common import Actor
+    from ui import safety_start
 
 ORG, APP = "ComplaintDesk", "ComplaintDesk"
 
@@ -37,6 +45,7 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
 def default_actor(ctx_db) -> Actor:  # type: ignore[no-untyped-def]
     """Until sign-in lands: the first supervisor, else the system."""
     from app.permissions import APPROVE_COMPENSATION, can
+    from app.services.common import SYSTEM
     from app.services.users import list_staff
 
     staff = list_staff(ctx_db)
@@ -47,55 +56,87 @@ def default_actor(ctx_db) -> Actor:  # type: ignore[no-untyped-def]
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from app.paths import resolve
-    from ui.database_dialog import location_at_start
-
     app = make_qapp()
     if args.lang:
         set_language(args.lang)
-    # Data safety (issue 8, ui/safety_start.py): one window per database, damaged-file
-    # recovery instead of a crash; after show: bring-to-front, daily backup, backup menu.
+    else:
+        frame_language(QSettings())
+    # Qt's own texts and date forms from the first dialog on (database, damage, sign-in).
+    apply_qt_language(app, get_language())
+    # The frame first: a clerk sees the program respond at once; the database opens behind
+    # "Opening the database…" (the frame's menus: Quit and the language work already).
+    frame = MainWindow(None, QSettings())
+    frame.show_window()
+    app.processEvents()  # painted before the database work holds the GUI thread
+    if shown_marker.exit_after_show():
+        shown_marker.report_shown(None, "frame")
+
+    def go_on() -> None:
+        code = open_desk_in(frame, app, args)
+        if code is not None:
+            frame.hide()
+            app.exit(code)
+
+    QTimer.singleShot(0, go_on)
+    return app.exec()
+
+
+def open_desk_in(frame: MainWindow, app: QApplication, args: argparse.Namespace) -> int | None:
+    """Open the database, sign in (or set a new desk up) and fill the frame; the exit code
+    when the program should end instead (a dialog cancelled), None when the desk is open."""
+    from app.paths import resolve
+    from ui import housekeeping, safety_start
+    from ui.database_dialog import location_at_start
+
     # This PC's database (--db, $COMPLAINT_DESK_DB, else the one chosen in the Database
     # dialog); a server that cannot be reached reopens that dialog (ui/database_dialog.py).
     go_on, db_arg = location_at_start(args.db)
     if not go_on:
         return 0
     # Housekeeping (issue 12, ui/housekeeping.py): the rotating log in the data folder and the
-    # unexpected-error dialog, before the database opens; Tools and Help menus after show.
+    # unexpected-error dialog, before the database opens; Tools and Help menus after.
     housekeeping.start(resolve(db_arg))
+    # Data safety (issue 8, ui/safety_start.py): one window per database, damaged-file
+    # recovery instead of a crash; after: bring-to-front, daily backup, backup menu.
     safe = safety_start.start(db_arg)
     if safe is None:
         return 0
     db = safe.db
     choose_language(args, db)
+    QSettings().setValue(LAST_LANGUAGE, get_language())  # the next start's frame speaks it
+    apply_qt_language(app, get_language())
+    frame.retranslate()
     # Staff accounts (issue 7, ui/sign_in.py): once the desk has accounts, sign in first.
     from app.services.users import has_accounts
     from ui import sign_in
 
     actor = (sign_in.sign_in_at_start(db, args.user) if has_accounts(db)
              else set_up_if_new(db))
-    if actor is None:
+    if actor is None or not frame.isVisible():  # cancelled, or the frame closed meanwhile
         return 0
     ctx = DeskContext(db=db, actor=actor)
-    open_window(app, ctx, safe)
+    open_window(app, ctx, safe, frame)
     if shown_marker.exit_after_show():
         QTimer.singleShot(0, lambda: shown_marker.report_shown(app))
-    return app.exec()
+    return None
 
 
-def open_window(app: QApplication, ctx: DeskContext,
-                safe: safety_start.SafeStart) -> MainWindow:
-    """The main window with everything the program attaches to it, shown. `selftest` opens
-    the window through here too, so it checks what a counter gets."""
-    from ui import sign_in
+def open_window(app: QApplication, ctx: DeskContext, safe: safety_start.SafeStart,
+                frame: MainWindow | None = None) -> MainWindow:
+    """The main window with everything the program attaches to it, shown (`frame`: the one
+    already on screen). `selftest` opens the window through here too, so it checks what a
+    counter gets."""
+    from ui import alert_watch, housekeeping, safety_start, sign_in
     from ui.database_dialog import install_action
 
     apply_qt_language(app, get_language())
     ctx.signals.language_changed.connect(lambda lang: apply_qt_language(app, lang))
-    window = MainWindow(ctx, QSettings())
-    window.show()
+    window = frame or MainWindow(None, QSettings())
+    if frame is None:
+        window.show_window()
+    window.open_desk(ctx)
     safety_start.attach(window, ctx, safe)
-    install_action(window, ctx.signals.language_changed)
+    install_action(window, ctx.signals.language_changed, ctx.db.paths)
     from ui.printers_dialog import install_action as install_printers_action
 
     install_printers_action(window, ctx)
@@ -109,6 +150,21 @@ def open_window(app: QApplication, ctx: DeskContext,
     install_actions(window, ctx)  # Data ▸ Import…, Data ▸ Export CSV… (issue 17)
     alert_watch.attach(window, ctx)  # the escalation clock, the supervisors' alert badge
     return window
+
+
+LAST_LANGUAGE = "ui/last_language"  # the language the window showed last on this PC
+
+
+def frame_language(settings: QSettings) -> None:
+    """Before the database opens: this PC's choice, else the language the window last
+    showed here (a Chinese desk on an English Windows shows its frame in Chinese, not in
+    English for the second it takes to open). $COMPLAINT_DESK_LANG wins, as always."""
+    if os.environ.get("COMPLAINT_DESK_LANG"):
+        return
+    chosen = settings.value("ui/language") or settings.value(LAST_LANGUAGE)
+    if chosen:
+        with contextlib.suppress(ValueError):  # a value from an older version: ignore it
+            set_language(normalise_language(str(chosen)))
 
 
 def choose_language(args: argparse.Namespace, db) -> None:  # type: ignore[no-untyped-def]

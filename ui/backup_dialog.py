@@ -34,10 +34,11 @@ from app.i18n import N_, _
 from app.permissions import BACKUP, RESTORE, can, required_role
 from app.services.backup_info import BackupInfo, human_size
 from app.services.backups import create_backup, list_backups, set_backup_folder
-from app.services.restore import RestoreResult, restore_backup
+from app.services.restore import BackupCheck, RestoreResult, check_backup, restore_backup
 from ui import file_dialogs, messages
 from ui.context import DeskContext
 from ui.tasks import run_task
+from ui.widgets.field_grid import ERROR_COLOUR
 from ui.widgets.table_model import Column, TableModel
 
 KIND_LABELS = {
@@ -221,15 +222,36 @@ class BackupDialog(QDialog):
             self._confirm_and_restore(Path(path), Path(path).name)
 
     def _confirm_and_restore(self, source: Path, what: str) -> None:
+        """Check the backup first (off the UI thread); ask to replace everything only about a
+        backup that can be restored; a refused one is shown as the error it is."""
+        self._set_busy(True)
+        self.status.setStyleSheet("")
+        self.status.setText(_("Checking the backup…"))
+        paths, actor = self.ctx.db.paths, self.ctx.actor
+        run_task(lambda: check_backup(paths, source, actor),
+                 lambda checked: self._checked(source, what, checked), self._refused)
+
+    def _checked(self, source: Path, what: str, checked: BackupCheck) -> None:
+        self._set_busy(False)
+        self.status.setText("")
         if not messages.ask(self, _(
-                "Replace all current data with the backup of {what}?\n\nA copy of the current "
-                "data is kept first, so this can be undone.", what=what)):
+                "Replace all current data with the backup of {what} ({complaints})?\n\nA copy "
+                "of the current data is kept first, so this can be undone.", what=what,
+                complaints=complaint_count(checked.complaints))):
             return
         self._set_busy(True)
         self.status.setText(_("Restoring {file}…", file=source.name))
         paths, actor, emit = self.ctx.db.paths, self.ctx.actor, self._progress.changed.emit
         run_task(lambda: restore_backup(paths, source, actor, emit), self._restore_done,
                  self._failed, write=True)
+
+    def _refused(self, error: BaseException) -> None:
+        self._set_busy(False)
+        text = error.message() if isinstance(error, DeskError) else str(error)
+        self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.status.setText(text)
+        messages.error(self, _("This backup cannot be restored: {reason}\n\nNothing was "
+                               "changed.", reason=text))
 
     # --- results (GUI thread) ------------------------------------------------------------
 
@@ -239,6 +261,7 @@ class BackupDialog(QDialog):
 
     def _backup_done(self, info: BackupInfo) -> None:
         self._set_busy(False)
+        self.status.setStyleSheet("")
         self.refresh()
         text = _("Backup written: {file} ({complaints}, {attachments}, {size})",
                  file=str(info.path), complaints=complaint_count(info.complaints),
@@ -247,6 +270,7 @@ class BackupDialog(QDialog):
 
     def _restore_done(self, result: RestoreResult) -> None:
         self._set_busy(False)
+        self.status.setStyleSheet("")
         self.refresh()
         kept = _("The data it replaced is kept in {file}", file=str(result.kept)) \
             if result.kept else ""
@@ -258,6 +282,7 @@ class BackupDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._set_busy(False)
         text = error.message() if isinstance(error, DeskError) else str(error)
+        self.status.setStyleSheet(f"color: {ERROR_COLOUR};")  # a failure looks like one
         self.status.setText(text)
 
     def reject(self) -> None:

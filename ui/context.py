@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.db import Database
-from app.services.common import Actor
+if TYPE_CHECKING:  # the window's frame shows before SQLAlchemy is imported (start-up time)
+    from app.db import Database
+    from app.services.common import Actor
 
 
 class DeskSignals(QObject):

@@ -48,7 +48,7 @@ from app.credentials import (
 )
 from app.i18n import _
 from app.network_drive import NetworkDatabase, require_local_disk
-from app.paths import ENV_DB, is_url, resolve
+from app.paths import ENV_DB, Paths, is_url, resolve
 from app.services.connection_test import ProbeResult, probe
 from ui import file_dialogs, messages
 from ui.tasks import run_task
@@ -101,9 +101,12 @@ def chosen_location(db_arg: str | None) -> str | None:
 
 class DatabaseDialog(QDialog):
     def __init__(self, current: str | None = None, parent: QWidget | None = None,
-                 problem: str = "") -> None:
+                 problem: str = "", open_now: str | None = None) -> None:
+        """`current` fills the fields; `open_now` (the database the window works with, as
+        Paths.describe() gives it) is named at the top, whatever was remembered."""
         super().__init__(parent)
         self.setObjectName("database_dialog")
+        self.open_now = open_now
         self.last_result: ProbeResult | None = None
         self.stored: Stored | None = None  # where the password went (accept)
         self._testing = False
@@ -118,6 +121,12 @@ class DatabaseDialog(QDialog):
     def _build(self) -> None:
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.open_label = QLabel()
+        self.open_label.setObjectName("open_label")
+        self.open_label.setWordWrap(True)
+        self.open_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_label.setStyleSheet("QLabel { background: #eef4fb; border: 1px solid #c9d4e5;"
+                                      " padding: 6px; }")
 
         self.file_radio = QRadioButton()
         self.file_radio.setObjectName("file_radio")
@@ -180,6 +189,7 @@ class DatabaseDialog(QDialog):
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.open_label)
         layout.addWidget(self.intro)
         layout.addWidget(self.file_radio)
         layout.addWidget(self.file_box)
@@ -200,6 +210,9 @@ class DatabaseDialog(QDialog):
         self.setWindowTitle(_("Database"))
         self.intro.setText(_("Choose the database this computer works with. Several counters "
                              "share one database on a PostgreSQL server."))
+        self.open_label.setVisible(bool(self.open_now))
+        if self.open_now:
+            self.open_label.setText(_("Open now: {database}", database=self.open_now))
         self.file_radio.setText(_("A database file on this computer (SQLite)"))
         self.browse_button.setText(_("Browse…"))
         self.server_radio.setText(_("A shared database on a server (PostgreSQL)"))
@@ -326,9 +339,16 @@ class DatabaseDialog(QDialog):
 
 
 def open_database_dialog(parent: QWidget | None = None,
-                         language_changed: object | None = None) -> bool:
-    """The dialog from the menu; True when a new choice was remembered."""
-    dialog = DatabaseDialog(chosen_location(None), parent)
+                         language_changed: object | None = None,
+                         open_now: Paths | None = None) -> bool:
+    """The dialog from the menu; True when a new choice was remembered. It shows and starts
+    from the database open now (`open_now`), which --db or $COMPLAINT_DESK_DB may have chosen
+    over the remembered one; without it, from the choice the next start would make."""
+    if open_now is not None:
+        current = str(open_now.db_file) if open_now.db_file is not None else open_now.db_url
+        dialog = DatabaseDialog(current, parent, open_now=open_now.describe())
+    else:
+        dialog = DatabaseDialog(chosen_location(None), parent)
     if language_changed is not None:
         language_changed.connect(lambda _lang: dialog.retranslate())  # type: ignore[attr-defined]
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -370,7 +390,8 @@ def location_at_start(db_arg: str | None,
     return True, value
 
 
-def install_action(window: QMainWindow, language_changed: object) -> QAction:
+def install_action(window: QMainWindow, language_changed: object,
+                   open_now: Paths | None = None) -> QAction:
     """"Database…" in the window's Data menu (made by ui/safety_start.py), else its own."""
     menu = window.findChild(QMenu, "menu_data")
     if menu is None:
@@ -378,7 +399,7 @@ def install_action(window: QMainWindow, language_changed: object) -> QAction:
         menu.setObjectName("menu_database")
     action = QAction(window)
     action.setObjectName("action_database")
-    action.triggered.connect(lambda: open_database_dialog(window, language_changed))
+    action.triggered.connect(lambda: open_database_dialog(window, language_changed, open_now))
     menu.addAction(action)
 
     def retranslate(_lang: str = "") -> None:

@@ -1,17 +1,23 @@
 """First start: a welcome dialog for a database without staff accounts. Asks the business
-name, profile and language, offers demo data, and creates the first supervisor
-(app.services.desk_setup.first_start does the work, all checked before anything is written)."""
+name, profile, opening hours and language, offers demo data, and creates the first supervisor
+(app.services.desk_setup.first_start does the work, all checked before anything is written).
+
+The opening hours are what the SLA clock counts, so what the slips promise: they start at the
+profile's (mall and salon in the day, hotel around the clock) and follow a change of profile.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -25,7 +31,11 @@ from app.errors import ValidationError, ValidationErrors
 from app.i18n import LANGUAGE_NAMES, N_, _, get_language, set_language
 from app.services.desk_setup import FirstStartInput, first_start
 from app.services.users import StaffMember
+from app.settings import SPEC_BY_KEY
+from app.sla import profile_hours_setting
 from ui.messages import warn
+from ui.qt_translations import follow_language
+from ui.settings.special_editors import HoursEditor
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import INVALID_STYLE, FieldGrid
 
@@ -76,6 +86,20 @@ class FirstStartDialog(QDialog):
         self.grid.add("display_name", self.display_name, N_("Name shown"))
         self.grid.add("password", self.password)
         self.grid.add("password_again", self.password_again, N_("Password again"))
+        self.hours = HoursEditor(SPEC_BY_KEY["opening_hours"])
+        self.hours_note = QLabel()
+        self.hours_note.setWordWrap(True)
+        self.hours_note.setStyleSheet("color: #555555;")
+        self.hours_error = QLabel()
+        self.hours_error.setWordWrap(True)
+        self.hours_error.setStyleSheet("color: #c62828;")
+        self.hours_error.hide()
+        self.hours_box = QGroupBox()
+        hours_layout = QVBoxLayout(self.hours_box)
+        hours_layout.addWidget(self.hours_note)
+        hours_layout.addWidget(self.hours)
+        hours_layout.addWidget(self.hours_error)
+        hours_layout.addStretch(1)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.hide()
@@ -86,18 +110,28 @@ class FirstStartDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
-        layout.addWidget(self.grid)
+        columns = QHBoxLayout()
+        columns.addWidget(self.grid, 3)
+        columns.addWidget(self.hours_box, 2)
+        layout.addLayout(columns)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
         self.language.code_changed.connect(self._language_picked)
+        self.profile.code_changed.connect(self._profile_picked)
         if not demo_available():
             self.demo.setEnabled(False)
         self.retranslate()
         self.business.setFocus()
 
+    def _profile_picked(self, code: object) -> None:
+        """The profile's opening hours, to be confirmed or changed."""
+        if code:
+            self.hours.set_value(profile_hours_setting(str(code)))
+
     def _language_picked(self, code: object) -> None:
         if code:
             set_language(str(code))
+            follow_language(str(code))  # Qt's own texts and date forms too
             self.retranslate()
             self.language_changed.emit(str(code))
 
@@ -107,7 +141,19 @@ class FirstStartDialog(QDialog):
         self.intro.setText(_("Set up this desk once: your business, its kind (for the starting "
                              "lists of categories and departments) and the first supervisor. "
                              "Everything can be changed later in the settings."))
-        self.profile.set_choices(choices("profile"))
+        # Labels in the new language, the same profile chosen, the hours as they were edited.
+        profile = self.profile.code()
+        with QSignalBlocker(self.profile):
+            self.profile.set_choices(choices("profile"))
+            if profile:
+                self.profile.set_code(profile, emit=False)
+        if not profile and self.profile.code():
+            self._profile_picked(self.profile.code())
+        self.hours_box.setTitle(_("Opening hours"))
+        self.hours_note.setText(_("Due times count only these hours, so a slip never promises "
+                                  "a time when the desk is closed. Holidays and other changes "
+                                  "can be made later in the settings."))
+        self.hours.retranslate()
         self.demo.setText(_("Fill with demo complaints to try the program ({count})",
                             count=DEMO_COUNT))
         if not self.demo.isEnabled():
@@ -131,11 +177,13 @@ class FirstStartDialog(QDialog):
             language=self.language.code() or get_language(), username=self.username.text(),
             display_name=self.display_name.text(), password=self.password.text(),
             password_again=self.password_again.text(), demo=self.demo.isChecked(),
+            opening_hours=self.hours.value(),
         )
 
     def submit(self) -> None:
         for field in self.grid.rows:
             self.grid.set_error(field, None)
+        self.hours_error.hide()
         data = self.value()
         try:
             self.member = first_start(self.db, data)
@@ -155,6 +203,10 @@ class FirstStartDialog(QDialog):
             if field in self.grid.rows:
                 self.grid.set_error(field, e.problem())
                 first = first or self.grid.rows[field].widget
+            elif field == "opening_hours":
+                self.hours_error.setText(e.message())
+                self.hours_error.show()
+                first = first or self.hours
             else:
                 warn(self, e.message())
         if first is not None:

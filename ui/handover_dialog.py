@@ -37,12 +37,13 @@ from app.outputs import guard_output
 from app.services.handover import SECTIONS, HandoverSheet
 from ui import file_dialogs, messages
 from ui.context import DeskContext
+from ui.shortcuts import keys
 from ui.tasks import run_task
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
 from ui.widgets.qt_dates import qdate, to_date
 
-SHORTCUT = "Ctrl+Shift+H"
+SHORTCUT = keys("window.handover")
 LAST_DIR = "handover/last_dir"
 PART_NAMES = {"overdue": N_("overdue"), "due_today": N_("due on the day"),
               "escalations": N_("escalations open"), "approvals": N_("awaiting approval"),

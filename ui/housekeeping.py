@@ -2,7 +2,8 @@
 
 - `start`: the rotating log file in the data folder and the unexpected-error dialog, before
   the database is opened (so a failure to open it is logged too);
-- `attach`: a Tools menu with Settings… (Ctrl+,) and a Help menu with the About box (F1).
+- `attach`: a Tools menu with Settings… (Ctrl+,) and a Help menu with the list of keyboard
+  shortcuts (F1) and the About box.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ def start(paths: Paths) -> Path | None:
 
 def attach(window: QMainWindow, ctx: DeskContext) -> dict[str, QAction]:
     """Add the settings and About actions to the window; returns them by name."""
-    from ui.about_dialog import SHORTCUT as ABOUT_KEY
     from ui.about_dialog import open_about_dialog
     from ui.settings.settings_dialog import SHORTCUT as SETTINGS_KEY
     from ui.settings.settings_dialog import open_settings_dialog
+    from ui.shortcuts import keys
+    from ui.shortcuts_dialog import open_shortcuts_dialog
 
     tools = window.menuBar().addMenu("")
     tools.setObjectName("menu_tools")
@@ -41,21 +43,27 @@ def attach(window: QMainWindow, ctx: DeskContext) -> dict[str, QAction]:
     settings.setObjectName("action_settings")
     settings.setShortcut(QKeySequence(SETTINGS_KEY))
     settings.triggered.connect(lambda: open_settings_dialog(ctx, window))
+    shortcuts = QAction(window)
+    shortcuts.setObjectName("action_shortcuts")
+    shortcuts.setShortcut(QKeySequence(keys("window.shortcuts")))
+    shortcuts.triggered.connect(lambda: open_shortcuts_dialog(window))
     about = QAction(window)
     about.setObjectName("action_about")
-    about.setShortcut(QKeySequence(ABOUT_KEY))
     about.triggered.connect(lambda: open_about_dialog(ctx, window))
     tools.addAction(settings)
+    help_menu.addAction(shortcuts)
     help_menu.addAction(about)
     window.addAction(settings)
+    window.addAction(shortcuts)
     window.addAction(about)
 
     def retranslate(_lang: str = "") -> None:
         tools.setTitle(_("&Tools"))
         help_menu.setTitle(_("&Help"))
         settings.setText(_("Settings…"))
+        shortcuts.setText(_("Keyboard shortcuts"))
         about.setText(_("About Complaint Desk"))
 
     retranslate()
     ctx.signals.language_changed.connect(retranslate)
-    return {"settings": settings, "about": about}
+    return {"settings": settings, "shortcuts": shortcuts, "about": about}

@@ -1,7 +1,10 @@
 """The main window: a bar of views (one keystroke each), the current view, a status bar.
 
-Views are created on first use (their modules imported then), so start-up loads the intake
-form only. Geometry, toolbar state and the last view are remembered in QSettings.
+Start-up shows the window's frame first (menus, the bar of views, "Opening the database…"),
+before SQLAlchemy, the migrations or any view is imported; `open_desk` then fills it once the
+database is open and someone signed in. Views are created on first use (their modules
+imported then), so the desk opens on the intake form only. Geometry, toolbar state and the
+last view are remembered in QSettings.
 
 A view that cannot be loaded (a module missing from the installed program, an error in its
 constructor) is a fault, never quietly hidden: it goes to the unexpected-error path (the log
@@ -13,6 +16,7 @@ role may not open (ViewSpec.needs).
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -31,12 +35,14 @@ from app.codes import label
 from app.formatting import set_currency_symbol
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, _, get_language, set_language
 from app.permissions import can, required_role
-from app.services.desk_setup import desk_info
-from app.services.goto import find_reference
 from ui.context import DeskContext
+from ui.shortcuts import keys
 from ui.views import VIEW_BY_KEY, VIEWS, ViewSpec
 
-GOTO_SHORTCUT = "Ctrl+G"
+if TYPE_CHECKING:
+    from app.services.desk_setup import DeskInfo
+
+GOTO_SHORTCUT = keys("window.goto")
 
 
 class Placeholder(QLabel):
@@ -72,14 +78,18 @@ class BrokenView(QLabel):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: DeskContext, settings: QSettings | None = None) -> None:
+    def __init__(self, ctx: DeskContext | None, settings: QSettings | None = None) -> None:
+        """The window; with `ctx` None only its frame, until `open_desk(ctx)`."""
         super().__init__()
         self.setObjectName("mainWindow")
-        self.ctx = ctx
         self.settings = settings or QSettings()
-        self.info = desk_info(ctx.db)
+        self.info: DeskInfo | None = None
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
+        self.opening = QLabel()  # in the frame, until the desk is open
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening.setStyleSheet("QLabel { color: #455a64; font-size: 15px; }")
+        self.stack.addWidget(self.opening)
         self.views: dict[str, QWidget] = {}
         self.failed_views: dict[str, str] = {}  # view key -> why it could not be loaded
         self.actions_by_view: dict[str, QAction] = {}
@@ -88,6 +98,15 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.setObjectName("menu_file")
+        self.quit_action = QAction(self)
+        self.quit_action.setObjectName("action_quit")
+        self.quit_action.setShortcut(QKeySequence(keys("window.quit")))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+        self.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
         group = QActionGroup(self)
         for spec in VIEWS:
@@ -95,6 +114,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(spec.shortcut))
             action.setCheckable(True)
             action.setActionGroup(group)
+            action.setEnabled(False)  # until the desk is open
             action.triggered.connect(lambda _checked=False, k=spec.key: self.show_view(k))
             self.toolbar.addAction(action)
             self.view_menu.addAction(action)
@@ -106,26 +126,52 @@ class MainWindow(QMainWindow):
         self.demo_label = QLabel()
         self.demo_label.setStyleSheet("QLabel { background: #fff4e0; color: #6b4300;"
                                       " border: 1px solid #f0b95b; padding: 0 6px; }")
-        self.demo_label.setVisible(self.info.is_demo)
+        self.demo_label.setVisible(False)
         self.statusBar().addWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.statusBar().addPermanentWidget(self.user_label)
+        # The remembered size and place (a restored geometry is moved onto a screen that
+        # exists); without one the window opens maximized: on 1280x720 nothing is cut off,
+        # on 1920x1080 it is not lost in a corner (show_window).
+        geometry = self.settings.value("window/geometry")
+        self.remembered_geometry = geometry is not None and self.restoreGeometry(geometry)
+        if not self.remembered_geometry:  # the size it takes when un-maximized
+            room = self.screen().availableGeometry()
+            self.resize(min(1280, room.width()), min(740, room.height()))
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.ctx: DeskContext | None = None
+        self.retranslate()
+        if ctx is not None:
+            self.open_desk(ctx)
+
+    def open_desk(self, ctx: DeskContext) -> None:
+        """Fill the frame: the database is open and someone signed in."""
+        self.ctx = ctx
+        for action in self.actions_by_view.values():
+            action.setEnabled(True)
+        self.goto_box.setEnabled(True)
         ctx.signals.show_view.connect(self.show_view)
         ctx.signals.open_complaint.connect(lambda ref: self._show_complaint(ref, ""))
         ctx.signals.open_complaint_at.connect(self._show_complaint)
         ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
         ctx.signals.actor_changed.connect(self._actor_changed)
         self.retranslate()
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 740)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
         last = str(self.settings.value("window/view", "intake"))
         self.show_view(last if last in VIEW_BY_KEY else "intake")
+        self.stack.removeWidget(self.opening)
+
+    def desk(self) -> DeskContext:
+        assert self.ctx is not None, "the desk is not open yet"
+        return self.ctx
+
+    def show_window(self) -> None:
+        """Show at the remembered geometry (maximized if it was), else maximized."""
+        if self.remembered_geometry:
+            self.show()
+        else:
+            self.showMaximized()
 
     # ---- go to reference (Ctrl+G) -------------------------------------------------------------
     def _add_goto(self) -> None:
@@ -137,6 +183,7 @@ class MainWindow(QMainWindow):
         self.goto_box.setClearButtonEnabled(True)
         self.goto_box.setMinimumWidth(230)
         self.goto_box.setMaximumWidth(280)
+        self.goto_box.setEnabled(False)  # until the desk is open
         self.goto_box.returnPressed.connect(self.go_to_reference)
         self.goto_box.textEdited.connect(lambda _t: self.goto_box.setStyleSheet(""))
         self.toolbar.addWidget(self.goto_box)
@@ -151,8 +198,10 @@ class MainWindow(QMainWindow):
 
     def go_to_reference(self) -> str | None:
         """Open the complaint typed in the box (TS-20260310-0007, 20260310-7, or today's 7)."""
+        from app.services.goto import find_reference
+
         text = self.goto_box.text().strip()
-        if not text:
+        if not text or self.ctx is None:
             return None
         ref = find_reference(self.ctx.db, text)
         if ref is None:
@@ -182,7 +231,10 @@ class MainWindow(QMainWindow):
         """Switch every view to `lang` now; this PC remembers it."""
         set_language(lang)
         self.settings.setValue("ui/language", get_language())
-        self.ctx.signals.language_changed.emit(get_language())
+        if self.ctx is not None:
+            self.ctx.signals.language_changed.emit(get_language())
+        else:
+            self.retranslate()
 
     # ---- views --------------------------------------------------------------------------------
     def view(self, key: str) -> QWidget:
@@ -194,10 +246,11 @@ class MainWindow(QMainWindow):
         return self.views[key]
 
     def _make_view(self, spec: ViewSpec) -> QWidget:
-        if spec.needs is not None and not can(self.ctx.actor, spec.needs):
+        ctx = self.desk()
+        if spec.needs is not None and not can(ctx.actor, spec.needs):
             return Placeholder(spec)
         try:
-            widget: QWidget = spec.load()(self.ctx, self)
+            widget: QWidget = spec.load()(ctx, self)
             return widget
         except Exception as error:  # noqa: BLE001 - any failure to load is reported below
             self.failed_views[spec.key] = f"{type(error).__name__}: {error}"
@@ -211,7 +264,7 @@ class MainWindow(QMainWindow):
         current = self.current_view_key()
         for key, widget in list(self.views.items()):
             spec = VIEW_BY_KEY[key]
-            allowed = spec.needs is None or can(self.ctx.actor, spec.needs)
+            allowed = spec.needs is None or can(self.desk().actor, spec.needs)
             if isinstance(widget, Placeholder) == allowed:
                 self.stack.removeWidget(widget)
                 widget.deleteLater()
@@ -246,26 +299,37 @@ class MainWindow(QMainWindow):
         return ""
 
     def retranslate(self) -> None:
-        self.info = desk_info(self.ctx.db)
-        set_currency_symbol(self.info.currency_symbol)  # before the views show amounts
         title = _("Complaint Desk")
-        if self.info.business_name:
-            title = f"{self.info.business_name} — {title}"
-        if self.info.is_demo:
-            title += " — " + _("demo data")
+        if self.ctx is not None:
+            from app.services.desk_setup import desk_info
+
+            self.info = desk_info(self.ctx.db)
+            set_currency_symbol(self.info.currency_symbol)  # before the views show amounts
+            if self.info.business_name:
+                title = f"{self.info.business_name} — {title}"
+            if self.info.is_demo:
+                title += " — " + _("demo data")
         self.setWindowTitle(f"{title} {__version__}")
+        self.opening.setText(_("Opening the database…"))
+        self.file_menu.setTitle(_("&File"))
+        self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
         for lang, action in self.language_actions.items():
             action.setChecked(lang == get_language())
         for spec in VIEWS:
             action = self.actions_by_view[spec.key]
-            action.setText(f"{_(spec.title)}  {spec.shortcut}")
+            # The menu writes the shortcut beside the text itself; the toolbar's button shows
+            # it in its own text (iconText), so each place names the key once.
+            action.setText(_(spec.title))
+            action.setIconText(f"{_(spec.title)}  {spec.shortcut}")
             action.setToolTip(f"{_(spec.title)} ({spec.shortcut})")
         self.goto_box.setPlaceholderText(
             _("Go to reference ({key})", key=GOTO_SHORTCUT))
         self.goto_box.setToolTip(_("Type a reference such as TS-20260310-0007, or just 7 for "
                                    "today's number 7, then Enter"))
+        if self.ctx is None or self.info is None:
+            return
         self.demo_label.setText(_("Demo data"))
         self.demo_label.setVisible(self.info.is_demo)
         self.db_label.setText(_("Database: {db}", db=self.ctx.db.paths.describe()))

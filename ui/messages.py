@@ -28,6 +28,11 @@ def warn(parent: QWidget | None, text: str, title: str | None = None) -> None:
     QMessageBox.warning(parent, title or _("Complaint Desk"), text)
 
 
+def error(parent: QWidget | None, text: str, title: str | None = None) -> None:
+    """A refusal: something could not be done (the error icon, not a warning's)."""
+    QMessageBox.critical(parent, title or _("Complaint Desk"), text)
+
+
 def ask(parent: QWidget | None, text: str, title: str | None = None) -> bool:
     answer = QMessageBox.question(parent, title or _("Complaint Desk"), text)
     return answer == QMessageBox.StandardButton.Yes

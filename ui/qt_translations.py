@@ -28,3 +28,10 @@ def apply_qt_language(app: QApplication, lang: str) -> bool:
     app.installTranslator(translator)
     _installed.append(translator)
     return True
+
+
+def follow_language(lang: str) -> None:
+    """apply_qt_language for the running application (a dialog's own language picker)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_qt_language(app, lang)

@@ -24,10 +24,11 @@ from app.paths import resolve
 from app.schema_versions import OtherCountersConnected
 from ui import messages
 from ui.context import DeskContext
+from ui.shortcuts import keys
 from ui.single_instance import SingleInstance, bring_to_front, claim
 from ui.tasks import run_task
 
-SHORTCUT = "Ctrl+Shift+B"
+SHORTCUT = keys("window.backup")
 _running: list[tuple[threading.Event, threading.Event]] = []  # daily backups: cancel, finished
 
 

@@ -39,11 +39,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("view.revisits", EVERYWHERE, "F5", N_("Revisits due")),
     Shortcut("view.dashboard", EVERYWHERE, "F6", N_("Dashboard")),
     Shortcut("view.reports", EVERYWHERE, "F7", N_("Reports")),
+    Shortcut("view.alerts", EVERYWHERE, "F8", N_("Alerts")),
     Shortcut("window.goto", EVERYWHERE, "Ctrl+G", N_("Go to a complaint by its reference")),
     Shortcut("window.shortcuts", EVERYWHERE, "F1", N_("This list of keyboard shortcuts")),
     Shortcut("window.quit", EVERYWHERE, "Ctrl+Q", N_("Quit")),
     Shortcut("window.settings", EVERYWHERE, "Ctrl+,", N_("Settings…")),
     Shortcut("window.backup", EVERYWHERE, "Ctrl+Shift+B", N_("Backup and restore…")),
+    Shortcut("window.handover", EVERYWHERE, "Ctrl+Shift+H", N_("Shift hand-over sheet…")),
     Shortcut("window.switch_user", EVERYWHERE, "Ctrl+Shift+U", N_("Switch user…")),
     Shortcut("window.sign_out", EVERYWHERE, "Ctrl+Shift+L", N_("Sign out")),
     # The intake form (ui/intake/intake_form.py).

@@ -42,12 +42,14 @@ from app.services.users import (
 from ui import shown_marker
 from ui.context import DeskContext
 from ui.idle_guard import IdleGuard
+from ui.qt_translations import follow_language
+from ui.shortcuts import keys
 from ui.tasks import run_task
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import ERROR_COLOUR, INVALID_STYLE, FieldGrid
 
-SWITCH_SHORTCUT = "Ctrl+Shift+U"
-SIGN_OUT_SHORTCUT = "Ctrl+Shift+L"
+SWITCH_SHORTCUT = keys("window.switch_user")
+SIGN_OUT_SHORTCUT = keys("window.sign_out")
 ENV_USER, ENV_PASSWORD = "COMPLAINT_DESK_USER", "COMPLAINT_DESK_PASSWORD"
 START, SWITCH, SIGNED_OUT, IDLE = "start", "switch", "signed_out", "idle"
 
@@ -107,6 +109,7 @@ class SignInDialog(QDialog):
     def _language_picked(self, code: object) -> None:
         if code:
             set_language(str(code))
+            follow_language(str(code))  # Qt's own texts and date forms too
             self.retranslate()
 
     def retranslate(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.i18n import N_
 from ui.context import DeskContext
+from ui.shortcuts import keys
 
 ViewClass = Callable[[DeskContext, QWidget | None], QWidget]
 
@@ -74,12 +75,12 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("intake", N_("New complaint"), "F2", _intake),
-    ViewSpec("board", N_("Queue"), "F3", _board),
-    ViewSpec("complaint", N_("Complaint"), "F4", _complaint),
-    ViewSpec("revisits", N_("Revisits due"), "F5", _revisits),
-    ViewSpec("dashboard", N_("Dashboard"), "F6", _dashboard),
-    ViewSpec("reports", N_("Reports"), "F7", _reports),
-    ViewSpec("alerts", N_("Alerts"), "F8", _alerts),
+    ViewSpec("intake", N_("New complaint"), keys("view.intake"), _intake),
+    ViewSpec("board", N_("Queue"), keys("view.board"), _board),
+    ViewSpec("complaint", N_("Complaint"), keys("view.complaint"), _complaint),
+    ViewSpec("revisits", N_("Revisits due"), keys("view.revisits"), _revisits),
+    ViewSpec("dashboard", N_("Dashboard"), keys("view.dashboard"), _dashboard),
+    ViewSpec("reports", N_("Reports"), keys("view.reports"), _reports),
+    ViewSpec("alerts", N_("Alerts"), keys("view.alerts"), _alerts),
 )
 VIEW_BY_KEY = {v.key: v for v in VIEWS}

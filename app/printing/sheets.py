@@ -9,13 +9,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-
 from app.printing.placement import Placement
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     """(width, height) in points of each page, as displayed (rotation applied)."""
+    from pypdf import PdfReader  # on first print: ~0.3 s the window's start need not wait
+
     reader = PdfReader(io.BytesIO(pdf))
     sizes = []
     for page in reader.pages:
@@ -31,6 +31,8 @@ def on_sheets(pdf: bytes, placement: Placement) -> bytes:
     """The document with every page placed on a sheet of the placement's paper."""
     if placement.exact:
         return pdf
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
     for page in reader.pages:

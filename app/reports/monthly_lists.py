@@ -31,7 +31,7 @@ def _none(tx: ReportTexts, st: Styles) -> Paragraph:
 
 
 def trend(data: MonthReportData, tx: ReportTexts, st: Styles) -> list[Flowable]:
-    months = [tx.short_month(p.month) for p in data.trend]
+    months = tx.short_months([p.month for p in data.trend])
     lines = charts.trend_chart(
         months,
         [(tx._("Received"), [p.received for p in data.trend], charts.RECEIVED_COLOUR),

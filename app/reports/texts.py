@@ -60,12 +60,19 @@ class ReportTexts:
         year, mon = (int(x) for x in month.split("-"))
         return self._("{month} {year}", month=self._(MONTH_NAMES[mon - 1]), year=year)
 
-    def short_month(self, month: str) -> str:
-        """Axis label of a trend chart: "2026-03" → "Mar 26" / "26年3月"."""
+    def short_month(self, month: str, with_year: bool = True) -> str:
+        """Axis label of a trend chart: "2026-03" → "Mar 26" / "2026年3月" (`with_year`), or
+        "3月" (Chinese without the year; English keeps its short year)."""
         year, mon = (int(x) for x in month.split("-"))
         if self.chinese:
-            return f"{year % 100:02d}/{mon}"
+            return f"{year}年{mon}月" if with_year else f"{mon}月"
         return f"{self._(MONTH_NAMES[mon - 1])[:3]} {year % 100:02d}"
+
+    def short_months(self, months: list[str]) -> list[str]:
+        """Labels of consecutive months: 1月…12月 in Chinese, the year named on the first
+        label and at each January, where it changes."""
+        return [self.short_month(m, with_year=i == 0 or m.endswith("-01"))
+                for i, m in enumerate(months)]
 
     def day(self, value: date | datetime | None) -> str:
         """2026-03-10 / 10 Mar 2026 (app/formatting.py)."""

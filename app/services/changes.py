@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.models import Complaint, ComplaintEvent, Setting
@@ -27,7 +28,12 @@ class ChangeMarker:
 def change_marker(db: Database) -> ChangeMarker:
     """The marker now; compare with an earlier one to know whether to reload."""
     with db.read() as session:
-        last_event = session.scalar(select(func.max(ComplaintEvent.id))) or 0
-        count = session.scalar(select(func.count()).select_from(Complaint)) or 0
-        limits = session.scalar(select(Setting.value).where(Setting.key == "wip_limits")) or ""
+        return marker_in(session)
+
+
+def marker_in(session: Session) -> ChangeMarker:
+    """The marker as a read transaction sees it (a load reads it with its data)."""
+    last_event = session.scalar(select(func.max(ComplaintEvent.id))) or 0
+    count = session.scalar(select(func.count()).select_from(Complaint)) or 0
+    limits = session.scalar(select(Setting.value).where(Setting.key == "wip_limits")) or ""
     return ChangeMarker(int(last_event), int(count), limits)

@@ -118,8 +118,11 @@ def _probe_url(url: str) -> ProbeResult:
     try:
         engine = create_engine(url, poolclass=NullPool, connect_args=pg_connect_args(url))
     except ModuleNotFoundError:
+        # The driver comes with the program (a plain dependency): missing, the installation
+        # is damaged, and installing it again is the remedy an administrator can apply.
         return ProbeResult(FAILED, target, error=_(
-            "PostgreSQL support is not installed (pip install \"complaint-desk[postgres]\")"))
+            "this installation lacks its PostgreSQL driver (psycopg); install Complaint Desk "
+            "again"))
     try:
         with engine.connect() as conn:
             version = conn.exec_driver_sql("SHOW server_version").scalar()

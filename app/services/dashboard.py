@@ -1,8 +1,12 @@
-"""The supervisor's dashboard figures, from the services that own each rule.
+"""The dashboard's figures, from the services that own each rule.
 
 Counts of the queue use the queue's own query (`build_query`), so clicking a figure opens a
 board showing exactly that many complaints; month figures come from `month_stats`; revisits
 from `revisits_due`; approvals from `pending_count`.
+
+Everyone signed in gets the figures of the queue and the revisits, which they can open and
+count themselves anyway; the month's figures, the satisfaction trend and the approvals
+waiting are for those who may see reports (SEE_REPORTS), and are None for the others.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from app import clock
 from app.codes import STAGES
 from app.db import Database
 from app.i18n import get_language
-from app.permissions import SEE_REPORTS, require
+from app.permissions import SEE_REPORTS, can
 from app.rules.stages import OPEN_STAGES
 from app.services.approvals import pending_approvals
 from app.services.common import SYSTEM, Actor
@@ -34,9 +38,9 @@ class DashboardFigures:
     open_by_stage: dict[str, int]  # every open stage, zeros included
     overdue: int
     revisits_due: int  # scheduled for today or earlier, not done
-    pending_approvals: int
+    pending_approvals: int | None  # None: not for this role
     oldest_approval: str | None  # reference of the longest-waiting approval
-    month: dict[str, Any]  # month_stats of the running month (with previous_month)
+    month: dict[str, Any] | None  # month_stats of the running month; None: not for this role
     trend: list[TrendPoint] = field(default_factory=list)  # 12 months up to this one
 
     @property
@@ -66,13 +70,13 @@ def _count(session: Any, f: QueueFilter, now: datetime, dialect: str) -> int:
 
 
 def dashboard_figures(db: Database, *, actor: Actor = SYSTEM) -> DashboardFigures:
-    """Everything the dashboard shows, as of now. Supervisors only (SEE_REPORTS)."""
-    require(actor, SEE_REPORTS)
+    """Everything the dashboard shows `actor`, as of now (see the module's note on roles)."""
     now = clock.now()
     today = now.date()
     dialect = db.engine.dialect.name
-    figures = month_stats(db, f"{today.year:04d}-{today.month:02d}")
-    waiting = pending_approvals(db)
+    reports = can(actor, SEE_REPORTS)
+    figures = month_stats(db, f"{today.year:04d}-{today.month:02d}") if reports else None
+    waiting = pending_approvals(db) if reports else []
     due = revisits_due(db, until=today)
     with db.read() as session:
         base = build_query(QueueFilter(), now, get_language(), dialect=dialect)
@@ -86,9 +90,9 @@ def dashboard_figures(db: Database, *, actor: Actor = SYSTEM) -> DashboardFigure
             open_by_stage=by_stage,
             overdue=_count(session, overdue_filter(), now, dialect),
             revisits_due=len(due),
-            pending_approvals=len(waiting),
+            pending_approvals=len(waiting) if reports else None,
             oldest_approval=waiting[0].reference if waiting else None,
             month=figures,
-            trend=trend(session, today.year, today.month),
+            trend=trend(session, today.year, today.month) if reports else [],
         )
     return result

@@ -31,7 +31,7 @@ from app import audit, clock
 from app.codes import PROFILES
 from app.db import Database
 from app.errors import ValidationError
-from app.i18n import N_
+from app.i18n import LANGUAGES, N_
 from app.models import (
     Complaint,
     ComplaintEvent,
@@ -41,6 +41,7 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
+    Setting,
     Solution,
     User,
 )
@@ -62,14 +63,16 @@ from app.services.demo_text import DemoRandom, Person, Texts, weighted
 from app.settings import escalation_rules, sla_policy
 from app.settings import get as get_setting
 from app.settings import put as put_setting
+from app.sla import profile_hours_setting
 
 DEMO_PASSWORD = "demo"
-# username, display name, role: the accounts a demo database opens with.
+# username, role, and the display name in the desk's language: the accounts a demo opens with.
 ACCOUNTS = (
-    ("admin", "周志强 Kevin", "admin"),
-    ("supervisor", "王美玲", "supervisor"),
-    ("clerk1", "李小红", "clerk"),
-    ("clerk2", "Chan Tai Man", "clerk"),
+    ("admin", "admin", {"zh-Hans": "周志强", "zh-Hant": "周志強", "en": "Kevin Chow"}),
+    ("supervisor", "supervisor", {"zh-Hans": "王美玲", "zh-Hant": "王美玲",
+                                  "en": "Wong Mei Ling"}),
+    ("clerk1", "clerk", {"zh-Hans": "李小红", "zh-Hant": "李小紅", "en": "Lee Siu Hung"}),
+    ("clerk2", "clerk", {"zh-Hans": "陈大文", "zh-Hant": "陳大文", "en": "Chan Tai Man"}),
 )
 BATCH = 2000  # complaints per insert round: bounds memory, keeps executemany efficient
 _CHUNK_IN = 500  # values per IN (...) lookup
@@ -81,6 +84,9 @@ class DemoOptions:
     seed: int = 1
     profile: str = "mall"
     months: int = 12
+    # The language the demo's customers write in and its staff are named in; None: the
+    # desk's language (chosen at first start; 简体 on a desk that never chose).
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,14 +115,24 @@ def make_demo(db: Database, opts: DemoOptions, actor: Actor = SYSTEM) -> DemoSum
     started = time.perf_counter()
     now = clock.now()
     rng = DemoRandom(opts.seed)
+    if opts.language is not None and opts.language not in LANGUAGES:
+        raise ValidationError("language", N_("must be one of: {allowed}"),
+                              allowed=", ".join(LANGUAGES))
     with _without_cyclic_gc(), db.write() as session:
-        actors = _accounts(session, now)
+        language = opts.language or str(get_setting(session, "language"))
+        if session.get(Setting, "language") is None:
+            put_setting(session, "language", language)  # a new desk speaks its demo's
+        actors = _accounts(session, now, language)
         apply_profile(session, opts.profile)
-        texts = Texts(opts.profile, rng)
+        texts = Texts(opts.profile, rng, language)
         put_setting(session, "is_demo", True)
         put_setting(session, "profile", opts.profile)
+        if session.get(Setting, "opening_hours") is None:
+            # The profile's hours, unless the desk chose its own: a mall's demo complaints
+            # are promised within a mall's hours.
+            put_setting(session, "opening_hours", profile_hours_setting(opts.profile))
         if not get_setting(session, "business_name"):
-            put_setting(session, "business_name", texts.common["business_names"][opts.profile])
+            put_setting(session, "business_name", texts.business_name(opts.profile))
         ctx = _context(session, opts.profile, now, texts, actors)
         plans, new_customers = _plan(session, ctx, opts, now, rng)
         _insert(session, Customer.__table__, new_customers)
@@ -150,14 +166,14 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _accounts(session: Session, now: datetime) -> dict[str, Staff]:
+def _accounts(session: Session, now: datetime, language: str) -> dict[str, Staff]:
     """The demo accounts (existing ones are left as they are); actors by username."""
     users = {u.username: u for u in session.scalars(select(User))}
     missing = [a for a in ACCOUNTS if a[0] not in users]
     if missing:
         hashed = hash_password(DEMO_PASSWORD)  # scrypt is slow on purpose: hash once
-        for username, shown, role in missing:
-            users[username] = User(username=username, display_name=shown, role=role,
+        for username, role, names in missing:
+            users[username] = User(username=username, display_name=names[language], role=role,
                                    password_hash=hashed, active=True, failed_attempts=0,
                                    created_at=now)
             session.add(users[username])

@@ -1,8 +1,11 @@
 """People and texts for demo data: names, phone numbers, descriptions and staff notes.
 
-Everything is composed from fragments in resources/demo/*.json ([简体, English] pairs). They are
-data, like the profile lists, not program texts: a demo customer writes in one language and the
-desk answers in it, whatever language the window shows.
+Everything is composed from fragments in resources/demo/*.json ([简体, English] pairs, and the
+Traditional form of each Simplified fragment in zh_hant.json). They are data, like the profile
+lists, not program texts. The demo is coherent with the desk's language: a 简体 desk gets
+mainland customers writing Simplified Chinese, a 繁體 desk Hong Kong customers writing
+Traditional Chinese, an English desk Hong Kong customers writing English (English and
+romanised Cantonese names); the desk answers each customer in their language.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from app.money import format_money
 from app.phones import normalise_phone
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
-ZH, EN = 0, 1
-Pair = list[str]  # [简体, English]
+ZH, EN, HANT = 0, 1, 2  # how a customer writes: 简体, English, 繁體
+Pair = list[str]  # [简体, English]; 繁體 is the 简体 fragment looked up in zh_hant.json
+LANGUAGE_OF_DESK = {"zh-Hans": ZH, "zh-Hant": HANT, "en": EN}
 
 # Solution types that carry money; a demo solution has at most one, first, with all the amount.
 MONEY_TYPES = ("refund", "cash", "coupon", "gift", "price_difference")
@@ -46,7 +50,7 @@ class Person:
     phone: str | None  # normalised as app.phones.normalise_phone stores it
     email: str | None
     tier: str
-    lang: int  # ZH or EN: the language the customer writes in
+    lang: int  # ZH, EN or HANT: the language the customer writes in
 
 
 K = TypeVar("K")
@@ -87,10 +91,12 @@ def weighted(rng: random.Random, weights: Mapping[K, int] | Sequence[tuple[K, in
 class Texts:
     """Fragments of one profile, drawn with one random generator (so a seed reproduces them)."""
 
-    def __init__(self, profile: str, rng: random.Random) -> None:
+    def __init__(self, profile: str, rng: random.Random, language: str = "zh-Hans") -> None:
         self.rng = rng
+        self.desk_lang = LANGUAGE_OF_DESK[language]
         self.common = load("common")
         self.people = load("people")
+        self.hant: dict[str, str] = load("zh_hant")["texts"]
         self.profile = load(profile)
         self.categories: dict[str, dict[str, Any]] = dict(self.profile["categories"])
         self._solutions = {code: [(tuple(o[:3]), o[3]) for o in c["solutions"]]
@@ -99,31 +105,41 @@ class Texts:
                            for code, c in self.categories.items()}
 
     def pick(self, pairs: list[Pair], lang: int) -> str:
-        return self.rng.choice(pairs)[lang]
+        return self.text(self.rng.choice(pairs), lang)
+
+    def text(self, pair: Pair, lang: int) -> str:
+        """One fragment in `lang` (繁體 from its 简体 form)."""
+        return pair[EN] if lang == EN else self.chinese(pair[ZH], lang)
+
+    def chinese(self, text: str, lang: int) -> str:
+        return self.hant.get(text, text) if lang == HANT else text
+
+    def business_name(self, profile: str) -> str:
+        return self.text(self.common["business_names"][profile], self.desk_lang)
 
     # People -------------------------------------------------------------------------------
 
     def person(self) -> Person:
+        """A customer of this desk: who comes to a mainland, Hong Kong (繁體) or English desk."""
         rng, p = self.rng, self.people
-        roll = rng.random()
-        region = "cn"
-        lang = ZH
-        if roll < 0.62:
-            name = rng.choice(p["surnames"]) + rng.choice(p["given"])
-        elif roll < 0.80:
-            name = rng.choice(p["surnames"]) + rng.choice(p["titles"])
-        elif roll < 0.90:
+        lang = self.desk_lang
+        if lang == EN:
             surname = rng.choice(p["cantonese_surnames"])
-            if rng.random() < 0.3:
+            roll = rng.random()
+            if roll < 0.45:
+                name = f"{surname} {rng.choice(p['cantonese_given'])}"
+            elif roll < 0.7:
                 name = f"{rng.choice(p['english_first'])} {surname}"
             else:
-                name = f"{surname} {rng.choice(p['cantonese_given'])}"
-            region = "hk" if rng.random() < 0.75 else "cn"
-            lang = EN if rng.random() < 0.4 else ZH
+                name = f"{rng.choice(p['english_first'])} {rng.choice(p['english_last'])}"
+            region = "hk"
         else:
-            name = f"{rng.choice(p['english_first'])} {rng.choice(p['english_last'])}"
-            region = "hk" if rng.random() < 0.5 else "cn"
-            lang = EN if rng.random() < 0.85 else ZH
+            surname = self.chinese(rng.choice(p["surnames"]), lang)
+            if rng.random() < 0.75:
+                name = surname + self.chinese(rng.choice(p["given"]), lang)
+            else:
+                name = surname + self.chinese(rng.choice(p["titles"]), lang)
+            region = "hk" if lang == HANT else "cn"
         phone = None if rng.random() < 0.04 else self._phone(region)
         email = None
         if rng.random() < (0.5 if lang == EN else 0.25):
@@ -178,7 +194,8 @@ class Texts:
         values = {k: self.pick(v, lang) for k, v in self.profile["fill"].items()}
         if "shops" in self.profile:  # an item the shop actually sells
             shop = rng.choice(self.profile["shops"])
-            values["shop"], values["item"] = shop["name"][lang], self.pick(shop["items"], lang)
+            values["shop"], values["item"] = self.text(shop["name"], lang), self.pick(
+                shop["items"], lang)
         values["when"] = self.pick(self.common["when"], lang)
         values["money"] = str(rng.choice(_PRICES))
         values["cut"] = str(rng.choice((20, 30, 50, 80, 100, 150)))
@@ -193,12 +210,14 @@ class Texts:
     def description(self, category: str, channel: str, emotion: str, demands: list[str],
                     lang: int, fill: dict[str, str]) -> str:
         c, rng = self.common, self.rng
-        problem = rng.choice(self.categories[category]["zh" if lang == ZH else "en"]).format(**fill)
+        template = rng.choice(self.categories[category]["en" if lang == EN else "zh"])
+        problem = self.chinese(template, lang).format(**fill)
         opener = self.pick(c["openers"][channel], lang)
         feeling = self.pick(c["feelings"][emotion], lang)
-        asked = [c["demands"][d][lang] for d in demands]
-        if lang == ZH:
-            return f"{opener}{problem}。{feeling}要求{'并'.join(asked)}。"
+        asked = [self.text(c["demands"][d], lang) for d in demands]
+        if lang != EN:
+            return (f"{opener}{problem}。{feeling}{self.chinese('要求', lang)}"
+                    f"{self.chinese('并', lang).join(asked)}。")
         if not opener.rstrip().endswith(("that", "says", "say")):
             problem = problem[0].upper() + problem[1:]
         return f"{opener}{problem}. {feeling} Asks for {' and '.join(asked)}."
@@ -220,7 +239,7 @@ class Texts:
         if verified == "unfounded":
             return head
         detail = self.pick(self.categories[category]["findings"], lang).format(**fill)
-        return f"{head}{'' if lang == ZH else ' '}{detail}"
+        return f"{head}{' ' if lang == EN else ''}{detail}"
 
     def evidence(self, lang: int) -> str | None:
         return self.pick(self.common["evidence"], lang) if self.rng.random() < 0.6 else None
@@ -243,11 +262,11 @@ class Texts:
 
     def proposal(self, types: list[str], cents: int, lang: int) -> str:
         amount = format_money(cents)
-        parts = [self.common["proposal"][t][lang].format(amount=amount) for t in types]
-        return ("，".join(parts) + "。") if lang == ZH else ("; ".join(parts).capitalize() + ".")
+        parts = [self.text(self.common["proposal"][t], lang).format(amount=amount) for t in types]
+        return ("; ".join(parts).capitalize() + ".") if lang == EN else ("，".join(parts) + "。")
 
     def implementation(self, types: list[str], cents: int, lang: int) -> str:
         amount = format_money(cents)
-        sep = "" if lang == ZH else " "
-        return sep.join(self.common["implementation"][t][lang].format(amount=amount)
+        sep = " " if lang == EN else ""
+        return sep.join(self.text(self.common["implementation"][t], lang).format(amount=amount)
                         for t in types)

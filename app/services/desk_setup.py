@@ -17,6 +17,7 @@ from app.profiles import apply_profile
 from app.services.users import StaffMember, create_user, has_accounts
 from app.settings import get as get_setting
 from app.settings import put, validate
+from app.sla import profile_hours_setting
 
 
 @dataclass
@@ -29,6 +30,12 @@ class FirstStartInput:
     password: str
     password_again: str
     demo: bool = False
+    # The SLA clock's hours, as the `opening_hours` setting holds them (None: around the
+    # clock); PROFILE_DEFAULT takes the profile's (mall and salon in the day, hotel always).
+    opening_hours: Any = "profile"
+
+
+PROFILE_DEFAULT = "profile"
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,15 @@ def first_start(db: Database, data: FirstStartInput) -> StaffMember:
             values[key] = validate(key, value)
         except ValidationError as e:
             errors.append(e)
+    hours = data.opening_hours
+    if hours == PROFILE_DEFAULT:
+        # A promise made outside opening hours would be broken: never default to 24 hours
+        # for a business that closes at night.
+        hours = profile_hours_setting(str(values.get("profile", "mall")))
+    try:
+        values["opening_hours"] = validate("opening_hours", hours)
+    except ValidationError as e:
+        errors.append(e)
     if "business_name" in values and not values["business_name"]:
         errors.append(ValidationError("business_name", N_("is required")))
     if not (data.username or "").strip():

@@ -27,7 +27,7 @@ from app.profiles import CATEGORIES, DEPARTMENTS, apply_profile
 from app.services.common import Actor
 from app.services.search_index import like_pattern
 from app.settings import put as put_setting
-from app.sla import PROFILE_HOURS
+from app.sla import profile_hours_setting
 
 LIST_KINDS = ("category", "subject", "department", "root_cause", "solution_type")
 LABEL_LEN = 60  # a label is a pick-list entry, not a sentence
@@ -286,9 +286,7 @@ def apply_preset(db: Database, profile: str, actor: Actor) -> PresetApplied:
             ordered = [v for v in values if v.active] + [v for v in values if not v.active]
             for position, v in enumerate(ordered, start=1):
                 v.position = position
-        hours = PROFILE_HOURS[profile]
-        put_setting(session, "opening_hours", None if hours.always_open else [
-            [f"{d[0]:%H:%M}", f"{d[1]:%H:%M}"] if d else None for d in hours.days])
+        put_setting(session, "opening_hours", profile_hours_setting(profile))
         put_setting(session, "profile", profile)
         audit.record(session, actor, "profile_applied", f"profile:{profile}", added=added,
                      retired=retired)

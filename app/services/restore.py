@@ -259,6 +259,32 @@ def _close_connections(paths: Paths) -> None:
         held.close_all()
 
 
+@dataclass(frozen=True)
+class BackupCheck:
+    """A backup that passed the checks a restore makes first (nothing was written)."""
+
+    info: BackupInfo
+    revision: str
+    complaints: int
+
+
+def check_backup(paths: Paths, source: Path, actor: Actor = SYSTEM) -> BackupCheck:
+    """Everything `restore_backup` checks before it writes (manifest, database integrity, our
+    schema, not from a newer program, every attachment), in a work folder of its own: the
+    window asks "replace all current data?" only about a backup that can be restored.
+    NotABackup (or DeskError) when refused."""
+    require(actor, RESTORE)
+    if paths.db_file is None:
+        raise DeskError(N_("Backups of a server database are made on the server "
+                           "(for example with pg_dump)."))
+    source = Path(source).expanduser().resolve()
+    info = inspect_backup(source)
+    with working_folder(WORK_PREFIX, paths.db_file.parent) as work:
+        candidate, _unpacked = _extract(source, work, paths.db_file.name)
+        revision, complaints = _check_database(candidate, source)
+    return BackupCheck(info, revision, complaints)
+
+
 def restore_backup(paths: Paths, source: Path, actor: Actor = SYSTEM,
                    progress: ProgressFn = _noop) -> RestoreResult:
     """Replace the database at `paths` by the backup `source` (see the module's notes)."""

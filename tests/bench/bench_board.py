@@ -7,13 +7,15 @@ and its ratio to the underlying service call alone:
 - board_open: BoardView created, loaded off the GUI thread, shown and painted
   vs `load_board()` (the one read transaction behind it). Target < 300 ms.
 - board_filter: one keystroke in the search box (debounce skipped) until the columns and the
-  table show the result vs `load_board()` with that filter. Target < 100 ms.
+  table show the result vs `load_board()` with that filter. Target (issue 18) ≤ 50 ms.
 - board_move: a card moved by the board (workflow guards, write, the card placed in its new
   column) vs `moves.move()` alone. Target < 50 ms. Moves complaints in `proposed` to
   `investigating` and back (their data stays as it was, bar timeline events and a few seconds
   of SLA pause).
-- rss_mb: the process's resident memory with the board and table filled (`ms` holds MB);
-  the ratio compares it with the same process before the board was opened. Target < 400 MB.
+- rss_mb: the process's resident memory with the board and table filled, and after the
+  searches (the larger; `ms` holds MB);
+  the ratio compares it with the same process before the board was opened. Target (issue 18)
+  ≤ 250 MB.
 
     python tests/bench/bench_board.py [DB] [SIZE]
 """
@@ -34,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-TARGETS = {"board_open": 300, "board_filter": 100, "board_move": 50, "rss_mb": 400}
+TARGETS = {"board_open": 300, "board_filter": 50, "board_move": 50, "rss_mb": 250}
 RUNS = 5
 # Typed one character at a time: Chinese (2 characters use LIKE, 3+ the trigram index),
 # a reference and a phone number.
@@ -73,7 +75,7 @@ def run(db_path: str | Path, size: int) -> dict[str, Any]:
     for name, figures in result.items():
         figures["complaints"] = complaints
         figures["target"] = TARGETS[name]
-        figures["within_target"] = figures["ms"] is not None and figures["ms"] < TARGETS[name]
+        figures["within_target"] = figures["ms"] is not None and figures["ms"] <= TARGETS[name]
     return result
 
 
@@ -121,23 +123,32 @@ def _child(db_path: str) -> dict[str, Any]:
     ctx = DeskContext(db=db, actor=actor)
     process = psutil.Process()
 
-    def wait(condition: Callable[[], bool], limit_s: float = 30) -> None:
+    def wait(condition: Callable[[], bool], *signals: Any, limit_s: float = 30) -> None:
         """Run the event loop until `condition` holds, as the idle GUI would: in Qt's own
-        loop (a Python loop of processEvents() would hold the GIL the loader thread needs)."""
+        loop, woken by `signals` (a Python loop of processEvents(), or a timer polling every
+        millisecond, would take the GIL from the loader thread a thousand times a second and
+        time that contention instead of the board); a 20 ms timer checks as a fallback."""
         deadline = time.perf_counter() + limit_s
         loop = QEventLoop()
         check = QTimer()
-        check.setInterval(1)
-        check.timeout.connect(lambda: loop.quit() if condition() else None)
-        while not condition():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("the board did not finish in time")
-            check.start()
-            loop.exec()
-            check.stop()
+        check.setInterval(20)
+        wake = lambda *_a: loop.quit() if condition() else None  # noqa: E731
+        check.timeout.connect(wake)
+        for signal in signals:
+            signal.connect(wake)
+        try:
+            while not condition():
+                if time.perf_counter() > deadline:
+                    raise TimeoutError("the board did not finish in time")
+                check.start()
+                loop.exec()
+                check.stop()
+        finally:
+            for signal in signals:
+                signal.disconnect(wake)
 
     def settle(board: BoardView) -> None:
-        wait(lambda: not board.busy())
+        wait(lambda: not board.busy(), board.loaded)
         app.processEvents()
 
     load_board(db, QueueFilter())  # warm the file cache and SQLAlchemy's statement cache
@@ -148,7 +159,7 @@ def _child(db_path: str) -> dict[str, Any]:
         board = BoardView(ctx, settings=QSettings())
         board.resize(1366, 700)
         board.show()
-        wait(lambda: board.data is not None)
+        wait(lambda: board.data is not None, board.loaded)
         board.repaint()
         return board
 
@@ -179,7 +190,7 @@ def _child(db_path: str) -> dict[str, Any]:
             board.loaded.connect(lambda d=done: d.__setitem__("n", d["n"] + 1))
             started = time.perf_counter()
             board.filter_bar.set_text_now(prefix)
-            wait(lambda d=done: d["n"] > 0)
+            wait(lambda d=done: d["n"] > 0, board.loaded)
             board.repaint()
             filter_times.append((time.perf_counter() - started) * 1000)
             board.loaded.disconnect()
@@ -187,6 +198,7 @@ def _child(db_path: str) -> dict[str, Any]:
             filter_base.append(_time(lambda f=f: load_board(db, f)))
     board.filter_bar.set_text_now("")
     settle(board)
+    rss = max(rss, process.memory_info().rss / 2**20)  # the cards drawn while searching too
 
     # board_move: proposed -> investigating by the board, back by the service
     candidates = [c.reference for c in board.columns["proposed"].model.cards()]
@@ -197,7 +209,7 @@ def _child(db_path: str) -> dict[str, Any]:
         if not board.move_card(ref, "investigating"):
             continue
         wait(lambda r=ref, m=investigating: m.row_of(r) is not None
-             or not board.mover.busy(r))
+             or not board.mover.busy(r), board.move_finished)
         if investigating.row_of(ref) is None:
             continue  # refused (e.g. changed meanwhile): not a move to time
         board.repaint()

@@ -35,9 +35,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DATA = HERE / "data"
 DEFAULT_SIZE = 100_000
-# Targets of issue 2 (spine): ms below, ratio to raw SQL below.
+# Targets of issue 2 (spine): ms below, ratio to raw SQL below; the queue's ratio is issue
+# 18's. An area module states its own: "within_target" in its result (shown and checked too).
 TARGETS: dict[str, dict[str, float]] = {
-    "queue_query": {"ms": 100, "ratio": 2},
+    "queue_query": {"ms": 100, "ratio": 1.5},
     "text_search": {"ratio": 2},
     "stats_month": {"ms": 300, "ratio": 2},
     "import_100k": {"ms": 10_000},
@@ -137,7 +138,14 @@ def missed(name: str, result: dict[str, Any]) -> list[str]:
         problems.append(f"ms ≥ {target['ms']:g}")
     if "ratio" in target and result.get("ratio") is not None and result["ratio"] >= target["ratio"]:
         problems.append(f"ratio ≥ {target['ratio']:g}")
+    if result.get("within_target") is False:  # an area's own target (its module says which)
+        stated = result.get("target", result.get("target_ms"))
+        problems.append(f"target {stated}" if stated is not None else "its target")
     return problems
+
+
+def has_target(name: str, result: dict[str, Any]) -> bool:
+    return name in TARGETS or "within_target" in result
 
 
 def table(results: dict[str, dict[str, Any]], size: int, path: Path) -> str:
@@ -146,7 +154,7 @@ def table(results: dict[str, dict[str, Any]], size: int, path: Path) -> str:
     for name, r in results.items():
         ms = r.get("ms")
         ratio = r.get("ratio")
-        status = ("MISSED" if missed(name, r) else "ok") if name in TARGETS else ""
+        status = ("MISSED" if missed(name, r) else "ok") if has_target(name, r) else ""
         lines.append(f"{name:<16}{ms if ms is not None else '-':>10}"
                      f"{ratio if ratio is not None else '-':>8}  {status:<8} "
                      f"{r.get('baseline') or ''}")

@@ -187,3 +187,17 @@ def test_a_negative_count_is_refused_with_exit_2(tmp_path: Path) -> None:
     assert len(lines) == 1 and "--count" in lines[0]
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM complaints").fetchone()[0] == 0
+
+
+def test_demo_lang_after_the_command_makes_a_traditional_chinese_desk(tmp_path: Path) -> None:
+    path = tmp_path / "hant.db"
+    result = cli("--db", str(path), "demo", "--count", "40", "--lang", "zh-Hant")
+    assert result.returncode == 0, result.stderr
+    assert "40" in result.stdout  # the messages stay in the --lang before the command
+    with sqlite3.connect(path) as conn:
+        staff = {r[0] for r in conn.execute("SELECT display_name FROM users")}
+        language = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
+        descriptions = [r[0] for r in conn.execute("SELECT description FROM complaints")]
+    assert staff == {"周志強", "王美玲", "李小紅", "陳大文"}
+    assert json.loads(language[0]) == "zh-Hant"
+    assert all("顾" not in d for d in descriptions) and any("顧" in d for d in descriptions)

@@ -39,6 +39,25 @@ def test_slip_command_writes_the_pdf(db: Database, db_arg: str, clerk: Actor,
     assert "91234567" not in text
 
 
+def test_slip_takes_lang_after_the_command(db: Database, db_arg: str, clerk: Actor,
+                                          fixed_clock: Any, tmp_path: Path) -> None:
+    """DESIGN.md §5: `slip REF --lang L` as the other commands; given before and after, the
+    one after the command counts (the slip's language, as `print slip` takes it)."""
+    ref = log_complaint(db, IntakeInput(description="试衣间的镜子碎了", customer_name="陈大文",
+                                        category="facilities"), clerk).reference
+    out = tmp_path / "slip.pdf"
+    result = cli("--db", db_arg, "--lang", "en", "slip", ref, "--out", str(out),
+                 "--lang", "zh-Hant")
+    assert result.returncode == 0, result.stderr
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "設施設備" in text and "Facilities" not in text
+    english = tmp_path / "slip-en.pdf"
+    result = cli("--db", db_arg, "slip", ref, "--lang", "en", "--out", str(english))
+    assert result.returncode == 0, result.stderr
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(english.read_bytes())).pages)
+    assert "Facilities" in text and "设施" not in text
+
+
 def test_unknown_reference_is_one_line_and_exit_2(db_arg: str, tmp_path: Path) -> None:
     out = tmp_path / "x.pdf"
     result = cli("--db", db_arg, "--lang", "en", "slip", "TS-20990101-0001",

@@ -153,6 +153,59 @@ def test_backup_and_restore_from_the_window(qtbot: QtBot, db: Database,
     assert dialog.model.rowCount() == 2  # plus the copy of what the restore replaced
 
 
+@pytest.mark.sqlite_only  # restores replace the SQLite file
+@pytest.mark.parametrize("content", [b"PK\x03\x04 not really a zip", b"SQLite format 3\x00" + b"\x00" * 200,
+                                     "投诉记录".encode("gbk") * 50])
+def test_restore_checks_the_file_before_asking_and_a_refusal_is_an_error(
+        qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        content: bytes) -> None:
+    """A file that is no backup (a broken zip, a damaged database, a spreadsheet export):
+    refused before "replace all current data?" is asked, in an error box, the status in red,
+    and nothing changed."""
+    from tests.ui.board_helpers import snapshot
+    from ui import file_dialogs, messages
+    from ui.backup_dialog import BackupDialog
+
+    log_complaint(db, IntakeInput(description="空调不制冷", customer_name="陈女士"))
+    bad = tmp_path / "desk-20260310-101010-manual.zip"
+    bad.write_bytes(content)
+    asked: list[str] = []
+    errors: list[str] = []
+    monkeypatch.setattr(messages, "ask", lambda _p, text, *a: asked.append(text) or True)
+    monkeypatch.setattr(messages, "error", lambda _p, text, *a: errors.append(text))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(bad), ""))
+    before = snapshot(db)
+    dialog = BackupDialog(DeskContext(db=db, actor=ADMIN))
+    qtbot.addWidget(dialog)
+    dialog.file_button.click()
+    qtbot.waitUntil(lambda: bool(errors), timeout=20000)
+    assert asked == []  # never asked to replace everything with a file that is no backup
+    assert errors[0].startswith("This backup cannot be restored: ") and "Nothing was changed" in errors[0]
+    assert dialog.status.styleSheet() == "color: #c62828;"  # the error colour of the forms
+    assert not dialog.busy
+    assert snapshot(db) == before
+    assert not list(db.paths.db_file.parent.glob(".restore-*"))  # its work folder is gone too
+
+
+@pytest.mark.sqlite_only
+def test_a_sound_backup_is_described_in_the_question(qtbot: QtBot, db: Database,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import messages
+    from ui.backup_dialog import BackupDialog
+
+    log_complaint(db, IntakeInput(description="空调不制冷", customer_name="陈女士"))
+    ctx = DeskContext(db=db, actor=ADMIN)
+    dialog = BackupDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.backup_button.click()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1 and not dialog.busy, timeout=20000)
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "ask", lambda _p, text, *a: asked.append(text) or False)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=20000)
+    assert "(1 complaint)" in asked[0]  # checked first: what the backup holds is said
+
+
 def test_backup_dialog_for_a_clerk_says_who_may(qtbot: QtBot, db: Database, clerk: Actor
                                                 ) -> None:
     from ui.backup_dialog import BackupDialog

@@ -272,3 +272,155 @@ def test_dashboard_filter_request_narrows_the_board(ctx, qtbot) -> None:  # type
     f = view.filter_bar.queue_filter()
     assert f.text == "" and f.severity == "urgent" and f.overdue_only
     assert f.received_from == date(2026, 3, 1) and f.received_to is None
+
+
+def test_a_remembered_filter_is_visible_after_a_restart(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        fixed_clock: ControlledClock) -> None:
+    """"Overdue only" kept from the last session: the board says it shows part of the queue,
+    how much of it, and which filter, in amber; cleared, it counts the whole queue again."""
+    late = log(db, clerk, phone="13800000500")
+    assess(db, late, clerk, severity="urgent")  # due in an hour
+    for i in range(2):
+        log(db, clerk, phone=f"1380000051{i}")
+    fixed_clock.advance(hours=30)
+    board = make_board(ctx)
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        board.filter_bar.overdue.setChecked(True)
+    board.close()
+    again = make_board(ctx)  # the next start: the filter comes back from the settings
+    summary = again.filter_bar.summary
+    assert again.filter_bar.overdue.isChecked()
+    assert summary.text() == "Filtered: 1 of 3 open shown, 1 overdue — Overdue only"
+    assert "#fff4e0" in summary.styleSheet()
+    with qtbot.waitSignal(again.loaded, timeout=5000):
+        again.filter_bar.clear()
+    assert summary.text() == "3 open shown, 1 overdue"
+    assert summary.styleSheet() == ""
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh-Hans", "⚠ 超时 9小时1分，已暂停"), ("zh-Hant", "⚠ 逾時 9小時1分，已暫停"),
+    ("en", "⚠ Overdue 9h 1m, paused")])
+def test_the_deadline_is_never_cut_the_description_yields(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        fixed_clock: ControlledClock, lang: str, expected: str) -> None:
+    """A card at the narrowest column width (206 px, the 7th column at 1280×720): the clock
+    is drawn whole; the owner moves up beside the category and the description gives way."""
+    from dataclasses import replace
+
+    from ui.kanban.stage_column import COLUMN_MIN_WIDTH
+
+    ref = log(db, clerk, phone="13800000600", customer_name="欧阳娜娜",
+              description="停车场收费与公示不符，多收了二十元，要求退还差价并书面道歉" * 3)
+    board = make_board(ctx)
+    card = board.card(ref)
+    now = fixed_clock.now
+    late = replace(card, due_at=now - timedelta(hours=10, minutes=1),
+                   paused_since=now - timedelta(hours=1), owner="李小红")
+    set_language(lang)
+    column = board.columns["new"]
+    column.model.set_cards([late])
+    column.setFixedWidth(COLUMN_MIN_WIDTH)
+    QApplication.processEvents()
+    column.view.grab()  # paints the card
+    delegate = column.view.itemDelegate()
+    assert delegate.last_clock == expected
+    assert not delegate.last_clock_cut
+    # The case that used to be cut: the clock does not fit beside the owner's minimum.
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.kanban.card_delegate import MARGIN_X, MIN_OWNER, PAD, STRIPE, _bold
+
+    row = column.view.viewport().width() - 2 * MARGIN_X - STRIPE - 2 * PAD
+    needed = QFontMetrics(_bold(column.view.font())).horizontalAdvance(expected) + 2
+    assert needed > row - MIN_OWNER - 8
+
+
+def test_cards_shown_again_are_neither_laid_out_nor_drawn_again(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        fixed_clock: ControlledClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keystroke that leaves a column as it was costs that column nothing (issue 18: the
+    filter within 50 ms a keystroke); what a card shows changing draws it anew."""
+    from dataclasses import replace
+
+    from ui.kanban.card_delegate import CardDelegate
+
+    refs = [log(db, clerk, phone=f"1380000070{i}") for i in range(3)]
+    board = make_board(ctx)
+    column = board.columns["new"]
+    drawn: list[str] = []
+    real = CardDelegate._paint_card
+
+    def counting(self: CardDelegate, p: object, option: object, card: object) -> None:
+        drawn.append(card.reference)  # type: ignore[attr-defined]
+        real(self, p, option, card)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CardDelegate, "_paint_card", counting)
+    resets: list[int] = []
+    column.model.modelReset.connect(lambda: resets.append(1))
+    cards = column.model.cards()
+    assert sorted(c.reference for c in cards) == sorted(refs)
+    column.view.grab()
+    assert sorted(drawn) == sorted(refs)
+    drawn.clear()
+    column.model.set_cards(list(cards))  # the same cards: no reset, nothing drawn anew
+    column.view.grab()
+    assert resets == [] and drawn == []
+    changed = replace(cards[0], customer_name="欧阳娜娜", version=cards[0].version + 1)
+    column.model.set_cards([changed, *cards[1:]])
+    column.view.grab()
+    assert resets == [1] and drawn == [changed.reference]
+    drawn.clear()
+    column.view.setCurrentIndex(column.model.index(1, 0))  # selected: drawn as selected
+    column.view.grab()
+    assert drawn == [cards[1].reference]
+    drawn.clear()
+    fixed_clock.advance(minutes=1)  # the clocks moved on: every card drawn with its time
+    column.view.grab()
+    assert sorted(drawn) == sorted(refs)
+
+
+def test_a_search_is_narrowed_from_the_board_already_loaded(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        fixed_clock: ControlledClock) -> None:
+    parking = log(db, clerk, phone="13800000801", description="停车场收费与公示不符")
+    log(db, clerk, phone="13800000802", description="试衣间没有镜子")
+    board = make_board(ctx)
+    base = board.data
+    assert base is not None and board.loader.base is base
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        board.filter_bar.set_text_now("停车")
+    assert [c.reference for c in board.data.cards] == [parking]
+    assert board.data.cards[0] is base.cards[[c.reference for c in base.cards].index(parking)]
+    assert board.loader.base is base  # a search is never the base of the next one
+    # A change made meanwhile: loaded afresh, and shown.
+    other = log(db, clerk, phone="13800000803", description="停车券没有抵扣")
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        board.filter_bar.set_text_now("停车 ")
+    assert sorted(c.reference for c in board.data.cards) == sorted([parking, other])
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Received: the first date (2026-03-12) is after the last (2026-03-10)"),
+    ("zh-Hans", "受理日期：起始日期（2026-03-12）晚于截止日期（2026-03-10）")])
+def test_dates_the_wrong_way_round_are_said_not_shown_as_an_empty_board(
+        db: Database, ctx: DeskContext, clerk: Actor, make_board: object, qtbot: QtBot,
+        lang: str, expected: str) -> None:
+    from PySide6.QtCore import QDate
+
+    log(db, clerk, phone="13800000901")  # received 2026-03-10 (the fixed clock)
+    set_language(lang)
+    board = make_board(ctx)
+    bar = board.filter_bar
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        bar.date_to.setDate(QDate(2026, 3, 10))
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        bar.date_from.setDate(QDate(2026, 3, 12))
+    assert bar.summary.text() == expected
+    assert "#c62828" in bar.summary.styleSheet()  # the error colour, not the filter's amber
+    with qtbot.waitSignal(board.loaded, timeout=5000):
+        bar.date_from.setDate(QDate(2026, 3, 9))
+    assert "#c62828" not in bar.summary.styleSheet()
+    assert len(board.data.cards) == 1  # received on 2026-03-10: inside the dates now
+    assert "2026-03-12" not in bar.summary.text()

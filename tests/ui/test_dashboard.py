@@ -140,10 +140,41 @@ def test_reloads_after_a_change(qtbot: QtBot, supervisor_ctx: DeskContext, db: D
     assert view.tiles["open"].value.text() == "9"
 
 
-def test_a_clerk_sees_no_figures(qtbot: QtBot, ctx: DeskContext, busy_day: str) -> None:
-    view = DashboardView(ctx)
-    qtbot.addWidget(view)
-    view.show()
-    assert view.figures is None and not view.loading
-    assert view.updated.text() == "The dashboard is for supervisors."
-    assert view.tiles["overdue"].value.text() == "—"
+def test_a_clerk_sees_the_queue_figures_and_why_not_the_rest(
+        qtbot: QtBot, ctx: DeskContext, busy_day: str) -> None:
+    """A clerk's F6: the figures of the queue and the revisits (what the clerk can open and
+    count anyway), the same as a supervisor's; the month, the trend and the approvals are
+    replaced by a sentence saying they are for supervisors and how one signs in."""
+    view = loaded(qtbot, ctx)
+    tiles = {key: tile.value.text() for key, tile in view.tiles.items() if tile.isVisible()}
+    assert tiles == {"today": "1", "open": "8", "overdue": "4", "revisits": "1"}
+    assert not view.tiles["approvals"].isVisible()
+    assert view.figures is not None and view.figures.month is None
+    assert view.figures.pending_approvals is None and view.figures.trend == []
+    assert not view.months.isVisible() and not view.trend.isVisible()
+    assert view.for_supervisors.isVisible()
+    assert "for supervisors" in view.for_supervisors.text()
+    assert "Ctrl+Shift+U" in view.for_supervisors.text()
+    assert view.updated.text().startswith("As of")
+
+
+def test_the_revisits_tile_and_the_follow_up_bar_say_what_each_counts(
+        qtbot: QtBot, supervisor_ctx: DeskContext, db: Database, busy_day: str,
+        fixed_clock: Any) -> None:
+    """Revisits due by today against every complaint in follow-up: a revisit scheduled next
+    week is in the chart's bar, not in the tile, and the tile names the bar's figure."""
+    from app.services.intake import OnTheSpot
+
+    done = log_complaint(db, IntakeInput(
+        description="停车场收费多收了 10 元", customer_name="钱先生", phone="13666660000",
+        category="parking", severity="minor",
+        on_the_spot=OnTheSpot(["refund"], "当场退还 10 元", {"refund": "10"}, "true")),
+        supervisor_ctx.actor)
+    assert done.stage == "follow_up"  # its revisit is in 14 days
+    view = loaded(qtbot, supervisor_ctx)
+    tile = view.tiles["revisits"]
+    assert view.figures is not None
+    assert view.figures.open_by_stage["follow_up"] == 2
+    assert tile.value.text() == "1"
+    assert tile.caption.text() == "Revisits due by today"
+    assert tile.detail.text() == "of 2 in Follow-up"

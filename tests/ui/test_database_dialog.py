@@ -165,3 +165,31 @@ def test_the_data_menu_offers_the_dialog(qtbot: QtBot, ctx: DeskContext,
     action.trigger()
     assert len(opened) == 1
     assert window.findChild(QMenu, "menu_database") is None  # no second menu
+
+
+def test_the_menus_dialog_shows_the_database_actually_open(
+        qtbot: QtBot, ctx: DeskContext, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started with --db on one file while this PC remembers another: Data ▸ Database
+    connection… names and fills in the one the window works with."""
+    remember_location(str(tmp_path / "remembered.db"))
+    shown: list[DatabaseDialog] = []
+
+    def capture(self: DatabaseDialog) -> int:
+        shown.append(self)
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(DatabaseDialog, "exec", capture)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    action = install_action(window, ctx.signals.language_changed, ctx.db.paths)
+    action.trigger()
+    dialog = shown[0]
+    assert dialog.open_label.text() == f"Open now: {ctx.db.paths.describe()}"
+    assert "remembered.db" not in dialog.open_label.text()
+    if ctx.db.paths.db_file is not None:
+        assert dialog.file_radio.isChecked()
+        assert dialog.file_edit.text() == str(ctx.db.paths.db_file)
+    else:  # the PostgreSQL run: the server the tests use
+        assert dialog.server_radio.isChecked()
+        assert dialog.location() == ctx.db.paths.db_url

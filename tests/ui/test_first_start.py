@@ -120,3 +120,43 @@ def test_start_shows_the_dialog_only_for_a_new_database(qtbot, db, new_db, monke
     monkeypatch.setattr(FirstStartDialog, "exec", cancel)
     assert application.set_up_if_new(new_db) is None
     assert len(shown) == 1 and not has_accounts(new_db)
+
+
+def test_opening_hours_are_asked_with_the_profiles_default(dialog, new_db, qtbot):
+    """The dialog shows the profile's hours (mall in the day, hotel around the clock), follows
+    a change of profile, and stores what the person confirmed or changed."""
+    from PySide6.QtCore import QTime
+
+    from app.services.settings_service import read_settings
+
+    dialog.profile.set_code("mall")
+    assert dialog.hours_box.isVisible()
+    assert dialog.hours.value() == [["10:00", "22:00"]] * 7
+    assert not dialog.hours.always.isChecked()
+    dialog.profile.set_code("hotel")
+    assert dialog.hours.value() is None and dialog.hours.always.isChecked()
+    dialog.profile.set_code("salon")
+    assert dialog.hours.value()[0] is None  # closed on Mondays
+    fill(dialog)
+    dialog.profile.set_code("mall")
+    _open, _opens, closes = dialog.hours.days[4]  # Friday: open until 23:00
+    closes.setTime(QTime(23, 0))
+    dialog.language.set_code("zh-Hant")  # the labels change; the hours typed stay
+    assert dialog.hours.value()[4] == ["10:00", "23:00"]
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    stored = read_settings(new_db)["opening_hours"]
+    assert stored[4] == ["10:00", "23:00"] and stored[0] == ["10:00", "22:00"]
+
+
+def test_hours_that_close_before_they_open_are_refused_in_the_box(dialog, new_db):
+    from PySide6.QtCore import QTime
+
+    fill(dialog)
+    dialog.profile.set_code("mall")
+    dialog.hours.days[0][2].setTime(QTime(9, 0))  # Monday closes at 9:00, opens at 10:00
+    dialog.submit()
+    assert dialog.hours_error.isVisibleTo(dialog)
+    assert "closes before it opens (10:00–09:00)" in dialog.hours_error.text()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not has_accounts(new_db)

@@ -121,7 +121,8 @@ def test_switching_language_updates_every_view_without_a_restart(
     assert window.actions_by_view["board"].text().startswith("Queue")
     window.set_language("zh-Hant")
     assert window.actions_by_view["board"].text().startswith("投訴看板")
-    assert window.menuBar().actions()[0].text().startswith("檢視")
+    assert window.menuBar().actions()[0].text().startswith("檔案")  # File, then View
+    assert window.menuBar().actions()[1].text().startswith("檢視")
 
 
 # ---- the language at start (window) -----------------------------------------------------------

@@ -25,6 +25,8 @@ from app.models import (
     Complaint,
     ComplaintEvent,
     Customer,
+    Escalation,
+    Investigation,
     ListValue,
     ReferenceCounter,
     Revisit,
@@ -189,11 +191,10 @@ def test_the_data_is_varied(demo: Database) -> None:
     assert stages["closed"] > COUNT * 0.7 and stages["new"] < stages["closed"]
     assert severities["normal"] > severities["urgent"] > 0
     assert len(set(descriptions)) > COUNT * 0.8  # composed, not repeated
-    assert any(re.search(r"[\u4e00-\u9fff]", d) for d in descriptions)
-    assert any(d.isascii() for d in descriptions)  # some customers write in English
-    assert any(n.isascii() for n in names) and any(not n.isascii() for n in names)
+    # A 简体 desk (the default): mainland customers, in Simplified Chinese (issue 18).
+    assert all(re.search(r"[\u4e00-\u9fff]", d) for d in descriptions)
+    assert not any(n.isascii() for n in names)
     assert any(len(p) == 14 and p.startswith("+861") for p in phones)  # mainland mobiles
-    assert any(len(p) == 12 and p[:5] in ("+8525", "+8526", "+8529") for p in phones)  # HK
     assert all(normalise_phone(p) == p for p in phones)  # E.164 keys
     assert overdue and withdrawn and overridden and repeats and low
     assert approvals["approved"] and approvals["not_needed"]
@@ -295,6 +296,75 @@ def test_a_new_database_gets_the_accounts_lists_and_settings(tmp_path: Path) -> 
     assert all(verify_password("demo", hashed) for _role, hashed in users.values())
     assert categories == set(load("salon")["categories"])
     db.dispose()
+
+
+SIMPLIFIED_ONLY = set("顾务说们这进实现为发经时问题关买卖")
+TRADITIONAL_ONLY = set("顧務說説們這進實現為發經時問題關買賣")
+
+
+@pytest.mark.parametrize(("language", "kind"), [("zh-Hans", "hans"), ("zh-Hant", "hant"),
+                                                ("en", "en")])
+def test_the_demo_is_coherent_with_the_desks_language(tmp_path: Path, language: str,
+                                                     kind: str) -> None:
+    """No "Olivia Brown / Walk-in complaint" in a Chinese mall: a 简体 desk's customers are
+    mainland ones writing Simplified Chinese, a 繁體 desk's Hong Kong ones writing Traditional,
+    an English desk's write English; staff, the business and the notes follow."""
+    db = open_database(str(tmp_path / "d.db"))  # a new desk: the demo's own accounts
+    with clock.frozen(NOW):
+        make_demo(db, DemoOptions(count=300, seed=5, months=2, language=language))
+    with db.read() as s:
+        texts = [*s.scalars(select(Complaint.description)),
+                 *s.scalars(select(Investigation.findings)),
+                 *(t for t in s.scalars(select(Solution.description)) if t)]
+        # What the staff wrote (issue 20): escalations by hand, their handling, closing unfounded.
+        notes = [*(t for t in s.scalars(select(Escalation.reason)) if t),
+                 *(t for t in s.scalars(select(Escalation.handled_note)) if t),
+                 *(t for t in s.scalars(select(Complaint.close_reason)) if t)]
+        texts += notes
+        names = list(s.scalars(select(Customer.name)))
+        phones = [p for p in s.scalars(select(Customer.phone)) if p]
+        staff = set(s.scalars(select(User.display_name)))
+        business = get_setting(s, "business_name")
+    han = re.compile(r"[\u4e00-\u9fff]")
+    if kind == "en":
+        assert not any(han.search(t) for t in texts + names)
+        assert staff == {"Kevin Chow", "Wong Mei Ling", "Lee Siu Hung", "Chan Tai Man"}
+        assert business == "Galaxy Plaza"
+    else:
+        assert all(han.search(t) for t in texts) and not any(n.isascii() for n in names)
+        letters = [t for t in texts if re.search(r"[A-Za-z]{3,}", t.replace("OTA", ""))]
+        assert letters == []  # no "duty manager Kelly" in a Chinese text
+        wrong = SIMPLIFIED_ONLY if kind == "hant" else TRADITIONAL_ONLY
+        assert not [t for t in texts if wrong & set(t)][:3]
+        assert any((TRADITIONAL_ONLY if kind == "hant" else SIMPLIFIED_ONLY) & set(t)
+                   for t in texts)
+        assert staff == ({"周志強", "王美玲", "李小紅", "陳大文"} if kind == "hant"
+                         else {"周志强", "王美玲", "李小红", "陈大文"})
+        assert business == ("星河廣場" if kind == "hant" else "星河广场")
+    assert notes  # the demo has them: checked above with the rest
+    hong_kong = kind in ("hant", "en")
+    assert phones and all(p.startswith("+852") == hong_kong for p in phones), phones[:5]
+    db.dispose()
+
+
+def test_every_chinese_fragment_has_its_traditional_form() -> None:
+    hant = load("zh_hant")["texts"]
+    missing = []
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k != "_comment":
+                    walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+        elif isinstance(x, str) and re.search(r"[\u4e00-\u9fff]", x) and x not in hant:
+            missing.append(x)
+
+    for name in ("common", "people", "mall", "salon", "hotel"):
+        walk(load(name))
+    assert missing == []
 
 
 @pytest.mark.parametrize("profile", ["mall", "salon", "hotel"])

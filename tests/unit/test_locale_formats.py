@@ -91,3 +91,14 @@ def test_report_texts_use_the_same_forms() -> None:
     assert en.day(AT) == "5 Mar 2026" and zh.day(AT) == "2026-03-05"
     assert en.minute_in(AT, 2026) == "5 Mar 09:07" and zh.minute_in(AT, 2026) == "03-05 09:07"
     assert en.money(1234.5) == "S$1,234.50" and zh.money(0) == "¥0.00"
+
+
+def test_chart_months_are_1yue_to_12yue_with_the_year_where_it_changes() -> None:
+    from app.reports.texts import ReportTexts
+
+    months = ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
+    assert ReportTexts("zh-Hans").short_months(months) == [
+        "2025年11月", "12月", "2026年1月", "2月", "3月"]
+    assert ReportTexts("zh-Hant").short_months(months)[1:] == ["12月", "2026年1月", "2月", "3月"]
+    assert ReportTexts("en").short_months(months) == [
+        "Nov 25", "Dec 25", "Jan 26", "Feb 26", "Mar 26"]

@@ -59,9 +59,9 @@ def test_signing_happens_when_a_sign_tool_is_given() -> None:
                          files), exe
 
 
-def test_the_build_extra_brings_psycopg_into_the_bundle() -> None:
+def test_psycopg_comes_with_the_program_and_into_the_bundle() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    build = project["project"]["optional-dependencies"]["build"]
-    assert any(dep.startswith("psycopg[binary]") for dep in build)
+    # A plain dependency (issue 18): every install, the lock's runtime set and the bundle.
+    assert any(dep.startswith("psycopg[binary]") for dep in project["project"]["dependencies"])
     spec = (ROOT / "packaging" / "complaint_desk.spec").read_text(encoding="utf-8")
     assert '"psycopg"' in spec

@@ -1,5 +1,9 @@
-"""Dashboard (F6) for supervisors: today's intake, open, overdue, revisits due, approvals
-waiting, this month against the last, and satisfaction over twelve months.
+"""Dashboard (F6): today's intake, open, overdue, revisits due, approvals waiting, this month
+against the last, and satisfaction over twelve months. A clerk sees the figures of the queue
+and the revisits (what they can open themselves) and is told that the rest is for supervisors.
+
+Two numbers on one screen never seem to disagree: the revisits tile counts revisits due by
+today and says how many complaints are in follow-up, the figure the stage chart shows.
 
 Figures come from `app.services.dashboard` (queue counts, month_stats, revisits_due,
 pending approvals), loaded off the GUI thread when the view is shown and after changes.
@@ -13,7 +17,7 @@ from dataclasses import fields
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -42,6 +46,7 @@ from app.workflow import PART_APPROVAL
 from ui.context import DeskContext
 from ui.dashboard.dashboard_charts import MonthChart, StageChart, TrendChart
 from ui.dashboard.figure_tile import FigureTile
+from ui.shortcuts import keys
 from ui.tasks import run_task
 
 RELOAD_DELAY_MS = 800  # changes come in bursts (a move writes several rows): reload once
@@ -77,6 +82,12 @@ class DashboardView(QWidget):
         self.heading.setFont(font)
         self.updated = QLabel()
         self.updated.setStyleSheet("color: #666666;")
+        self.for_supervisors = QLabel()  # in place of the month's figures, for a clerk
+        self.for_supervisors.setWordWrap(True)
+        self.for_supervisors.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.for_supervisors.setStyleSheet("QLabel { color: #455a64; background: #f3f6fb;"
+                                           " border: 1px solid #c9d4e5; padding: 12px; }")
+        self.for_supervisors.hide()
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.reload)
         self.month_grid = QGridLayout()
@@ -107,6 +118,7 @@ class DashboardView(QWidget):
         layout.addLayout(tiles)
         layout.addLayout(middle, 3)
         layout.addWidget(self.trend, 2)
+        layout.addWidget(self.for_supervisors, 2)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -126,6 +138,7 @@ class DashboardView(QWidget):
         self.figures = None
         for tile in self.tiles.values():
             tile.set_value("—")
+            tile.detail.clear()
         self.stale = True
         if self.isVisible():
             self.reload()
@@ -136,14 +149,10 @@ class DashboardView(QWidget):
             self.timer.start()
 
     def allowed(self) -> bool:
+        """May the signed-in person see the month's figures (the queue's are for everyone)?"""
         return can(self.ctx.actor, SEE_REPORTS)
 
     def reload(self) -> None:
-        if not self.allowed():
-            self.figures = None
-            self.updated.setText(_("The dashboard is for supervisors."))
-            self.refresh_button.setEnabled(False)
-            return
         if self.loading:
             self.stale = True
             return
@@ -176,10 +185,26 @@ class DashboardView(QWidget):
         self.tiles["open"].set_value(f.open_total)
         self.tiles["overdue"].set_value(f.overdue, alert=f.overdue > 0)
         self.tiles["revisits"].set_value(f.revisits_due, alert=f.revisits_due > 0)
-        self.tiles["approvals"].set_value(f.pending_approvals, alert=f.pending_approvals > 0)
+        # The stage chart's "follow-up" bar counts complaints waiting for their revisit, due or
+        # not: the tile says that figure too, so the two do not seem to disagree.
+        self.tiles["revisits"].detail.setText(_(
+            "of {count} in {stage}", count=f"{f.open_by_stage.get('follow_up', 0):,}",
+            stage=label("stage", "follow_up")))
+        month_shown = f.month is not None
+        self.tiles["approvals"].setVisible(f.pending_approvals is not None)
+        for widget in (self.months, self.trend):
+            widget.setVisible(month_shown)
+        for row in self.month_cells:
+            for cell in row:
+                cell.setVisible(month_shown)
+        self.for_supervisors.setVisible(not month_shown)
+        if f.pending_approvals is not None:
+            self.tiles["approvals"].set_value(f.pending_approvals, alert=f.pending_approvals > 0)
         self.stages.show_counts(_("Open complaints by stage"), OPEN_STAGES,
                                 [label("stage", s) for s in OPEN_STAGES],
                                 [f.open_by_stage.get(s, 0) for s in OPEN_STAGES])
+        if f.month is None:
+            return
         m, p = f.month, f.month["previous_month"]
         tx = ReportTexts(get_language())
         keys = ("received", "closed_in_month", "open_at_month_end", "overdue_at_month_end")
@@ -212,7 +237,7 @@ class DashboardView(QWidget):
             for cell, text in zip(cells, texts, strict=True):
                 cell.setText(text)
         self.trend.show_trend(_("Average satisfaction, last 12 months"),
-                              [tx.short_month(t.month) for t in f.trend],
+                              tx.short_months([t.month for t in f.trend]),
                               [t.avg_satisfaction for t in f.trend])
 
     # Clicks -------------------------------------------------------------------------------
@@ -239,7 +264,7 @@ class DashboardView(QWidget):
         self.refresh_button.setText(_("Refresh"))
         captions = {
             "today": _("Received today"), "open": _("Open complaints"),
-            "overdue": _("Overdue"), "revisits": _("Revisits due"),
+            "overdue": _("Overdue"), "revisits": _("Revisits due by today"),
             "approvals": _("Approvals waiting"),
         }
         hints = {
@@ -252,6 +277,11 @@ class DashboardView(QWidget):
         for key, tile in self.tiles.items():
             tile.caption.setText(captions[key])
             tile.setToolTip(hints[key])
+        self.for_supervisors.setText(_(
+            "This month's figures, the satisfaction trend and the approvals waiting are for "
+            "supervisors. A supervisor can sign in at this desk with Switch user ({key}).",
+            key=QKeySequence(keys("window.switch_user")).toString(
+                QKeySequence.SequenceFormat.NativeText)))
         self.show_figures()
 
 

@@ -131,7 +131,7 @@ class IntakeForm(QWidget):
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_MS)
-        self._validate_timer.timeout.connect(self.validate_now)
+        self._validate_timer.timeout.connect(self._validate_if_shown)
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_TICK_MS)
         self._clock.timeout.connect(self.fields.tick)
@@ -222,6 +222,16 @@ class IntakeForm(QWidget):
         if self.spot.isVisible():
             data.on_the_spot = self.spot.value()
         return data
+
+    def _validate_if_shown(self) -> None:
+        """The timer's check, only while the form is on screen: a check due while it is
+        hidden (another view, or the window closing, when the focus leaving a field restarts
+        the timer after the form was hidden, perhaps on a database already closed) runs when
+        the form is shown again."""
+        if self.isVisible():
+            self.validate_now()
+        else:
+            self._validate_on_show = True
 
     def validate_now(self) -> list[ValidationError]:
         """Check the whole input (app.services.intake.check_intake) and show the problems."""

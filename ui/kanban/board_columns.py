@@ -41,6 +41,9 @@ class BoardColumns(QScrollArea):
             self._wire(column)
         self.setWidgetResizable(True)
         self.setWidget(strip)
+        # Not a Tab stop of its own (Tab goes from the filters to the first column with cards;
+        # the scroll area follows the focus sideways, so the 7th column is reached too).
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def _wire(self, column: StageColumn) -> None:
@@ -69,6 +72,20 @@ class BoardColumns(QScrollArea):
             column.set_counts(len(by_stage[stage]), data.totals.get(stage, 0),
                               data.wip_limits.get(stage), filtered)
         self.columns["closed"].setVisible(data.closed_since is not None)
+        self.update_tab_stops()
+
+    def update_tab_stops(self) -> None:
+        """Tab stops at the columns that have cards; an empty column is passed over."""
+        for column in self.columns.values():
+            column.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus if column.model.rowCount()
+                                       else Qt.FocusPolicy.NoFocus)
+
+    def first_card(self) -> Card | None:
+        """The first card of the first visible column that has any."""
+        for column in self.columns.values():
+            if column.isVisibleTo(self) and column.model.rowCount():
+                return column.model.card_at(0)
+        return None
 
     def place_moved(self, card: Card, saved: Saved, data: BoardData | None, filtered: bool,
                     now: datetime) -> bool:
@@ -87,6 +104,7 @@ class BoardColumns(QScrollArea):
                 column = self.columns[stage]
                 column.set_counts(column.model.rowCount(), data.totals.get(stage, 0),
                                   data.wip_limits.get(stage), filtered)
+        self.update_tab_stops()
         return shown
 
     def card(self, reference: str) -> Card | None:
@@ -168,8 +186,12 @@ class BoardColumns(QScrollArea):
     def restore_scroll(self, state: tuple[dict[str, int], int]) -> None:
         columns, sideways = state
         for stage, column in self.columns.items():
+            value = columns.get(stage, 0)
+            bar = column.view.verticalScrollBar()
+            if value == bar.value():
+                continue  # at the top before and after (the usual case while typing)
             column.view.doItemsLayout()  # scroll ranges must be known before restoring
-            column.view.verticalScrollBar().setValue(columns.get(stage, 0))
+            bar.setValue(value)
         self.horizontalScrollBar().setValue(sideways)
 
     # --- events from the columns ------------------------------------------------------------

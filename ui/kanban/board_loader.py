@@ -16,6 +16,7 @@ from app.db import Database
 from app.services.board import BoardData, load_board
 from app.services.changes import ChangeMarker, change_marker
 from app.services.queue import QueueFilter
+from app.services.search_index import search_terms
 from ui.tasks import run_task
 
 
@@ -30,6 +31,9 @@ class BoardLoader(QObject):
         self.db = db
         self.request = request
         self.marker: ChangeMarker | None = None
+        # The last load without search words: a search typed over it is narrowed from it
+        # while the data has not changed (app/services/board.py).
+        self.base: BoardData | None = None
         self.loading = False
         self.polling = False
         self._wanted = 0  # load requests made so far
@@ -43,8 +47,8 @@ class BoardLoader(QObject):
         self.loading = True
         wanted = self._wanted
         f, closed = self.request()
-        db = self.db
-        run_task(lambda: load_board(db, f, show_closed=closed),
+        db, base = self.db, self.base
+        run_task(lambda: load_board(db, f, show_closed=closed, base=base),
                  lambda data: self._done(wanted, data), self._failed)
 
     def _done(self, wanted: int, data: BoardData) -> None:
@@ -55,6 +59,8 @@ class BoardLoader(QObject):
             self._start()
             return
         self.marker = data.marker
+        if data.query is not None and not search_terms(data.query.text):
+            self.base = data
         self.loaded.emit(data)
 
     def _failed(self, exc: BaseException) -> None:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QMenu, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app import clock
@@ -30,6 +30,7 @@ from ui.kanban.card_model import CARD_ROLE
 from ui.kanban.card_mover import CardMover
 from ui.kanban.filter_bar import FilterBar
 from ui.kanban.table_view import CardTable
+from ui.shortcuts import keys
 
 POLL_MS = 4000  # how often the change marker is read while the board is on screen
 TICK_MS = 60_000  # the SLA clocks on the cards move on every minute
@@ -54,6 +55,8 @@ class BoardView(QWidget):
         self.view_switch = QPushButton()
         self.view_switch.setCheckable(True)
         self.filter_bar.extra.addWidget(self.view_switch)
+        # Tab follows the rows as they are seen: the switch at the end of the first row.
+        QWidget.setTabOrder(self.filter_bar.clear_button, self.view_switch)
         self.board = BoardColumns()
         self.columns = self.board.columns
         self.table = CardTable()
@@ -83,11 +86,14 @@ class BoardView(QWidget):
         self.mover.moved.connect(self._moved)
         self.mover.finished.connect(self.move_finished)
 
-        self.act_table = self._action("Ctrl+T", self.toggle_table)
-        self.act_next = self._action("Ctrl+Right", lambda: self.move_current(1))
-        self.act_prev = self._action("Ctrl+Left", lambda: self.move_current(-1))
-        self.act_refresh = self._action("Ctrl+R", self.reload)
-        self.act_search = self._action("Ctrl+F", self.focus_search)
+        self.act_table = self._action(keys("board.table"), self.toggle_table)
+        self.act_next = self._action(keys("board.next_stage"), lambda: self.move_current(1))
+        self.act_prev = self._action(keys("board.previous_stage"), lambda: self.move_current(-1))
+        self.act_refresh = self._action(keys("board.refresh"), self.reload)
+        self.act_search = self._action(keys("board.search"), self.focus_search)
+        self.act_clear = self._action(keys("board.clear_filters"), self.filter_bar.clear)
+        # From the search box, Down or Enter goes to the cards (the result of the search).
+        self.filter_bar.search.installEventFilter(self)
         self.view_switch.toggled.connect(self.set_table_mode)
 
         self._coalesce = self._timer(COALESCE_MS, self.reload, single=True)
@@ -127,6 +133,7 @@ class BoardView(QWidget):
         self.act_prev.setText(_("Move to the previous stage"))
         self.act_refresh.setText(_("Refresh"))
         self.act_search.setText(_("Search"))
+        self.act_clear.setText(_("Clear filters"))
         self.board.retranslate()
         self.table.source.retranslate()
         if reload:
@@ -140,8 +147,29 @@ class BoardView(QWidget):
         self.loader.reload()
 
     def focus_search(self) -> None:
-        self.filter_bar.search.setFocus()
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_bar.search.selectAll()
+
+    def focus_cards(self) -> bool:
+        """The keyboard focus to the selected card, else the first one shown."""
+        if self.table_mode():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.table.current_card() is None and self.table.model().rowCount():
+                self.table.selectRow(0)
+            return self.table.model().rowCount() > 0
+        card = self.current_card() or self.board.first_card()
+        return card is not None and self.focus_card(card.reference)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (watched is self.filter_bar.search and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.KeypadModifier)
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.filter_bar.apply_now()  # a search typed just now is not waited for
+            if self.focus_cards():
+                return True
+        return super().eventFilter(watched, event)
 
     def busy(self) -> bool:
         """A load runs or is about to start."""
@@ -176,11 +204,24 @@ class BoardView(QWidget):
             self.table.set_cards(self.data.cards)
 
     def _update_summary(self) -> None:
+        problem = self.filter_bar.problem()
+        if problem is not None:  # nothing can match: say why, not "0 shown"
+            self.filter_bar.set_summary(problem, filtered=True, error=True)
+            return
         now = clock.now()
         open_cards = [c for c in (self.data.cards if self.data else []) if c.stage != "closed"]
         overdue = sum(1 for c in open_cards if is_overdue(c.stage, c.due_at, now, c.paused_since))
-        self.filter_bar.set_summary(_("{count} open shown, {overdue} overdue",
-                                      count=f"{len(open_cards):,}", overdue=f"{overdue:,}"))
+        if not self.filter_bar.is_filtered():
+            self.filter_bar.set_summary(_("{count} open shown, {overdue} overdue",
+                                          count=f"{len(open_cards):,}", overdue=f"{overdue:,}"))
+            return
+        # Filtered (perhaps by a filter kept from the last session): the part against the
+        # whole, and which filters make the difference.
+        total = sum(self.data.totals.values()) if self.data else 0
+        self.filter_bar.set_summary(
+            _("Filtered: {shown} of {total} open shown, {overdue} overdue — {filters}",
+              shown=f"{len(open_cards):,}", total=f"{total:,}", overdue=f"{overdue:,}",
+              filters=", ".join(self.filter_bar.active_names())), filtered=True)
 
     def _minute(self) -> None:
         """Clocks move on; when a card falls due its place in the order changes: reload."""
@@ -262,11 +303,12 @@ class BoardView(QWidget):
                        lambda: self.ctx.signals.open_complaint.emit(card.reference))
         menu.addAction(_("Print slip…"), lambda: self.reprint(card.reference))
         menu.addSeparator()
-        for step, keys in ((1, "Ctrl+→"), (-1, "Ctrl+←")):
+        for step, action in ((1, self.act_next), (-1, self.act_prev)):
             target = stage_after(card.stage, step)
             if target:
-                menu.addAction(f"{_('Move to {stage}', stage=label('stage', target))}\t{keys}",
-                               partial(self.mover.request, card, target))
+                item = menu.addAction(_("Move to {stage}", stage=label("stage", target)),
+                                      partial(self.mover.request, card, target))
+                item.setShortcut(action.shortcut())  # shown in the menu; the board's acts
         sub = menu.addMenu(_("Move to…"))
         for stage in STAGES:
             action = sub.addAction(label("stage", stage), partial(self.mover.request, card, stage))

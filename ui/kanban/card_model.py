@@ -64,6 +64,8 @@ class CardListModel(QAbstractListModel):
 
     # --- contents -------------------------------------------------------------------------
     def set_cards(self, cards: list[Card]) -> None:
+        if cards == self._cards:
+            return  # the same cards (a search narrowed to what is shown): nothing to lay out
         self.beginResetModel()
         self._cards = list(cards)
         self._reindex()

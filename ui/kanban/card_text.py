@@ -28,6 +28,7 @@ SEVERITY_SIGN = {"urgent": "‼", "serious": "!", "normal": "", "minor": ""}
 class SlaClock:
     text: str
     state: str  # overdue | soon | ok | paused | done | none
+    short_text: str = ""  # the same in coarser units, for a narrow card ("" if none)
 
 
 def compact_duration(delta: timedelta, coarse: bool = False) -> str:
@@ -68,15 +69,18 @@ def sla_clock(card: Card, now: datetime) -> SlaClock:
         return SlaClock(_("No due time"), "none")
     left = card.due_at - (card.paused_since or now)  # a paused clock stands at the pause
     if is_overdue(card.stage, card.due_at, now, card.paused_since):
-        late = compact_duration(-left)
+        late, rough = compact_duration(-left), compact_duration(-left, coarse=True)
         if card.paused_since is not None:
-            return SlaClock(_("Overdue {time}, paused", time=late), "overdue")
-        return SlaClock(_("Overdue {time}", time=late), "overdue")
+            return SlaClock(_("Overdue {time}, paused", time=late), "overdue",
+                            _("Overdue {time}, paused", time=rough))
+        return SlaClock(_("Overdue {time}", time=late), "overdue",
+                        _("Overdue {time}", time=rough))
     if card.paused_since is not None:
         # A stopped clock needs no minutes, and the longer sentence needs the room.
         return SlaClock(_("Paused, {time} left", time=compact_duration(left, coarse=True)),
                         "paused")
-    return SlaClock(_("{time} left", time=compact_duration(left)), "soon" if left < SOON else "ok")
+    return SlaClock(_("{time} left", time=compact_duration(left)), "soon" if left < SOON else "ok",
+                    _("{time} left", time=compact_duration(left, coarse=True)))
 
 
 def severity_text(card: Card) -> str:

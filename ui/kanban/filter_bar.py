@@ -24,14 +24,25 @@ from app.i18n import _
 from app.services.board import CLOSED_DAYS, FilterChoices, filter_choices
 from app.services.queue import QueueFilter
 from ui.context import DeskContext
+from ui.widgets.field_grid import ERROR_COLOUR
 
 TYPING_DELAY_MS = 200  # wait for a pause in typing before searching
 NO_DATE = QDate(2000, 1, 1)  # the date edits' "not set" value, shown as "—"
 KEY = "board/filter/"
+ERROR_STYLE = f"QLabel {{ color: {ERROR_COLOUR}; font-weight: bold; }}"
+FILTERED_STYLE = ("QLabel { background: #fff4e0; color: #6b4300; border: 1px solid #f0b95b;"
+                  " border-radius: 3px; padding: 1px 6px; font-weight: bold; }")
 
 
 class OptionalDateEdit(QDateEdit):
-    """A date that may be unset ("—"); its calendar then opens at this month, not in 2000."""
+    """A date that may be unset ("—"); its calendar then opens at this month, not in 2000.
+
+    Tab leaves the field: QDateTimeEdit would step through its year, month and day sections
+    first, and on the unset "—" it found no section to leave from, so Tab was trapped there
+    (Left/Right and the mouse still pick the section)."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, forward)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         super().mousePressEvent(event)
@@ -142,12 +153,32 @@ class FilterBar(QWidget):
         return bool(f.text or f.category or f.severity or f.owner_id is not None or f.channel
                     or f.department or f.overdue_only or f.received_from or f.received_to)
 
+    def active_names(self) -> list[str]:
+        """The filters in force, as the bar names them ("Overdue only", a category...)."""
+        names = []
+        if self.search.text().strip():
+            names.append(f"“{self.search.text().strip()}”")
+        names += [combo.currentText() for combo in self.combos() if combo.currentIndex() > 0]
+        if self.overdue.isChecked():
+            names.append(self.overdue.text())
+        for edit, tip in ((self.date_from, _("Received from")),
+                          (self.date_to, _("Received until"))):
+            if _date_of(edit) is not None:
+                names.append(f"{tip} {edit.text()}")
+        return names
+
     def set_text_now(self, text: str) -> None:
         """Set the search text and apply it without waiting for a pause (tests, benchmark)."""
         with QSignalBlocker(self.search):
             self.search.setText(text)
         self._typing.stop()
         self._emit()
+
+    def apply_now(self) -> None:
+        """Apply text typed during the pause wait at once (Enter in the search box)."""
+        if self._typing.isActive():
+            self._typing.stop()
+            self._emit()
 
     def clear(self) -> None:
         with _Blocked(self):
@@ -213,8 +244,22 @@ class FilterBar(QWidget):
             _fill(self.channel, _("All channels"), [(c, label("channel", c)) for c in CHANNELS])
             _fill(self.department, _("All departments"), self.choices.departments)
 
-    def set_summary(self, text: str) -> None:
+    def problem(self) -> str | None:
+        """What makes the filter match nothing whatever the data, said to the clerk."""
+        start, end = _date_of(self.date_from), _date_of(self.date_to)
+        if start is not None and end is not None and start > end:
+            return _("Received: the first date ({start}) is after the last ({end})",
+                     start=start.isoformat(), end=end.isoformat())
+        return None
+
+    def set_summary(self, text: str, filtered: bool = False, error: bool = False) -> None:
+        """The count line; a filtered board says so in amber (a filter kept from the last
+        session must not pass for the whole queue), a filter that cannot match in red."""
         self.summary.setText(text)
+        self.summary.setStyleSheet(ERROR_STYLE if error else FILTERED_STYLE if filtered
+                                   else "")
+        self.clear_button.setStyleSheet("QPushButton { font-weight: bold; }" if filtered
+                                        else "")
 
     # --- remembered state -----------------------------------------------------------------
     def save(self) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFocusEvent,
     QKeyEvent,
     QPainter,
     QPaintEvent,
@@ -60,6 +61,18 @@ class CardListView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._drop_hover = False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
+        """Arriving by Tab selects a card (the current one, else the first): what the keys
+        then do (Enter, Ctrl+Right) acts on the card that shows as selected."""
+        super().focusInEvent(event)
+        model = self.model()
+        if model is None or model.rowCount() == 0 or self.selectionModel().hasSelection():
+            return
+        index = self.currentIndex() if self.currentIndex().isValid() else model.index(0, 0)
+        self.selectionModel().setCurrentIndex(
+            index, self.selectionModel().SelectionFlag.ClearAndSelect)
+        self.scrollTo(index)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         if event.modifiers() == Qt.KeyboardModifier.NoModifier and event.key() in (

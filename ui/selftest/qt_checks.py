@@ -28,7 +28,7 @@ IMAGE_FORMATS = ("jpeg", "png", "gif", "webp", "svg", "ico")
 NATIVE_PLATFORM = {"linux": "xcb", "win32": "windows", "darwin": "cocoa"}
 # Menu actions a check must not trigger: signing out ends the session when the sign-in dialog
 # is dismissed (its dialog is the one "Switch user…" opens, which is checked).
-SKIPPED_ACTIONS = frozenset({"action_sign_out"})
+SKIPPED_ACTIONS = frozenset({"action_sign_out", "action_quit"})  # they end the session
 MODAL_POLL_MS = 50
 
 

@@ -31,9 +31,10 @@ from ui.context import DeskContext
 from ui.settings.lists_page import ListsPage
 from ui.settings.phrases_page import PhrasesPage
 from ui.settings.settings_page import SettingsPage
+from ui.shortcuts import keys
 from ui.widgets.banner import Banner
 
-SHORTCUT = "Ctrl+,"
+SHORTCUT = keys("window.settings")
 LISTS, PHRASES = N_("Lists"), N_("Standard phrases")
 # Settings that show in the main window itself: it re-reads its texts after they change.
 SHOWN_BY_WINDOW = ("business_name", "is_demo", "currency_symbol")  # amounts: app/formatting

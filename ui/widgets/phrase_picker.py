@@ -46,8 +46,9 @@ from app.i18n import LANGUAGES, _, get_language
 from app.services.list_choices import list_choices
 from app.services.phrases import PhraseItem, picker_phrases
 from ui.context import DeskContext
+from ui.shortcuts import keys
 
-SHORTCUT = "Ctrl+;"
+SHORTCUT = keys("text.phrases")
 BLANK = "____"
 TextField = QLineEdit | QPlainTextEdit | QTextEdit
 Index = QModelIndex | QPersistentModelIndex
