@@ -75,6 +75,13 @@ ACTIONS: dict[str, str] = {
     "complaint_attachment": N_("attachment added"),
     "complaint_action_linked": N_("improvement action linked"),
     "complaint_slip_printed": N_("slip printed"),
+    "question_added": N_("questionnaire question added"),
+    "question_changed": N_("questionnaire question changed"),
+    "question_reworded": N_("questionnaire question reworded (its answers keep the old words)"),
+    "question_activated": N_("questionnaire question asked again"),
+    "question_deactivated": N_("questionnaire question no longer asked"),
+    "question_deleted": N_("questionnaire question deleted"),
+    "question_moved": N_("questionnaire question moved"),
 }
 
 # In context: "complaints" the table is not the Excel sheet of that name (投诉明细).
@@ -91,6 +98,9 @@ TABLES: dict[str, str] = {
     "revisits": NC_("database table", "revisits"),
     "attachments": NC_("database table", "attachments"),
     "improvement_actions": NC_("database table", "improvement actions"),
+    "survey_questions": NC_("database table", "questionnaire questions"),
+    "revisit_answers": NC_("database table", "questionnaire answers"),
+    "typical_cases": NC_("database table", "typical cases"),
 }
 
 

@@ -28,6 +28,8 @@ RECORD_REVISIT = "record_revisit"
 PRINT_SLIP = "print_slip"
 CHECK_DATABASE = "check_database"
 CHANGE_OWN_PASSWORD = "change_own_password"
+# Typical cases are training material with the customer's data taken out: every role reads them.
+SEE_TYPICAL_CASES = "see_typical_cases"
 # Supervisors: decisions, lists and settings, figures, data leaving the program.
 APPROVE_COMPENSATION = "approve_compensation"
 CLOSE_OVERRIDE = "close_override"
@@ -39,6 +41,8 @@ EXPORT = "export"
 IMPORT = "import"
 SEE_PERSONAL_DATA = "see_personal_data"  # unmasked phone and email (setting mask_personal_data)
 ANONYMISE_CUSTOMER = "anonymise_customer"
+MARK_TYPICAL_CASE = "mark_typical_case"  # choose a closed complaint as a case, write its lesson
+EDIT_QUESTIONNAIRE = "edit_questionnaire"  # the revisit questionnaire's questions (Settings)
 # Administrators: the accounts and the data file itself.
 MANAGE_ACCOUNTS = "manage_accounts"
 # A desk without an active administrator: its supervisors make the first one (users.py).
@@ -57,6 +61,7 @@ ACTIONS: dict[str, str] = {
     PRINT_SLIP: CLERK,
     CHECK_DATABASE: CLERK,
     CHANGE_OWN_PASSWORD: CLERK,
+    SEE_TYPICAL_CASES: CLERK,
     APPROVE_COMPENSATION: SUPERVISOR,
     CLOSE_OVERRIDE: SUPERVISOR,
     REOPEN_CLOSED: SUPERVISOR,
@@ -67,6 +72,8 @@ ACTIONS: dict[str, str] = {
     IMPORT: SUPERVISOR,
     SEE_PERSONAL_DATA: SUPERVISOR,
     ANONYMISE_CUSTOMER: SUPERVISOR,
+    MARK_TYPICAL_CASE: SUPERVISOR,
+    EDIT_QUESTIONNAIRE: SUPERVISOR,
     MANAGE_ACCOUNTS: ADMIN,
     SET_UP_ACCOUNTS: SUPERVISOR,
     BACKUP: ADMIN,

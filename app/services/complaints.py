@@ -24,11 +24,13 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
+    TypicalCase,
     User,
 )
 from app.rules.edits import PART_INTAKE, require_editable
 from app.services.common import SYSTEM, Actor, Saved, facts_of, list_value, load_complaint, touch
 from app.services.ledger import current_solution, entries_of
+from app.services.questionnaire import answers_of
 from app.settings import get as get_setting
 from app.sla import is_overdue
 from app.timeline import describe, record
@@ -61,6 +63,8 @@ class RevisitEntry:
     satisfaction: int | None
     comment: str | None
     satisfied: bool | None
+    # The questionnaire as answered: (the question in the words asked, 1-5), in asking order.
+    answers: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,11 @@ class ComplaintDetail:
     revisits: list[RevisitEntry] = field(default_factory=list)
     attachments: list[AttachmentEntry] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    # Chosen as a typical case (app/services/typical_cases.py): its title and lesson.
+    case_title: str | None = None
+    case_lesson: str | None = None
+    case_marked_by: str = ""
+    case_marked_at: datetime | None = None
 
 
 def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDetail:
@@ -180,10 +189,12 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
             ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))
         contacts = session.scalars(select(Contact).where(Contact.complaint_id == c.id)
                                    .order_by(Contact.at, Contact.id))
-        visits = session.scalars(select(Revisit).where(Revisit.complaint_id == c.id)
-                                 .order_by(Revisit.id))
+        visits = list(session.scalars(select(Revisit).where(Revisit.complaint_id == c.id)
+                                      .order_by(Revisit.id)))
+        answers = answers_of(session, [v.id for v in visits], lang)
         files = session.scalars(select(Attachment).where(Attachment.complaint_id == c.id)
                                 .order_by(Attachment.id))
+        case = session.scalar(select(TypicalCase).where(TypicalCase.complaint_id == c.id))
         return ComplaintDetail(
             id=c.id, reference=c.reference, version=c.version, stage=c.stage,
             received_at=c.received_at, channel=c.channel, customer_id=c.customer_id,
@@ -227,12 +238,16 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
             contacts=[ContactEntry(x.at, x.method, x.summary, x.unreachable,
                                    users.get(x.by_id or 0, "")) for x in contacts],
             revisits=[RevisitEntry(v.scheduled_for, v.done_at, v.method, v.satisfaction,
-                                   v.comment, v.satisfied) for v in visits],
+                                   v.comment, v.satisfied, tuple(answers.get(v.id, ())))
+                      for v in visits],
             attachments=[AttachmentEntry(a.id, a.original_name, a.stored_name, a.sha256, a.size)
                          for a in files],
             timeline=[TimelineEntry(e.at, e.actor_name, e.kind,
                                     describe(e.kind, e.data, list_labels), dict(e.data))
                       for e in events],
+            case_title=case.title if case else None, case_lesson=case.lesson if case else None,
+            case_marked_by=users.get(case.marked_by_id or 0, "") if case else "",
+            case_marked_at=case.marked_at if case else None,
         )
 
 

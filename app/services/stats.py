@@ -25,7 +25,9 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
+    RevisitAnswer,
     Solution,
+    TypicalCase,
 )
 from app.rules.compensation import Entry, carried_out_by_type
 from app.rules.overdue_sql import overdue_sql
@@ -157,6 +159,16 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
             .subquery()
         )
     )
+    # The questionnaire: each question (as worded) over the revisits done in the month, as
+    # avg_satisfaction (app/services/questionnaire.py).
+    by_question = {
+        str(q): {"answers": int(n), "avg": round(float(avg), 2)}
+        for q, n, avg in session.execute(
+            select(RevisitAnswer.question_id, func.count(), func.avg(RevisitAnswer.score))
+            .join(Revisit, Revisit.id == RevisitAnswer.revisit_id)
+            .where(Revisit.done_at >= start, Revisit.done_at < end)
+            .group_by(RevisitAnswer.question_id))
+    }
     responsibility = {
         (k or "none"): int(n) for k, n in session.execute(
             select(Investigation.responsibility, func.count())
@@ -179,6 +191,7 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
                                           if first_contact else None),
         "revisits_done": int(visits[0] or 0),
         "avg_satisfaction": round(float(visits[1]), 2) if visits[1] is not None else None,
+        "by_question": by_question,
         "reopened": int(session.scalar(
             select(func.count()).select_from(ComplaintEvent)
             .where(ComplaintEvent.kind == "reopened", ComplaintEvent.at >= start,
@@ -186,6 +199,10 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
         "compensation_total": round(sum(e.amount_cents for e in carried_out) / 100, 2),
         "compensation_by_type": {k: round(v / 100, 2) for k, v in sorted(by_type.items())},
         "repeat_customers": int(repeat or 0),
+        # Closed complaints chosen as typical cases in the month (by when they were chosen).
+        "typical_cases": int(session.scalar(
+            select(func.count()).select_from(TypicalCase)
+            .where(TypicalCase.marked_at >= start, TypicalCase.marked_at < end)) or 0),
         "hours_basis": "calendar",
     }
 
