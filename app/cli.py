@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     # Also accepted after the command (DESIGN.md §5); SUPPRESS keeps a --lang given before it.
     report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
+    case = sub.add_parser("case-sheet", help="a typical case's one-page sheet as PDF (for "
+                          "training; customer data taken out)")
+    case.add_argument("reference")
+    case.add_argument("--out", required=True)
+    case.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
     backup = sub.add_parser("backup", help="a consistent copy of the database")
     backup.add_argument("--out")
     restore = sub.add_parser("restore", help="replace the database by a backup")
@@ -305,6 +311,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_case_sheet(args: argparse.Namespace) -> int:
+    from app.i18n import get_language
+    from app.reports.case_sheet import write_case_sheet
+
+    db = _open(args)
+    path = write_case_sheet(db, args.reference, args.out, get_language(), actor=args.actor)
+    print(_("Case sheet written: {path}", path=str(path)))
+    return EXIT_OK
+
+
 def cmd_migrate_to(args: argparse.Namespace) -> int:
     from app.services.migrate_to import migrate_to
 
@@ -345,6 +361,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "slip": cmd_slip,
     "report": cmd_report,
     "print": cmd_print,
+    "case-sheet": cmd_case_sheet,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "migrate-to": cmd_migrate_to,

@@ -23,6 +23,7 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     (N_("Reopened"), "reopened", "count"),
     (N_("Repeat complainants (2+ complaints)"), "repeat_customers", "count"),
     (N_("Compensation total"), "compensation_total", "money"),
+    (N_("Typical cases chosen"), "typical_cases", "count"),
 )
 
 # The compensation carried out per solution type (month_stats' compensation_by_type), under

@@ -40,6 +40,7 @@ FIGURES = [
     ("Reopened", "reopened", "count"),
     ("Repeat complainants (2+ complaints)", "repeat_customers", "count"),
     ("Compensation total", "compensation_total", "money"),
+    ("Typical cases chosen", "typical_cases", "count"),
 ]
 DIGITS = {"count": 0, "pct": 1, "hours": 1, "score": 2, "money": 2}
 
