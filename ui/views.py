@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QWidget
 
 from app.i18n import N_
+from app.permissions import SEE_TYPICAL_CASES
 from ui.context import DeskContext
 
 ViewClass = Callable[[DeskContext, QWidget | None], QWidget]
@@ -58,6 +59,12 @@ def _reports() -> ViewClass:
     return ReportsView
 
 
+def _cases() -> ViewClass:
+    from ui.cases.case_list import CaseList
+
+    return CaseList
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     key: str
@@ -74,5 +81,6 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("revisits", N_("Revisits due"), "F5", _revisits),
     ViewSpec("dashboard", N_("Dashboard"), "F6", _dashboard),
     ViewSpec("reports", N_("Reports"), "F7", _reports),
+    ViewSpec("cases", N_("Typical cases"), "F8", _cases, needs=SEE_TYPICAL_CASES),
 )
 VIEW_BY_KEY = {v.key: v for v in VIEWS}

@@ -29,6 +29,7 @@ from ui.widgets.amounts_editor import AmountsEditor
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
+from ui.widgets.questionnaire_box import QuestionnaireBox
 
 W = TypeVar("W", bound=QWidget)
 
@@ -44,6 +45,8 @@ def value_of(widget: QWidget) -> Any:
         return tuple(widget.codes())
     if isinstance(widget, AmountsEditor):
         return tuple(widget.amounts().items())
+    if isinstance(widget, QuestionnaireBox):
+        return widget.value()
     if isinstance(widget, QPlainTextEdit):
         return widget.toPlainText()
     if isinstance(widget, QLineEdit):
@@ -64,6 +67,8 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.set_codes(list(value or ()))
     elif isinstance(widget, AmountsEditor):
         widget.set_amounts(dict(value or ()))
+    elif isinstance(widget, QuestionnaireBox):
+        widget.set_value(value)
     elif isinstance(widget, QPlainTextEdit):
         if widget.toPlainText() != (value or ""):
             widget.setPlainText(value or "")

@@ -42,6 +42,7 @@ from app.workflow import PART_APPROVAL
 from ui.context import DeskContext
 from ui.dashboard.dashboard_charts import MonthChart, StageChart, TrendChart
 from ui.dashboard.figure_tile import FigureTile
+from ui.dashboard.question_panel import QuestionPanel
 from ui.tasks import run_task
 
 RELOAD_DELAY_MS = 800  # changes come in bursts (a move writes several rows): reload once
@@ -98,6 +99,7 @@ class DashboardView(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.stages, 5)
         middle.addWidget(self.months, 5)
+        self.questions = QuestionPanel()
         side = QVBoxLayout()
         side.addLayout(self.month_grid)
         side.addStretch(1)
@@ -106,7 +108,10 @@ class DashboardView(QWidget):
         layout.addLayout(top)
         layout.addLayout(tiles)
         layout.addLayout(middle, 3)
-        layout.addWidget(self.trend, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.trend, 3)
+        bottom.addWidget(self.questions, 2)
+        layout.addLayout(bottom, 2)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -207,6 +212,7 @@ class DashboardView(QWidget):
         for cells, texts in zip(self.month_cells, rows, strict=True):
             for cell, text in zip(cells, texts, strict=True):
                 cell.setText(text)
+        self.questions.show_lines(f.questions, (tx.month(m["month"]), tx.month(p["month"])))
         self.trend.show_trend(_("Average satisfaction, last 12 months"),
                               [tx.short_month(t.month) for t in f.trend],
                               [t.avg_satisfaction for t in f.trend])
