@@ -81,6 +81,6 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("revisits", N_("Revisits due"), "F5", _revisits),
     ViewSpec("dashboard", N_("Dashboard"), "F6", _dashboard),
     ViewSpec("reports", N_("Reports"), "F7", _reports),
-    ViewSpec("cases", N_("Typical cases"), "F8", _cases, needs=SEE_TYPICAL_CASES),
+    ViewSpec("cases", N_("Typical cases"), "F9", _cases, needs=SEE_TYPICAL_CASES),
 )
 VIEW_BY_KEY = {v.key: v for v in VIEWS}

@@ -1,4 +1,4 @@
-"""Typical cases (F8): the closed complaints chosen for training, newest first, searchable by
+"""Typical cases (F9): the closed complaints chosen for training, newest first, searchable by
 words of the title, the lesson, the reference, the category or the department; the selected
 case's lesson in full below; its one-page case sheet opened or printed. Nothing personal is
 listed (app/services/typical_cases.py)."""
