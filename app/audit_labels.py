@@ -82,6 +82,7 @@ ACTIONS: dict[str, str] = {
     "question_deactivated": N_("questionnaire question no longer asked"),
     "question_deleted": N_("questionnaire question deleted"),
     "question_moved": N_("questionnaire question moved"),
+    "case_sheet_printed": N_("typical case sheet printed"),
 }
 
 # In context: "complaints" the table is not the Excel sheet of that name (投诉明细).

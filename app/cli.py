@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     prn_report.add_argument("--month", required=True)
     prn_report.add_argument("--printer")
     prn_report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+    prn_case = prn_sub.add_parser("case", help="a typical case's sheet (A4)")
+    prn_case.add_argument("reference")
+    prn_case.add_argument("--printer")
+    prn_case.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     report = sub.add_parser("report", help="printed reports")
     report.add_argument("kind", choices=("monthly",))
@@ -270,13 +274,16 @@ def cmd_print(args: argparse.Namespace) -> int:
     from app.i18n import get_language
     from app.printing.cups import PrintFailed
     from app.printing.placement import NoPaperForPage
-    from app.printing.print_service import print_report, print_slip
+    from app.printing.print_service import print_case_sheet, print_report, print_slip
 
     db = _open(args)
     try:
         if args.page == "slip":
             outcome = print_slip(db, args.reference, printer=args.printer, fmt=args.format,
                                  lang=get_language(), actor=args.actor)
+        elif args.page == "case":
+            outcome = print_case_sheet(db, args.reference, printer=args.printer,
+                                       lang=get_language(), actor=args.actor)
         else:
             from app.validation import parse_month
 

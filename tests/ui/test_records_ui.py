@@ -287,3 +287,41 @@ def test_the_dashboard_shows_each_questions_average(
 def _english() -> Iterator[None]:
     yield
     set_language("en")
+
+
+@pytest.mark.parametrize(("queue", "words"), [("CDT-A4", None),
+                                              ("CDT-Refuse", "closed by the administrator")])
+def test_the_case_list_prints_the_sheet_through_the_print_service(
+        qtbot: QtBot, ctx: DeskContext, db: Database, three_cases: list[str],
+        warnings: list[str], monkeypatch: pytest.MonkeyPatch, queue: str,
+        words: str | None) -> None:
+    from tests.printing.printed import landed, page_sizes_mm, require_queues
+
+    require_queues()
+    asked: list[str] = []
+
+    def ask(_parent: Any, preferred: str, title: str) -> tuple[str, int]:
+        asked.append(title)
+        return queue, 1
+
+    monkeypatch.setattr(case_sheet, "ask_printer", ask)
+    view = CaseList(ctx)
+    show(qtbot, view)
+    view.print_button.click()
+    if words is None:
+        qtbot.waitUntil(lambda: view.status.text() == "1 page sent to CDT-A4.", timeout=20_000)
+        assert not warnings and asked == [f"Print the case sheet of {three_cases[-1]}"]
+        import json
+
+        from sqlalchemy import select
+
+        from app.models import AuditEvent
+
+        with db.read() as s:
+            data = s.scalars(select(AuditEvent.data).where(
+                AuditEvent.action == "case_sheet_printed")).one()
+        job = int(json.loads(data)["job"])
+        assert page_sizes_mm(landed("CDT-A4", job))[0] == pytest.approx((210, 297), abs=1)
+    else:
+        qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
+        assert queue in warnings[0] and words in warnings[0]

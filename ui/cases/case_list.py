@@ -90,8 +90,10 @@ class CaseList(QWidget):
         filters.addWidget(self.category_label)
         filters.addWidget(self.category, 1)
         filters.addWidget(self.count)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.status, 1)
         for button in (self.sheet_button, self.print_button, self.open_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
@@ -163,11 +165,9 @@ class CaseList(QWidget):
         if row is None:
             return
 
-        def done(path: object) -> None:
-            if path is None:
-                return
-            self.count.setText(_("Case sheet of {reference}: {path}", reference=row.reference,
-                                 path=str(path)))
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.status.setText(text)
 
         try:
             deliver_case_sheet(self.ctx, row.reference, self, print_it=print_it, done=done)

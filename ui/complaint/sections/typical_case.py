@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from app.i18n import N_, _
 from app.permissions import MARK_TYPICAL_CASE, can
@@ -18,7 +18,7 @@ from ui import messages
 from ui.case_sheet import deliver_case_sheet
 from ui.complaint.clock_text import short_date
 from ui.complaint.open_complaint import OpenComplaint
-from ui.complaint.section import Section, button_row, enable, stage_label, text_box
+from ui.complaint.section import Section, enable, stage_label, text_box, widget_row
 
 
 class TypicalCaseSection(Section):
@@ -40,8 +40,11 @@ class TypicalCaseSection(Section):
         self.open_button.clicked.connect(lambda: self.sheet(print_it=False))
         self.print_button = QPushButton()
         self.print_button.clicked.connect(lambda: self.sheet(print_it=True))
-        self.body.addWidget(button_row(self.open_button, self.print_button, self.drop_button,
-                                       self.save_button))
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.body.addWidget(widget_row(self.hint, self.open_button, self.print_button,
+                                       self.drop_button, self.save_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
         return {"case_title": d.case_title or "", "lesson": d.case_lesson or ""}
@@ -95,7 +98,12 @@ class TypicalCaseSection(Section):
     def sheet(self, print_it: bool) -> None:
         d = self.complaint.detail
         if d is not None:
-            deliver_case_sheet(self.complaint.ctx, d.reference, self, print_it=print_it)
+            deliver_case_sheet(self.complaint.ctx, d.reference, self, print_it=print_it,
+                               done=self._delivered)
+
+    def _delivered(self, text: str | None) -> None:
+        if text is not None:
+            self.hint.setText(text)
 
     def retranslate_own(self) -> None:
         self.case_title.setPlaceholderText(_("What the case is about, in a few words"))
