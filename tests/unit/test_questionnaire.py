@@ -213,3 +213,20 @@ def test_averages_per_question_in_month_stats(db: Database, clerk: Actor, superv
         == [(speed.id, 3, 4.33, 1.0), (attitude.id, 2, 2.5, None),
             (lines[2].question_id, 0, None, None)]
     assert lines[0].label("zh-Hant") == "您對我們處理投訴的速度是否滿意？"
+
+
+def test_an_answer_given_to_words_replaced_meanwhile_stays_with_those_words(
+        db: Database, clerk: Actor, supervisor: Actor) -> None:
+    """A clerk read out the old words on the call while a supervisor reworded the question:
+    the answer belongs to the words the customer heard, not to the new ones."""
+    ref = follow_up(db, clerk, supervisor)
+    other = follow_up(db, clerk, supervisor, phone="")
+    speed = qs.asked_questions(db)[0]
+    record_revisit(db, other, method="phone", satisfaction=4, actor=clerk,
+                   answers={speed.id: 4})
+    new = qs.edit_question(db, speed.id, Labels("快吗？", "快嗎？", "Quick?"), supervisor)
+    record_revisit(db, ref, method="phone", satisfaction=5, actor=clerk, answers={speed.id: 5})
+    assert get_detail(db, ref).revisits[-1].answers == ((speed.labels.en, 5),)
+    figures = month_stats(db, "2026-03")
+    assert figures["by_question"] == {str(speed.id): {"answers": 2, "avg": 4.5}}
+    assert str(new.id) not in figures["by_question"]
