@@ -325,3 +325,18 @@ def test_the_case_list_prints_the_sheet_through_the_print_service(
     else:
         qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
         assert queue in warnings[0] and words in warnings[0]
+
+
+def test_a_second_complaint_asks_the_questions_once(
+        qtbot: QtBot, ctx: DeskContext, db: Database, clerk: Actor, supervisor: Actor) -> None:
+    """Seen on screen: opening another complaint left the first one's questions drawn under
+    the new ones until the event loop deleted them."""
+    from ui.widgets.choice_combo import ChoiceCombo
+
+    first, second = (follow_up(db, clerk, supervisor, phone=p)
+                     for p in ("13800000001", "13800000002"))
+    panel = ComplaintPanel(ctx)
+    show(qtbot, panel)
+    assert panel.open(first) and panel.open(second)
+    box = panel.sections["revisit"].questionnaire  # type: ignore[attr-defined]
+    assert len(box.findChildren(ChoiceCombo)) == len(qs.asked_questions(db)) == 4

@@ -53,6 +53,8 @@ class QuestionPanel(QWidget):
     def retranslate(self) -> None:
         for cell in self.cells:
             self.grid.removeWidget(cell)
+            cell.hide()  # at once: deleteLater waits for the event loop
+            cell.setParent(None)
             cell.deleteLater()
         self.cells = []
         self.heading.setText(_("Questionnaire (average 1–5)"))

@@ -42,8 +42,14 @@ class QuestionnairePage(ListEditorPage[Question]):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         for column in (3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # A question is a sentence: wrapped in its column, each row as tall as it needs.
+        self.view.setWordWrap(True)
+        header.sectionResized.connect(lambda *_a: self.view.resizeRowsToContents())
         self.view.doubleClicked.connect(lambda _i: self.edit() if self.editable else None)
         self.retranslate()
+
+    def rows_loaded(self) -> None:
+        self.view.resizeRowsToContents()
 
     # ---- the list editor's questions ----------------------------------------------------------
     def load(self) -> list[Question]:

@@ -46,6 +46,8 @@ class QuestionnaireBox(QWidget):
         kept = dict(self.value())
         for widget in (*self.labels, *self.combos.values()):
             self.grid.removeWidget(widget)
+            widget.hide()  # at once: deleteLater waits for the event loop
+            widget.setParent(None)
             widget.deleteLater()
         self.questions, self.labels, self.combos = list(questions), [], {}
         for row, q in enumerate(self.questions, start=1):
