@@ -79,7 +79,7 @@ class QuestionnaireBox(QWidget):
         return dict(self.value())
 
     def retranslate(self) -> None:
-        self.empty.setText(_("No questionnaire is asked at revisits (Settings ▸ Questionnaire)."))
+        self.empty.setText(_("No questionnaire is asked at revisits (Settings → Questionnaire)."))
         # The combo numbers its items: 1 … 5 are the scores, the ends say which is which.
         scores = [(str(n), "") for n in range(1, 6)]
         scores[0] = ("1", _("lowest"))
