@@ -1,5 +1,5 @@
 """Issue 20 in the window: the questionnaire at the revisit (panel and revisit list), the
-questionnaire's page in Settings, the typical case in the panel, the case list (F8) with its
+questionnaire's page in Settings, the typical case in the panel, the case list (F9) with its
 case sheet, and the dashboard's averages."""
 
 from __future__ import annotations
