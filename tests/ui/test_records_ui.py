@@ -340,3 +340,22 @@ def test_a_second_complaint_asks_the_questions_once(
     assert panel.open(first) and panel.open(second)
     box = panel.sections["revisit"].questionnaire  # type: ignore[attr-defined]
     assert len(box.findChildren(ChoiceCombo)) == len(qs.asked_questions(db)) == 4
+
+
+def test_f9_opens_the_case_list_for_any_role(qtbot: QtBot, ctx: DeskContext,
+                                             three_cases: list[str], tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ctx, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    show(qtbot, window)
+    window.activateWindow()  # a window shortcut needs the window active
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    QTest.keyClick(window, Qt.Key.Key_F9)
+    assert window.current_view_key() == "cases"  # a clerk too: nobody is named on a case
+    view = window.views["cases"]
+    assert isinstance(view, CaseList)
+    qtbot.waitUntil(lambda: len(view.model.rows) == 3)
