@@ -82,15 +82,26 @@ def mask_items(items: Sequence[T], actor: Who, settings: Masking,
 # --- texts for training (typical case sheets) ---------------------------------------------
 
 # Runs of 7 or more digits, spaces, dashes or dots between them allowed: phone numbers, ID
-# card and bank numbers (a room or order number of 4-6 digits stays).
-_LONG_NUMBER = re.compile(r"\+?\d(?:[\s\-.]?\d){6,}")
+# card (with its check letter X) and bank numbers (a room or order number of 4-6 digits
+# stays). \d takes full-width digits too (１３８…).
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\s\-.]?\d){6,}[Xx]?(?![A-Za-z])")
+# A messaging account named as such (微信号 wang_li_88, QQ 12345, WeChat ID: ...).
+_HANDLE = re.compile(r"(?:微信号?|微信號|WeChat(?:\s+ID)?|QQ号?|QQ號)\s*[:：]?\s*"
+                     r"(?=[A-Za-z0-9_\-]{5,})")
+_HANDLE_VALUE = re.compile(r"[A-Za-z0-9_\-]{5,}")
 _EMAIL_IN_TEXT = re.compile(r"[^\s@<>()\[\]{}，。；：、]+@[^\s@<>()\[\]{}，。；：、]+\.[A-Za-z]{2,}")
 # A Chinese licence plate: the province's character, a letter, five or six letters/digits.
 _PLATE = re.compile(r"[\u4e00-\u9fff][A-Z][·\s]?[A-Z0-9]{5,6}")
 # Someone called by surname and title (王女士, 李先生, 张小姐, 刘阿姨, 周师傅) or Mr/Ms X. One
-# character before the title: Chinese has no spaces to tell where a surname begins.
-_HONORIFIC = re.compile(r"[\u4e00-\u9fff](?:先生|女士|小姐|太太|阿姨|師傅|师傅)"
-                        r"|(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+[A-Z][A-Za-z'\-]+")
+# character before the title (Chinese has no spaces to tell where a surname begins), two for
+# the common compound surnames (欧阳女士 must not leave 欧 behind).
+_COMPOUND_SURNAMES = ("欧阳|歐陽|司马|司馬|上官|诸葛|諸葛|东方|東方|皇甫|尉迟|尉遲|公孙|公孫|慕容|"
+                      "令狐|长孙|長孫|宇文|司徒|夏侯|轩辕|軒轅|端木|独孤|獨孤|南宫|南宮|西门|西門|"
+                      "澹台|澹臺|申屠|闻人|聞人|呼延|钟离|鍾離")
+_HONORIFIC = re.compile(rf"(?:{_COMPOUND_SURNAMES}|[\u4e00-\u9fff])"
+                        r"(?:先生|女士|小姐|太太|阿姨|師傅|师傅)"
+                        r"|(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:(?:de|da|del|della|di|du|la|le|van|von|"
+                        r"der|den|bin|binti|al)\s+)*[A-Z][A-Za-z'\-]+")
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,10 @@ def anonymise_for_training(text: str | None, marks: TrainingMarks, *,
     for term in sorted({t for n in staff_names for t in _name_terms(n)}, key=len, reverse=True):
         out = out.replace(term, marks.staff)
     out = _EMAIL_IN_TEXT.sub(marks.email, out)
+    for m in reversed(list(_HANDLE.finditer(out))):
+        value = _HANDLE_VALUE.match(out, m.end())
+        if value is not None:
+            out = out[:value.start()] + marks.number + out[value.end():]
     out = _PLATE.sub(marks.number, out)
     out = _LONG_NUMBER.sub(marks.number, out)
 

@@ -121,6 +121,15 @@ MARKS = TrainingMarks("[customer]", "[staff]", "[someone]", "[number]", "[email]
     ("Mr Lee called twice; ID 440101199001011234", "[someone] called twice; ID [number]"),
     ("房间 1208 空调漏水，订单 20260", "房间 1208 空调漏水，订单 20260"),  # short numbers stay
     ("事情发生在卫生间", "事情发生在卫生间"),  # no title: ordinary words stay
+    # Seen trying to break it: an ID card's check letter, full-width digits, compound
+    # surnames, Ms de la Cruz, a WeChat account.
+    ("身份证 44010619900101123X 已登记", "身份证 [number] 已登记"),
+    ("手机号１３８００１３８０００（全角）", "手机号[number]（全角）"),
+    ("欧阳女士和司馬先生都在场", "[someone]和[someone]都在场"),
+    ("Ms. de la Cruz and Mr van Dyk", "[someone] and [someone]"),
+    ("加了微信号 wang_li_88，QQ：123456", "加了微信号 [number]，QQ：[number]"),
+    ("WeChat ID: ZhouLi2026 asked", "WeChat ID: [number] asked"),
+    ("7 days later, room 2208 XL bed", "7 days later, room 2208 XL bed"),
 ])
 def test_training_texts_take_people_out(text: str, expected: str) -> None:
     assert anonymise_for_training(text, MARKS, customer_names=["周丽"],
