@@ -85,6 +85,7 @@ def _facts(sheet: CaseSheet, tx: ReportTexts, st: Styles) -> Table:
         closed = tx._("Reopened since; now: {stage}", stage=tx.label("stage", sheet.stage))
     pairs: list[tuple[str, str]] = [
         (tx.field("received_at"), tx.minute(sheet.received_at)),
+        (tx.field("occurred_at"), when(sheet.occurred_at)),
         (tx.field("channel"), tx.label("channel", sheet.channel)),
         (tx.field("category"), sheet.category or sheet.subject or dash),
         (tx.field("department"), sheet.department or dash),

@@ -62,6 +62,7 @@ class CaseSheet:
     emotion: str | None
     demands: list[str]
     received_at: datetime
+    occurred_at: datetime | None  # when the incident happened (None: not known)
     first_contact_at: datetime | None
     due_at: datetime | None
     resolved_at: datetime | None
@@ -168,6 +169,7 @@ def case_sheet_data(db: Database, reference: str, lang: str, *,
             location=clean(c.location), channel=c.channel, severity=c.severity,
             tier=customer.tier if customer else "ordinary", emotion=c.emotion,
             demands=list(c.demands or []), received_at=c.received_at,
+            occurred_at=c.occurred_at,
             first_contact_at=c.first_contact_at, due_at=c.due_at, resolved_at=c.resolved_at,
             closed_at=c.closed_at, withdrawn=bool(c.withdrawn), reopen_count=c.reopen_count,
             verified=c.verified, description=clean(c.description),

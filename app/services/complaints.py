@@ -158,6 +158,8 @@ class ComplaintDetail:
     case_lesson: str | None = None
     case_marked_by: str = ""
     case_marked_at: datetime | None = None
+    # When the incident happened (None: not known, e.g. imported history without it).
+    occurred_at: datetime | None = None
 
 
 def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDetail:
@@ -247,13 +249,13 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
                       for e in events],
             case_title=case.title if case else None, case_lesson=case.lesson if case else None,
             case_marked_by=users.get(case.marked_by_id or 0, "") if case else "",
-            case_marked_at=case.marked_at if case else None,
+            case_marked_at=case.marked_at if case else None, occurred_at=c.occurred_at,
         )
 
 
 # Intake fields a clerk may correct after saving, with how to check each.
 EDITABLE = ("channel", "subject", "category", "department", "location", "staff_involved",
-            "description", "emotion", "customer_demand", "tier")
+            "description", "emotion", "customer_demand", "tier", "occurred_at")
 
 
 def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
@@ -286,6 +288,9 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
                 if any(d not in DEMANDS for d in new):
                     raise ValidationError(name, N_("has an unknown value"))
                 old, c.demands = list(c.demands or []), new
+            elif name == "occurred_at":
+                old, new = c.occurred_at, validation.occurred_at(value, c.received_at)
+                c.occurred_at = new
             elif name == "tier":
                 tier = validation.code(name, value, TIERS, required=True)
                 cust = session.get(Customer, c.customer_id) if c.customer_id else None
@@ -306,6 +311,8 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)

@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from app.money import format_money
 from app.rules.compensation import entry_amounts, entry_total
 from app.services.demo_record import Record, Row, Staff, Stop
+from app.services.demo_records import occurred_time
 from app.services.demo_text import DemoRandom, weighted
 from app.sla import assessed_due_times, due_times
 
@@ -65,6 +66,7 @@ class Life(Record):
         self.c = {
             "id": p.id, "reference": p.reference, "external_id": None, "version": 1,
             "received_at": p.received_at, "channel": p.channel, "customer_id": p.customer_id,
+            "occurred_at": occurred_time(p.seed, p.received_at, p.channel),
             "subject_id": ctx.subject_ids.get(rng.choice(cat["subjects"])),
             "category_id": ctx.category_ids[p.category] if rng.random() < 0.65 else None,
             "department_id": (ctx.department_ids.get(rng.choice(cat["departments"]))

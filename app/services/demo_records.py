@@ -64,6 +64,17 @@ LESSONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
 }
 
 
+def occurred_time(seed: int, received: datetime, channel: str) -> datetime:
+    """When a demo complaint's incident happened: at a counter most customers come straight
+    from it; by phone, email, online or letter they write later (hours to a few days). A
+    random stream of its own, so the demo's other data stay as they were."""
+    rng = random.Random(f"{seed}:occurred")
+    if channel == "counter" and rng.random() < 0.7:
+        return received
+    hours = rng.choice((1, 2, 3, 5, 8, 20, 26, 50, 74))
+    return (received - timedelta(hours=hours, minutes=rng.randrange(60))).replace(second=0)
+
+
 def answer_revisits(session: Session, complaint_ids: Sequence[int], seed: int) -> int:
     """Answers to the desk's questions for the done revisits of these complaints (bulk)."""
     questions = list(session.scalars(select(SurveyQuestion.id).where(

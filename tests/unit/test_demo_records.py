@@ -81,3 +81,15 @@ def test_the_same_seed_gives_the_same_answers_and_cases(demo_db: Database, templ
 
     assert content(again) == content(demo_db)
     again.dispose()
+
+
+def test_demo_incidents_happen_at_or_before_receipt(demo_db: Database) -> None:
+    """Counter customers mostly come straight from the incident; others report it later."""
+    with demo_db.read() as s:
+        rows = s.execute(select(Complaint.channel, Complaint.received_at,
+                                Complaint.occurred_at)).all()
+    assert rows and all(o is not None and o <= r for _c, r, o in rows)
+    at_counter = [o == r for c, r, o in rows if c == "counter"]
+    written = [o == r for c, r, o in rows if c != "counter"]
+    assert 0.5 < sum(at_counter) / len(at_counter) < 0.9
+    assert not any(written)
