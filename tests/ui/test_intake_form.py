@@ -54,7 +54,7 @@ def test_a_complete_complaint_typed_with_the_keyboard_only(form, db, qtbot, caps
     kb.type("wang@example.com")
     kb.tab()
     kb.choose("2")  # tier: key customer
-    kb.tab(2)  # received at (now) -> channel
+    kb.tab(3)  # received at (now) -> occurred at (the same) -> channel
     kb.choose("1")  # walk-in at counter
     kb.tab()
     kb.choose("1")  # subject: product

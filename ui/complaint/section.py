@@ -29,6 +29,7 @@ from ui.widgets.amounts_editor import AmountsEditor
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
+from ui.widgets.optional_time import OptionalTimeEdit
 from ui.widgets.questionnaire_box import QuestionnaireBox
 
 W = TypeVar("W", bound=QWidget)
@@ -55,6 +56,8 @@ def value_of(widget: QWidget) -> Any:
         return widget.isChecked()
     if isinstance(widget, QDateEdit):
         return widget.date().toString("yyyy-MM-dd")
+    if isinstance(widget, OptionalTimeEdit):
+        return widget.text_value()
     if isinstance(widget, QDateTimeEdit):
         return widget.dateTime().toString("yyyy-MM-dd HH:mm")
     raise TypeError(type(widget).__name__)
@@ -78,6 +81,8 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.setChecked(bool(value))
     elif isinstance(widget, QDateEdit):
         widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+    elif isinstance(widget, OptionalTimeEdit):
+        widget.set_text_value(value or "")
     elif isinstance(widget, QDateTimeEdit):
         widget.setDateTime(QDateTime.fromString(value, "yyyy-MM-dd HH:mm"))
     else:

@@ -53,10 +53,15 @@ class IntakeFields(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.received_auto = True  # follows the clock until the clerk starts typing
+        self.occurred_auto = True  # follows the received time until the clerk changes it
         self.customer = CustomerBox(ctx, self)
         self.received = TimeEdit()
         self.received.setDisplayFormat(DATETIME_FORMAT)
         self.received.setCalendarPopup(True)
+        # When the incident happened (mall procedure 时间), often before it is reported.
+        self.occurred = TimeEdit()
+        self.occurred.setDisplayFormat(DATETIME_FORMAT)
+        self.occurred.setCalendarPopup(True)
         self.channel = ChoiceCombo()
         self.subject = ChoiceCombo(optional=True)
         self.category = ChoiceCombo(optional=True)
@@ -84,7 +89,8 @@ class IntakeFields(QWidget):
         self.left.add("tier", self.customer.tier)
         self.left.add_widget(self.customer.badge)
         self.left.add_heading(N_("The complaint"))
-        self.left.add_pair(("received_at", self.received), ("channel", self.channel))
+        self.left.add_pair(("received_at", self.received), ("occurred_at", self.occurred))
+        self.left.add("channel", self.channel)
         self.left.add("subject", self.subject)
         self.left.add("category", self.category)
         self.left.add("department", self.department)
@@ -109,7 +115,7 @@ class IntakeFields(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(columns)
         order = [self.customer.phone, self.customer.name, self.customer.email,
-                 self.customer.tier, self.received, self.channel, self.subject, self.category,
+                 self.customer.tier, self.received, self.occurred, self.channel, self.subject, self.category,
                  self.department, self.location, self.staff, self.description, self.emotion,
                  self.severity, self.demands, self.attachments.list,
                  self.attachments.add_button, self.attachments.remove_button]
@@ -119,6 +125,7 @@ class IntakeFields(QWidget):
 
         self.customer.changed.connect(self.changed)
         self.received.dateTimeChanged.connect(self._received_edited)
+        self.occurred.dateTimeChanged.connect(self._occurred_edited)
         for combo in (self.channel, self.subject, self.category, self.department,
                       self.emotion, self.severity):
             combo.code_changed.connect(lambda _c: self.changed.emit())
@@ -191,12 +198,34 @@ class IntakeFields(QWidget):
     def _set_received(self, when: datetime) -> None:
         self._setting_time = True
         self.received.setDateTime(qdatetime(when))
+        if self.occurred_auto:
+            self.occurred.setDateTime(qdatetime(when))
         self._setting_time = False
 
     def _received_edited(self) -> None:
         if not self._setting_time:
             self.received_auto = False
+            if self.occurred_auto:
+                self._set_occurred(self.received_value())
             self.changed.emit()
+
+    # ---- incident time: the received time unless the clerk says otherwise ---------------------
+    def _set_occurred(self, when: datetime) -> None:
+        setting, self._setting_time = self._setting_time, True
+        self.occurred.setDateTime(qdatetime(when))
+        self._setting_time = setting
+
+    def _occurred_edited(self) -> None:
+        if not self._setting_time:
+            self.occurred_auto = False
+            self.changed.emit()
+
+    def occurred_value(self) -> datetime:
+        if self.occurred_auto:  # the same instant, to the second
+            return self.received_value()
+        value = self.occurred.dateTime().toPython()
+        assert isinstance(value, datetime)
+        return value.replace(second=0, microsecond=0)
 
     def _description_changed(self, emit: bool = True) -> None:
         n = len(self.description.toPlainText())
@@ -218,7 +247,8 @@ class IntakeFields(QWidget):
             description=self.description.toPlainText(),
             customer_name=c.name.text(), phone=c.phone_value(), email=c.email.text(),
             tier=c.tier.code() or "", channel=self.channel.code() or "counter",
-            received_at=self.received_value(), subject=self.subject.code(),
+            received_at=self.received_value(), occurred_at=self.occurred_value(),
+            subject=self.subject.code(),
             category=self.category.code(), department=self.department.code(),
             location=self.location.text(), staff_involved=self.staff.text(),
             emotion=self.emotion.code(), demands=self.demands.codes(),
@@ -236,6 +266,8 @@ class IntakeFields(QWidget):
         return {
             "received_at": self.received_value().isoformat(),
             "received_auto": self.received_auto,
+            "occurred_at": self.occurred_value().isoformat(),
+            "occurred_auto": self.occurred_auto,
             "channel": self.channel.code(), "customer": self.customer.to_draft(),
             "subject": self.subject.code(), "category": self.category.code(),
             "department": self.department.code(), "location": self.location.text(),
@@ -252,6 +284,16 @@ class IntakeFields(QWidget):
             self.received_auto = False
         except ValueError:
             self.reset_received()
+        # Drafts from before the incident time: it follows the received time.
+        self.occurred_auto = bool(d.get("occurred_auto", True))
+        if self.occurred_auto:
+            self._set_occurred(self.received_value())
+        else:
+            try:
+                self._set_occurred(datetime.fromisoformat(str(d.get("occurred_at"))))
+            except ValueError:
+                self.occurred_auto = True
+                self._set_occurred(self.received_value())
         self.channel.set_code(d.get("channel") or "counter")
         self.customer.from_draft(d.get("customer") or {})
         self.subject.set_code(d.get("subject"))
@@ -279,4 +321,5 @@ class IntakeFields(QWidget):
         self.attachments.clear()
         for field in self.fields():
             self.set_error(field, None)
+        self.occurred_auto = True
         self.reset_received()
