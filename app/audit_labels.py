@@ -83,6 +83,9 @@ ACTIONS: dict[str, str] = {
     "question_deleted": N_("questionnaire question deleted"),
     "question_moved": N_("questionnaire question moved"),
     "case_sheet_printed": N_("typical case sheet printed"),
+    "complaint_case_marked": N_("complaint chosen as a typical case"),
+    "complaint_case_changed": N_("typical case changed"),
+    "complaint_case_unmarked": N_("complaint no longer a typical case"),
 }
 
 # In context: "complaints" the table is not the Excel sheet of that name (投诉明细).

@@ -32,6 +32,7 @@ from app.db import Database
 from app.errors import DeskError
 from app.formatting import shorten
 from app.i18n import N_
+from app.outputs import guard_output
 from app.reports.fonts import register_fonts
 from app.reports.pdftext import markup
 from app.reports.report_styles import ACCENT, HEADER_BG, MUTED, RULE, Styles, make_styles
@@ -277,8 +278,9 @@ def case_sheet_pdf(db: Database, reference: str, lang: str, *, actor: Actor = SY
 
 def write_case_sheet(db: Database, reference: str, out: str | Path, lang: str, *,
                      actor: Actor = SYSTEM) -> Path:
-    """The sheet into `out`, written whole or not at all."""
-    target = Path(out).expanduser().resolve()
+    """The sheet into `out`, written whole or not at all; never onto the database, its own
+    files or a backup (app/outputs.guard_output: refused with nothing written)."""
+    target = guard_output(db, Path(out).expanduser().resolve())
     if not target.parent.is_dir():
         raise DeskError(N_("The folder {folder} does not exist"), folder=str(target.parent))
     pdf = case_sheet_pdf(db, reference, lang, actor=actor)
