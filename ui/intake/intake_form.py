@@ -118,7 +118,8 @@ class IntakeForm(QWidget):
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_MS)
-        self._validate_timer.timeout.connect(self.validate_now)
+        self._validate_timer.timeout.connect(self._validate_if_shown)
+        self._check_when_shown = False
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_TICK_MS)
         self._clock.timeout.connect(self.fields.tick)
@@ -188,6 +189,9 @@ class IntakeForm(QWidget):
         # The lists may have been edited in the settings meanwhile.
         self.fields.reload_lists()
         self.spot.reload_lists(self.ctx.db)
+        if self._check_when_shown:
+            self._check_when_shown = False
+            self._validate_timer.start()
 
     # ---- changes, validation --------------------------------------------------------------------
     def _changed(self) -> None:
@@ -213,6 +217,14 @@ class IntakeForm(QWidget):
                                             and row.widget.isAncestorOf(widget)):
                     return field
         return None
+
+    def _validate_if_shown(self) -> None:
+        """The inline check is for the clerk's eyes: a hidden form (another view, the window
+        closing, a test's window already gone with its database) checks when shown again."""
+        if self.isVisible():
+            self.validate_now()
+        else:
+            self._check_when_shown = True
 
     def validate_now(self) -> list[ValidationError]:
         """Check the whole input (app.services.intake.check_intake) and show the problems."""
