@@ -127,19 +127,19 @@ def test_the_case_sheet_command(db: Database, db_arg: str, clerk: Actor, supervi
     assert missing.returncode == 2 and "does not exist" in missing.stderr
 
 
+@pytest.mark.sqlite_only  # the command's files folder is the test's only for a file desk
 def test_the_case_sheet_never_lands_on_the_database_or_its_folder(
         db: Database, db_arg: str, clerk: Actor, supervisor: Actor) -> None:
     """app/outputs.guard_output: exit 2, one line, nothing written (issue 15's rule)."""
     ref = a_case(db, clerk, supervisor)
-    targets = [db.paths.data_dir / "case.pdf"]
-    if db.paths.db_file is not None:  # SQLite: the file itself too
-        targets.append(db.paths.db_file)
+    assert db.paths.db_file is not None
+    targets = [db.paths.data_dir / "case.pdf", db.paths.db_file]
     for target in targets:
         refused = cli("--db", db_arg, "--lang", "en", "case-sheet", ref, "--out", str(target))
         assert refused.returncode == 2, refused.stdout + refused.stderr
         lines = refused.stderr.strip().splitlines()
         assert len(lines) == 1 and "Nothing was written" in lines[0], lines
     assert not targets[0].exists()
-    if len(targets) > 1:  # still the database (SQLite's own header), not a PDF over it
-        assert targets[1].read_bytes()[:16] == b"SQLite format 3\x00"
+    # Still the database (SQLite's own header), not a PDF over it.
+    assert targets[1].read_bytes()[:16] == b"SQLite format 3\x00"
     assert len(pages_of(case_sheet_pdf(db, ref, "en"))) == 1  # the desk goes on as before
