@@ -54,7 +54,8 @@ HEAD_ID = 1
 # Tables whose rows the program writes one by one and whose changes the trail seals.
 SEALED = ("settings", "list_values", "users", "customers", "complaints", "complaint_events",
           "contacts", "investigations", "solutions", "revisits", "attachments",
-          "improvement_actions", "escalations")
+          "improvement_actions", "escalations", "survey_questions", "revisit_answers",
+          "typical_cases")
 
 
 class ActorLike(Protocol):

@@ -79,6 +79,17 @@ ACTIONS: dict[str, str] = {
     "complaint_closed_unfounded": N_("complaint closed as unfounded"),
     "complaint_escalated": N_("complaint escalated to the supervisors"),
     "complaint_escalation_handled": N_("escalation handled"),
+    "question_added": N_("questionnaire question added"),
+    "question_changed": N_("questionnaire question changed"),
+    "question_reworded": N_("questionnaire question reworded (its answers keep the old words)"),
+    "question_activated": N_("questionnaire question asked again"),
+    "question_deactivated": N_("questionnaire question no longer asked"),
+    "question_deleted": N_("questionnaire question deleted"),
+    "question_moved": N_("questionnaire question moved"),
+    "case_sheet_printed": N_("typical case sheet printed"),
+    "complaint_case_marked": N_("complaint chosen as a typical case"),
+    "complaint_case_changed": N_("typical case changed"),
+    "complaint_case_unmarked": N_("complaint no longer a typical case"),
 }
 
 # In context: "complaints" the table is not the Excel sheet of that name (投诉明细).
@@ -96,6 +107,9 @@ TABLES: dict[str, str] = {
     "attachments": NC_("database table", "attachments"),
     "improvement_actions": NC_("database table", "improvement actions"),
     "escalations": NC_("database table", "escalations"),
+    "survey_questions": NC_("database table", "questionnaire questions"),
+    "revisit_answers": NC_("database table", "questionnaire answers"),
+    "typical_cases": NC_("database table", "typical cases"),
 }
 
 

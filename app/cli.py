@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     prn_handover.add_argument("--date", help="the day of the shift, YYYY-MM-DD (default: today)")
     prn_handover.add_argument("--printer")
     prn_handover.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+    prn_case = prn_sub.add_parser("case", help="a typical case's sheet (A4)")
+    prn_case.add_argument("reference")
+    prn_case.add_argument("--printer")
+    prn_case.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     report = sub.add_parser("report", help="printed reports")
     report.add_argument("kind", choices=("monthly",))
@@ -107,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True)
     # Also accepted after the command (DESIGN.md §5); SUPPRESS keeps a --lang given before it.
     report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
+    case = sub.add_parser("case-sheet", help="a typical case's one-page sheet as PDF (for "
+                          "training; customer data taken out)")
+    case.add_argument("reference")
+    case.add_argument("--out", required=True)
+    case.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     backup = sub.add_parser("backup", help="a consistent copy of the database")
     backup.add_argument("--out")
@@ -294,7 +304,12 @@ def cmd_print(args: argparse.Namespace) -> int:
     from app.i18n import get_language
     from app.printing.cups import PrintFailed
     from app.printing.placement import NoPaperForPage
-    from app.printing.print_service import print_handover, print_report, print_slip
+    from app.printing.print_service import (
+        print_case_sheet,
+        print_handover,
+        print_report,
+        print_slip,
+    )
 
     if args.page == "handover":
         from app.clock import now
@@ -310,6 +325,9 @@ def cmd_print(args: argparse.Namespace) -> int:
             _escalate_first(db)
             outcome = print_handover(db, args.date, printer=args.printer,
                                      lang=get_language(), actor=args.actor)
+        elif args.page == "case":
+            outcome = print_case_sheet(db, args.reference, printer=args.printer,
+                                       lang=get_language(), actor=args.actor)
         else:
             from app.validation import parse_month
 
@@ -375,6 +393,16 @@ def cmd_handover(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_case_sheet(args: argparse.Namespace) -> int:
+    from app.i18n import get_language
+    from app.reports.case_sheet import write_case_sheet
+
+    db = _open(args)
+    path = write_case_sheet(db, args.reference, args.out, get_language(), actor=args.actor)
+    print(_("Case sheet written: {path}", path=str(path)))
+    return EXIT_OK
+
+
 def cmd_migrate_to(args: argparse.Namespace) -> int:
     from app.services.migrate_to import migrate_to
 
@@ -417,6 +445,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "slip": cmd_slip,
     "report": cmd_report,
     "print": cmd_print,
+    "case-sheet": cmd_case_sheet,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "migrate-to": cmd_migrate_to,

@@ -31,6 +31,7 @@ from app.permissions import (
     PRINT_SLIP,
     RESTORE,
     SEE_REPORTS,
+    SEE_TYPICAL_CASES,
     require,
 )
 from app.services.common import SYSTEM, Actor
@@ -50,6 +51,7 @@ COMMAND_ACTIONS = {
     "slip": PRINT_SLIP,
     "report": SEE_REPORTS,
     "print": PRINT_SLIP,  # a report's print also needs its own role (write_monthly_report)
+    "case-sheet": SEE_TYPICAL_CASES,
     "backup": BACKUP,
     "restore": RESTORE,
 }

@@ -210,6 +210,9 @@ FIELD_LABELS: dict[str, str] = {
     "role": N_("Role"),
     "active": N_("Account"),
     "recorded_by": N_("Recorded by"),
+    "questionnaire": N_("Questionnaire"),
+    "case_title": N_("Case title"),
+    "lesson": N_("Lesson learned"),
 }
 
 

@@ -305,6 +305,60 @@ class Escalation(Base):
     handled_at: Mapped[datetime | None] = mapped_column(DateTime)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     handled_note: Mapped[str | None] = mapped_column(Text)
+class SurveyQuestion(Base):
+    """A question of the satisfaction questionnaire asked at revisits (app/services/
+    questionnaire.py), worded in the three languages.
+
+    Once answered, a question's wording never changes: a new wording is a new row that
+    `replaces_id` the old one (which gets `replaced_at`), so every answer keeps the question
+    it was given to."""
+
+    __tablename__ = "survey_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A default question's code (app/survey_defaults.py), kept by its new wordings; None for a
+    # question a supervisor wrote.
+    code: Mapped[str | None] = mapped_column(String(40))
+    label_zh_hans: Mapped[str] = mapped_column(String(SHORT_LEN))
+    label_zh_hant: Mapped[str] = mapped_column(String(SHORT_LEN))
+    label_en: Mapped[str] = mapped_column(String(SHORT_LEN))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("survey_questions.id"))
+    replaced_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def label(self, lang: str) -> str:
+        return {"zh-Hans": self.label_zh_hans, "zh-Hant": self.label_zh_hant}.get(
+            lang, self.label_en)
+
+
+class RevisitAnswer(Base):
+    """One answer (1-5) to one questionnaire question at one revisit."""
+
+    __tablename__ = "revisit_answers"
+    __table_args__ = (
+        UniqueConstraint("revisit_id", "question_id", name="uq_revisit_answers_revisit_question"),
+        Index("ix_revisit_answers_question", "question_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revisit_id: Mapped[int] = mapped_column(ForeignKey("revisits.id"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id"))
+    score: Mapped[int] = mapped_column(Integer)
+
+
+class TypicalCase(Base):
+    """A closed complaint a supervisor chose as a typical case (典型案例) for training, with
+    the lesson learned (app/services/typical_cases.py)."""
+
+    __tablename__ = "typical_cases"
+    __table_args__ = (Index("ix_typical_cases_marked_at", "marked_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(SHORT_LEN))
+    lesson: Mapped[str] = mapped_column(Text)
+    marked_at: Mapped[datetime] = mapped_column(DateTime)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Attachment(Base):

@@ -30,6 +30,8 @@ ESCALATE = "escalate"  # to the supervisors, by hand, with a reason
 PRINT_HANDOVER = "print_handover"  # the shift hand-over sheet
 CHECK_DATABASE = "check_database"
 CHANGE_OWN_PASSWORD = "change_own_password"
+# Typical cases are training material with the customer's data taken out: every role reads them.
+SEE_TYPICAL_CASES = "see_typical_cases"
 # Supervisors: decisions, lists and settings, figures, data leaving the program.
 APPROVE_COMPENSATION = "approve_compensation"
 CLOSE_OVERRIDE = "close_override"
@@ -42,6 +44,8 @@ IMPORT = "import"
 SEE_PERSONAL_DATA = "see_personal_data"  # unmasked phone and email (setting mask_personal_data)
 ANONYMISE_CUSTOMER = "anonymise_customer"
 HANDLE_ESCALATIONS = "handle_escalations"  # the alerts: mark an escalation handled
+MARK_TYPICAL_CASE = "mark_typical_case"  # choose a closed complaint as a case, write its lesson
+EDIT_QUESTIONNAIRE = "edit_questionnaire"  # the revisit questionnaire's questions (Settings)
 # Administrators: the accounts and the data file itself.
 MANAGE_ACCOUNTS = "manage_accounts"
 # A desk without an active administrator: its supervisors make the first one (users.py).
@@ -62,6 +66,7 @@ ACTIONS: dict[str, str] = {
     PRINT_HANDOVER: CLERK,
     CHECK_DATABASE: CLERK,
     CHANGE_OWN_PASSWORD: CLERK,
+    SEE_TYPICAL_CASES: CLERK,
     APPROVE_COMPENSATION: SUPERVISOR,
     CLOSE_OVERRIDE: SUPERVISOR,
     REOPEN_CLOSED: SUPERVISOR,
@@ -73,6 +78,8 @@ ACTIONS: dict[str, str] = {
     SEE_PERSONAL_DATA: SUPERVISOR,
     ANONYMISE_CUSTOMER: SUPERVISOR,
     HANDLE_ESCALATIONS: SUPERVISOR,
+    MARK_TYPICAL_CASE: SUPERVISOR,
+    EDIT_QUESTIONNAIRE: SUPERVISOR,
     MANAGE_ACCOUNTS: ADMIN,
     SET_UP_ACCOUNTS: SUPERVISOR,
     BACKUP: ADMIN,

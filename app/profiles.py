@@ -9,9 +9,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.codes import msgids
 from app.i18n import translate
 from app.models import ListValue
+from app.survey_defaults import seed_questions
 
 Row = tuple[str, str, str, str]  # code, 简体, 繁體, English
 
@@ -122,3 +124,5 @@ def apply_profile(session: Session, profile: str) -> None:
     from app.phrase_defaults import seed_phrases
 
     seed_phrases(session, profile)
+    # And its satisfaction questionnaire (issue 20: app/survey_defaults.py).
+    seed_questions(session, profile, clock.now())

@@ -41,6 +41,9 @@ KINDS: dict[str, str] = {
     "attachment": N_("Attachment added: {name}"),
     "action_linked": N_("Improvement action: {action}"),
     "slip_printed": N_("Slip printed on {printer} ({format}, {language}), job {job}"),
+    "case_marked": N_("Chosen as a typical case: {title}"),
+    "case_changed": N_("Typical case changed: {title}"),
+    "case_unmarked": N_("No longer a typical case: {reason}"),
 }
 
 # Which data values are codes and how to label them when shown.

@@ -120,6 +120,20 @@ def parse_datetime(field: str, value: str | datetime | date | None, required: bo
     return result
 
 
+def check_occurred(occurred: datetime | None, received: datetime) -> None:
+    """The incident happened before the complaint about it was received (or at that time)."""
+    if occurred is not None and occurred > received:
+        raise ValidationError("occurred_at", N_("is after the received time"))
+
+
+def occurred_at(value: str | datetime | date | None, received: datetime) -> datetime | None:
+    """When the incident happened (mall procedure 时间), checked against the received time;
+    empty stays empty (unknown)."""
+    occurred = parse_datetime("occurred_at", value)
+    check_occurred(occurred, received)
+    return occurred
+
+
 def parse_month(value: str) -> tuple[int, int]:
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:

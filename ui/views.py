@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QWidget
 
 from app.i18n import N_
+from app.permissions import SEE_TYPICAL_CASES
 from ui.context import DeskContext
 from ui.shortcuts import keys
 
@@ -65,6 +66,12 @@ def _alerts() -> ViewClass:
     return AlertsView
 
 
+def _cases() -> ViewClass:
+    from ui.cases.case_list import CaseList
+
+    return CaseList
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     key: str
@@ -82,5 +89,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("dashboard", N_("Dashboard"), keys("view.dashboard"), _dashboard),
     ViewSpec("reports", N_("Reports"), keys("view.reports"), _reports),
     ViewSpec("alerts", N_("Alerts"), keys("view.alerts"), _alerts),
+    ViewSpec("cases", N_("Typical cases"), keys("view.cases"), _cases,
+             needs=SEE_TYPICAL_CASES),
 )
 VIEW_BY_KEY = {v.key: v for v in VIEWS}

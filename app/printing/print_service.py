@@ -1,4 +1,5 @@
-"""Printing a slip, a monthly report or a test page: what the window and `print` both call.
+"""Printing a slip, a monthly report, a case sheet or a test page: what the window and `print`
+both call.
 
 The page is made by ReportLab, placed on the printer's paper at 1:1 (`placement`), submitted
 to the print system with that paper named, and the print system's answer is returned: a
@@ -218,6 +219,24 @@ def print_handover_pdf(db: Database, pdf: bytes, day: str, lang: str, *,
     outcome = print_pdf(pdf, name, f"handover-{day}", copies)
     with db.write() as session:
         audit.record(session, actor, "handover_printed", f"day:{day}", printer=name,
+                     language=lang, job=outcome.job_id)
+    return outcome
+
+
+def print_case_sheet(db: Database, reference: str, *, printer: str | None = None,
+                     lang: str | None = None, copies: int = 1,
+                     actor: Actor = SYSTEM) -> PrintOutcome:
+    """Print a typical case's sheet (A4, on this PC's report printer) for a training meeting;
+    the print is in the audit trail (not on the complaint's timeline: nothing of the
+    complaint leaves the building on it)."""
+    from app.reports.case_sheet import case_sheet_pdf
+
+    lang = lang or get_language()
+    pdf = case_sheet_pdf(db, reference, lang, actor=actor)  # SEE_TYPICAL_CASES, NotFound
+    name = choose_printer(db.paths, printer, "report")
+    outcome = print_pdf(pdf, name, f"case-{reference}", copies)
+    with db.write() as session:
+        audit.record(session, actor, "case_sheet_printed", reference, printer=name,
                      language=lang, job=outcome.job_id)
     return outcome
 

@@ -25,6 +25,7 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     (N_("Escalated to the supervisors"), "escalated", "count"),
     (N_("Founded (of the complaints with a verdict)"), "founded_pct", "pct"),
     (N_("Compensation total"), "compensation_total", "money"),
+    (N_("Typical cases chosen"), "typical_cases", "count"),
 )
 
 # The investigation's verdicts (month_stats' by_verification), in this order.

@@ -81,6 +81,8 @@ FIGURE_BASIS: dict[str, str] = {
     "compensation_total": N_("Amounts of the solutions carried out in the month, for "
                              "complaints of any month (not the Amount column of the "
                              "complaints received in it)"),
+    "typical_cases": N_("Closed complaints chosen as typical cases in the month, whichever "
+                        "month they were received in"),
 }
 
 

@@ -33,7 +33,7 @@ from app.errors import DeskError
 from app.i18n import N_, _
 from app.outputs import guard_output
 from app.permissions import SEE_REPORTS, require
-from app.reports import monthly_figures, monthly_lists
+from app.reports import monthly_figures, monthly_lists, monthly_records
 from app.reports.fonts import register_fonts
 from app.reports.pdftext import markup
 from app.reports.report_styles import ACCENT, MUTED, RULE, Styles, make_styles
@@ -190,6 +190,12 @@ def story(data: MonthReportData, tx: ReportTexts, st: Styles,
         out += [CondPageBreak(160), *monthly_lists.escalated(data, tx, st)]
     if not empty:
         out += [CondPageBreak(160), *monthly_lists.repeat_customers(data, tx, st)]
+    # A month without revisits or cases (an empty month) keeps its one page.
+    if s["revisits_done"] or any(q.previous_average is not None for q in data.questions):
+        out += [CondPageBreak(160), *monthly_records.questionnaire(data, tx, st)]
+    if not empty or data.cases:
+        out += [CondPageBreak(160 if data.cases else 80),
+                *monthly_records.typical_cases(data, tx, st)]
     # "No improvement action is open" is two lines: it needs no more room than that.
     out += [CondPageBreak(160 if data.actions else 50), *monthly_lists.actions(data, tx, st)]
     return out

@@ -227,6 +227,10 @@ def _fields(detail: ComplaintDetail, look: Look, s: _Styles, width: float,
     category = detail.labels.get("category") or detail.labels.get("subject") or dash
     rows: list[tuple[str, str]] = [
         (field_label("received_at"), format_datetime(detail.received_at)),
+    ]
+    if detail.occurred_at is not None:  # the incident's own time, as the customer gave it
+        rows.append((field_label("occurred_at"), format_datetime(detail.occurred_at)))
+    rows += [
         (field_label("channel"), label("channel", detail.channel)),
         (field_label("customer_name"), detail.customer_name or dash),
         (field_label("phone"), mask_phone(detail.phone) or dash),

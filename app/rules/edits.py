@@ -4,7 +4,8 @@ calls them; the detail panel greys out what this table refuses.
 A closed complaint cannot be edited at all: a supervisor's reopen (a move, app/workflow.py)
 is the way back. What still touches a closed complaint is not an edit of it: printing its
 slip again (logged on its timeline), linking it to an improvement action, anonymising its
-customer (privacy law), revealing its phone to call (audited).
+customer (privacy law), revealing its phone to call (audited), choosing it as a typical case
+for training (its title and lesson are the case's, not the complaint's record).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ PART_INTAKE = "intake"  # corrections of what was received (app/services/complai
 PART_CONTACT = "contact"  # a call or message with the customer
 PART_NOTE = "note"
 PART_ATTACHMENT = "attachment"
+PART_CASE = "typical_case"  # a closed complaint chosen for training (app/services/typical_cases)
 
 # part -> the stages in which it may be edited.
 EDITABLE_IN: dict[str, tuple[str, ...]] = {
@@ -56,6 +58,7 @@ PART_LABELS: dict[str, str] = {
     PART_CONTACT: N_("A contact with the customer"),
     PART_NOTE: N_("A note"),
     PART_ATTACHMENT: N_("A file"),
+    PART_CASE: N_("The typical case"),
 }
 
 
@@ -73,3 +76,20 @@ def require_editable(stage: str, part: str) -> None:
                              "can reopen it."), part, stage, PART_LABELS.get(part, part))
     raise EditRefused(N_("{part} cannot be changed while the complaint is at stage "
                          "\"{stage}\"."), part, stage, PART_LABELS.get(part, part))
+
+
+# Not an edit of the complaint (above): choosing it as a typical case, or changing that case.
+# Only what is finished teaches: the whole story, revisit included, is known.
+CASE_STAGES = ("closed",)
+
+
+def can_be_case(stage: str) -> bool:
+    return stage in CASE_STAGES
+
+
+def require_case_stage(stage: str) -> None:
+    """EditRefused unless a complaint in `stage` may be (or stay editable as) a typical case."""
+    if not can_be_case(stage):
+        raise EditRefused(N_("Only a closed complaint can be a typical case: its whole story, "
+                             "revisit included, is known then."), PART_CASE, stage,
+                          PART_LABELS[PART_CASE])

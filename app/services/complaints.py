@@ -25,6 +25,7 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
+    TypicalCase,
     User,
 )
 from app.rules.edits import PART_INTAKE, require_editable
@@ -32,6 +33,7 @@ from app.rules.stages import UNRESOLVED_STAGES
 from app.services.common import SYSTEM, Actor, Saved, facts_of, list_value, load_complaint, touch
 from app.services.escalations import Alert, alerts_in, escalate_at_save
 from app.services.ledger import current_solution, entries_of
+from app.services.questionnaire import answers_of
 from app.settings import get as get_setting
 from app.settings import sla_policy
 from app.sla import assessed_due_times, is_overdue
@@ -65,6 +67,8 @@ class RevisitEntry:
     satisfaction: int | None
     comment: str | None
     satisfied: bool | None
+    # The questionnaire as answered: (the question in the words asked, 1-5), in asking order.
+    answers: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,13 @@ class ComplaintDetail:
     timeline: list[TimelineEntry] = field(default_factory=list)
     # Its escalations to the supervisors, oldest first (app/services/escalations.py).
     escalations: list[Alert] = field(default_factory=list)
+    # Chosen as a typical case (app/services/typical_cases.py): its title and lesson.
+    case_title: str | None = None
+    case_lesson: str | None = None
+    case_marked_by: str = ""
+    case_marked_at: datetime | None = None
+    # When the incident happened (None: not known, e.g. imported history without it).
+    occurred_at: datetime | None = None
 
 
 def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDetail:
@@ -186,10 +197,12 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
             ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))
         contacts = session.scalars(select(Contact).where(Contact.complaint_id == c.id)
                                    .order_by(Contact.at, Contact.id))
-        visits = session.scalars(select(Revisit).where(Revisit.complaint_id == c.id)
-                                 .order_by(Revisit.id))
+        visits = list(session.scalars(select(Revisit).where(Revisit.complaint_id == c.id)
+                                      .order_by(Revisit.id)))
+        answers = answers_of(session, [v.id for v in visits], lang)
         files = session.scalars(select(Attachment).where(Attachment.complaint_id == c.id)
                                 .order_by(Attachment.id))
+        case = session.scalar(select(TypicalCase).where(TypicalCase.complaint_id == c.id))
         return ComplaintDetail(
             id=c.id, reference=c.reference, version=c.version, stage=c.stage,
             received_at=c.received_at, channel=c.channel, customer_id=c.customer_id,
@@ -233,19 +246,23 @@ def get_detail(db: Database, reference: str, role: str = "clerk") -> ComplaintDe
             contacts=[ContactEntry(x.at, x.method, x.summary, x.unreachable,
                                    users.get(x.by_id or 0, "")) for x in contacts],
             revisits=[RevisitEntry(v.scheduled_for, v.done_at, v.method, v.satisfaction,
-                                   v.comment, v.satisfied) for v in visits],
+                                   v.comment, v.satisfied, tuple(answers.get(v.id, ())))
+                      for v in visits],
             attachments=[AttachmentEntry(a.id, a.original_name, a.stored_name, a.sha256, a.size)
                          for a in files],
             timeline=[TimelineEntry(e.at, actor_shown(e.actor_id, e.actor_name), e.kind,
                                     describe(e.kind, e.data, list_labels), dict(e.data))
                       for e in events],
             escalations=alerts_in(session, c.id, clock.now()),
+            case_title=case.title if case else None, case_lesson=case.lesson if case else None,
+            case_marked_by=users.get(case.marked_by_id or 0, "") if case else "",
+            case_marked_at=case.marked_at if case else None, occurred_at=c.occurred_at,
         )
 
 
 # Intake fields a clerk may correct after saving, with how to check each.
 EDITABLE = ("channel", "subject", "category", "department", "location", "staff_involved",
-            "description", "emotion", "customer_demand", "tier")
+            "description", "emotion", "customer_demand", "tier", "occurred_at")
 
 
 def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
@@ -279,6 +296,9 @@ def update_fields(db: Database, reference: str, changes: dict[str, Any], *,
                 if any(d not in DEMANDS for d in new):
                     raise ValidationError(name, N_("has an unknown value"))
                 old, c.demands = list(c.demands or []), new
+            elif name == "occurred_at":
+                old, new = c.occurred_at, validation.occurred_at(value, c.received_at)
+                c.occurred_at = new
             elif name == "tier":
                 tier = validation.code(name, value, TIERS, required=True)
                 cust = session.get(Customer, c.customer_id) if c.customer_id else None
@@ -322,6 +342,8 @@ def _due_times_follow_tier(session: Session, c: Complaint, old_tier: str | None,
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)

@@ -25,6 +25,7 @@ from app.permissions import SEE_REPORTS, can
 from app.rules.stages import OPEN_STAGES
 from app.services.approvals import pending_approvals
 from app.services.common import SYSTEM, Actor
+from app.services.questionnaire import QuestionAverage, question_averages
 from app.services.queue import QueueFilter, build_query
 from app.services.report_data import TrendPoint, trend
 from app.services.revisits import revisits_due
@@ -42,6 +43,8 @@ class DashboardFigures:
     oldest_approval: str | None  # reference of the longest-waiting approval
     month: dict[str, Any] | None  # month_stats of the running month; None: not for this role
     trend: list[TrendPoint] = field(default_factory=list)  # 12 months up to this one
+    # The revisit questionnaire's averages this month and last (month_stats' by_question).
+    questions: list[QuestionAverage] = field(default_factory=list)
 
     @property
     def open_total(self) -> int:
@@ -94,5 +97,6 @@ def dashboard_figures(db: Database, *, actor: Actor = SYSTEM) -> DashboardFigure
             oldest_approval=waiting[0].reference if waiting else None,
             month=figures,
             trend=trend(session, today.year, today.month) if reports else [],
+            questions=question_averages(session, figures) if figures is not None else [],
         )
     return result

@@ -59,6 +59,7 @@ from app.services.demo_plan import (
     repeat_flags,
 )
 from app.services.demo_record import Context, Planned, Staff
+from app.services.demo_records import answer_revisits, choose_cases, insert_cases
 from app.services.demo_text import DemoRandom, Person, Texts, weighted
 from app.settings import escalation_rules, sla_policy
 from app.settings import get as get_setting
@@ -137,14 +138,19 @@ def make_demo(db: Database, opts: DemoOptions, actor: Actor = SYSTEM) -> DemoSum
         plans, new_customers = _plan(session, ctx, opts, now, rng)
         _insert(session, Customer.__table__, new_customers)
         still_open = events = 0
+        cases_per_month: dict[str, int] = {}
         for batch in _batches(plans, BATCH):
             _assign_references(session, batch)
             lives = [Life(ctx, plan) for plan in batch]
             for life in lives:
                 life.run()
+            # Issue 20: a few typical cases, the questionnaire at the revisits.
+            cases = choose_cases(lives, ctx.supervisor, now, opts.seed, cases_per_month)
             events += sum(len(life.events) for life in lives)
             still_open += sum(life.c["stage"] != "closed" for life in lives)
             _insert_lives(session, lives)
+            insert_cases(session, cases)
+            answer_revisits(session, [life.plan.id for life in lives], opts.seed)
         _sync_id_sequences(session)
         # The audit trail accounts for bulk rows as ranges (they bypass the ORM flush).
         audit.record_bulk(session, actor, "demo_data", opts.profile, complaints=len(plans),

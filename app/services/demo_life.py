@@ -16,6 +16,7 @@ from app.money import format_money
 from app.rules.compensation import entry_amounts, entry_total
 from app.services.demo_escalations import escalate_history
 from app.services.demo_record import Record, Row, Staff, Stop
+from app.services.demo_records import occurred_time
 from app.services.demo_text import DemoRandom, weighted
 from app.sla import assessed_due_times, due_times
 
@@ -72,6 +73,7 @@ class Life(Record):
         self.c = {
             "id": p.id, "reference": p.reference, "external_id": None, "version": 1,
             "received_at": p.received_at, "channel": p.channel, "customer_id": p.customer_id,
+            "occurred_at": occurred_time(p.seed, p.received_at, p.channel),
             "subject_id": ctx.subject_ids.get(rng.choice(cat["subjects"])),
             "category_id": ctx.category_ids[p.category] if rng.random() < 0.65 else None,
             "department_id": (ctx.department_ids.get(rng.choice(cat["departments"]))

@@ -148,8 +148,8 @@ def clean_row(line: int, cells: dict[str, str], rules: RowRules,
     if received is not None and times_ok and not stage_bad:
         stage, resolved, closed = check(history_state, stage, received, resolved, closed) or (
             stage, resolved, closed)
-    if occurred is not None and received is not None and occurred > received:
-        errors.append(ValidationError("occurred_at", N_("is after the received time")))
+    if received is not None:
+        check(validation.check_occurred, occurred, received)
     if errors:
         raise ValidationErrors(errors)
     assert received is not None and description is not None and stage is not None

@@ -64,6 +64,7 @@ class IntakeInput:
     tier: str = ""  # empty: keep a returning customer's tier (new customers: ordinary)
     channel: str = "counter"
     received_at: str | datetime | None = None  # empty: now
+    occurred_at: str | datetime | None = None  # when the incident happened; empty: as received
     subject: str | None = None
     category: str | None = None
     department: str | None = None
@@ -89,6 +90,7 @@ class IntakeResult:
 @dataclass(frozen=True)
 class _Clean:
     received_at: datetime
+    occurred_at: datetime
     channel: str
     name: str | None
     phone: str | None
@@ -118,6 +120,7 @@ def _clean(data: IntakeInput, region: str) -> _Clean:
             return None
 
     received = check(validation.parse_datetime, "received_at", data.received_at) or clock.now()
+    occurred = check(validation.occurred_at, data.occurred_at, received) or received
     channel = check(validation.code, "channel", data.channel or "counter", CHANNELS, True)
     name = check(validation.text, "customer_name", data.customer_name, NAME_LEN)
     phone = check(normalise_phone, data.phone, region) if (data.phone or "").strip() else None
@@ -151,7 +154,7 @@ def _clean(data: IntakeInput, region: str) -> _Clean:
                         VERIFICATIONS, True)
     if errors:
         raise ValidationErrors(errors)
-    return _Clean(received, channel or "counter", name, phone, email, tier, description or "",
+    return _Clean(received, occurred, channel or "counter", name, phone, email, tier, description or "",
                   location, staff, emotion, list(dict.fromkeys(demands)), severity, types, done,
                   cents, verdict)
 
@@ -234,6 +237,7 @@ def log_complaint(db: Database, data: IntakeInput, actor: Actor = SYSTEM) -> Int
         complaint = Complaint(
             reference=allocate(session, clean.received_at),
             received_at=clean.received_at,
+            occurred_at=clean.occurred_at,
             channel=clean.channel,
             customer_id=customer.id,
             subject_id=ids["subject"],

@@ -28,6 +28,7 @@ from app.services.common import Actor
 from app.services.search_index import like_pattern
 from app.settings import put as put_setting
 from app.sla import profile_hours_setting
+from app.survey_defaults import drop_other_profiles
 
 LIST_KINDS = ("category", "subject", "department", "root_cause", "solution_type")
 LABEL_LEN = 60  # a label is a pick-list entry, not a sentence
@@ -268,6 +269,7 @@ def apply_preset(db: Database, profile: str, actor: Actor) -> PresetApplied:
             raise ValidationError("profile", N_("can only be applied while the database holds "
                                                 "no complaints; edit the lists instead"))
         before = session.scalar(select(func.count()).select_from(ListValue)) or 0
+        drop_other_profiles(session, profile)  # the questionnaire follows the profile
         apply_profile(session, profile)
         session.flush()
         added = (session.scalar(select(func.count()).select_from(ListValue)) or 0) - before

@@ -34,7 +34,9 @@ from app.rules.staff_names import name_key, shown_names, staff_names
 from app.services.common import SYSTEM, Actor
 from app.services.improvements import ActionInfo, list_actions
 from app.services.ledger import Given, given_by_complaint
+from app.services.questionnaire import QuestionAverage, question_averages
 from app.services.stats import month_bounds, month_stats, previous
+from app.services.typical_cases import CaseRow, cases_marked_in
 from app.settings import get as get_setting
 from app.sla import is_overdue
 from app.validation import parse_month
@@ -129,6 +131,10 @@ class MonthReportData:
     escalated: list[EscalatedComplaint] = field(default_factory=list)
     # Labels of the editable lists in the report's language: kind -> code -> label.
     list_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The revisit questionnaire, each question's average (month_stats' by_question).
+    questions: list[QuestionAverage] = field(default_factory=list)
+    # The typical cases chosen in the month (month_stats' typical_cases).
+    cases: list[CaseRow] = field(default_factory=list)
     currency_symbol: str = "¥"  # the desk's setting, before every amount
 
     def list_label(self, kind: str, code: str | None) -> str:
@@ -346,5 +352,7 @@ def month_report_data(db: Database, month: str, lang: str, step: Step | None = N
             staff_involved=_staff_involved(session, received_in),
             escalated=_escalated(session, start, end),
             list_labels=_list_labels(session, lang),
+            questions=question_averages(session, figures),
+            cases=cases_marked_in(session, start, end),
         )
     return data

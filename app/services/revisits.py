@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from app.models import TEXT_LEN, Complaint, Customer, Revisit
 from app.rules.edits import require_editable
 from app.services.common import SYSTEM, Actor, Saved, load_complaint, touch
 from app.services.moves import apply_move
+from app.services.questionnaire import add_answers, clean_answers
 from app.timeline import record
 from app.workflow import PART_REVISIT
 
@@ -47,10 +50,13 @@ def reschedule(db: Database, reference: str, day: date | str, actor: Actor = SYS
 
 def record_revisit(db: Database, reference: str, *, method: str, satisfaction: int | str,
                    comment: str = "", satisfied: bool | None = None, actor: Actor = SYSTEM,
-                   expected_version: int | None = None) -> Saved:
+                   expected_version: int | None = None,
+                   answers: Mapping[Any, Any] | None = None) -> Saved:
     """Record the revisit: satisfied → closed; not satisfied → reopened to investigating.
 
-    Unless told, a satisfaction of 3 or more counts as satisfied.
+    Unless told, a satisfaction of 3 or more counts as satisfied. `answers` are the
+    questionnaire's (question id -> 1..5; unanswered questions left out or None), kept with
+    this revisit against the words that were asked (app/services/questionnaire.py).
     """
     m = validation.code("revisit_method", method, REVISIT_METHODS, required=True)
     score = validation.satisfaction(satisfaction)
@@ -63,13 +69,17 @@ def record_revisit(db: Database, reference: str, *, method: str, satisfaction: i
     with db.write() as session:
         c = load_complaint(session, reference, expected_version)
         require_editable(c.stage, PART_REVISIT)
+        given = clean_answers(session, answers)
         visit = _pending(session, c) or Revisit(complaint_id=c.id, scheduled_for=now.date())
         session.add(visit)
         visit.done_at, visit.method, visit.satisfaction = now, m, score
         visit.comment, visit.satisfied, visit.by_id = note, ok, actor.user_id
         c.satisfaction = score
+        session.flush()
+        add_answers(session, visit.id, given)
         record(session, c, "revisit_done", actor.user_id, actor.name, now, method=m,
-               satisfaction=score, comment=note or "", satisfied=ok)
+               satisfaction=score, comment=note or "", satisfied=ok,
+               answers={str(q): s for q, s in given.items()})
         session.flush()
         if ok:
             apply_move(session, c, "closed", actor, now, None)

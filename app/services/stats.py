@@ -29,7 +29,9 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
+    RevisitAnswer,
     Solution,
+    TypicalCase,
 )
 from app.rules.compensation import Entry, carried_out_by_type
 from app.rules.overdue_sql import overdue_sql
@@ -185,6 +187,16 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
             .subquery()
         )
     )
+    # The questionnaire: each question (as worded) over the revisits done in the month, as
+    # avg_satisfaction (app/services/questionnaire.py).
+    by_question = {
+        str(q): {"answers": int(n), "avg": round(float(avg), 2)}
+        for q, n, avg in session.execute(
+            select(RevisitAnswer.question_id, func.count(), func.avg(RevisitAnswer.score))
+            .join(Revisit, Revisit.id == RevisitAnswer.revisit_id)
+            .where(Revisit.done_at >= start, Revisit.done_at < end)
+            .group_by(RevisitAnswer.question_id))
+    }
     responsibility = {
         (k or "none"): int(n) for k, n in session.execute(
             select(Investigation.responsibility, func.count())
@@ -208,6 +220,7 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
                                           if first_contact else None),
         "revisits_done": int(visits[0] or 0),
         "avg_satisfaction": round(float(visits[1]), 2) if visits[1] is not None else None,
+        "by_question": by_question,
         "reopened": int(session.scalar(
             select(func.count()).select_from(ComplaintEvent)
             .where(ComplaintEvent.kind == "reopened", ComplaintEvent.at >= start,
@@ -218,6 +231,10 @@ def _figures(session: Connection, year: int, month: int) -> dict[str, Any]:
         "by_verification": verdicts,
         "founded_pct": founded_pct(verdicts),
         "escalated": _escalated(session, start, end),
+        # Closed complaints chosen as typical cases in the month (by when they were chosen).
+        "typical_cases": int(session.scalar(
+            select(func.count()).select_from(TypicalCase)
+            .where(TypicalCase.marked_at >= start, TypicalCase.marked_at < end)) or 0),
         "hours_basis": "calendar",
     }
 

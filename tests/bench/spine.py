@@ -213,6 +213,12 @@ def raw_figures(conn: sqlite3.Connection, year: int, month: int, now: datetime) 
                       "AND at >= ? AND at < ?", (s, e)).fetchone()[0],
         "compensation_total": round(sum(cents for _, cents in comp) / 100, 2),
         "compensation_by_type": {k: round(v / 100, 2) for k, v in sorted(by_type.items())},
+        "by_question": {str(qid): {"answers": n, "avg": round(avg, 2)} for qid, n, avg in q(
+            "SELECT a.question_id, count(*), avg(a.score) FROM revisit_answers a JOIN revisits r "
+            "ON r.id = a.revisit_id WHERE r.done_at >= ? AND r.done_at < ? "
+            "GROUP BY a.question_id", (s, e))},
+        "typical_cases": q("SELECT count(*) FROM typical_cases WHERE marked_at >= ? "
+                           "AND marked_at < ?", (s, e)).fetchone()[0],
         "repeat_customers": q(
             "SELECT count(*) FROM (SELECT c.customer_id FROM complaints c JOIN customers cu "
             f"ON cu.id = c.customer_id WHERE {received} "

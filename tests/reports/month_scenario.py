@@ -19,10 +19,11 @@ import pytest
 
 from app import clock as app_clock
 from app.db import Database
-from app.services import improvements, moves, resolution, revisits
+from app.services import improvements, moves, resolution, revisits, typical_cases
 from app.services.common import Actor
 from app.services.complaints import get_detail
 from app.services.intake import IntakeInput, OnTheSpot, log_complaint
+from app.services.questionnaire import asked_questions
 from app.settings import put as put_setting
 
 BUSINESS = "星河广场 Galaxy Plaza"
@@ -71,10 +72,14 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
         resolution.add_contact(db, refs[name], method="phone", summary="已致电客户",
                                actor=clerk)
 
-    def revisit(name: str, at: datetime, score: int, comment: str = "") -> None:
+    # The mall's questionnaire: speed, attitude, outcome, shop again (app/survey_defaults.py).
+    speed, attitude, outcome, again = (q.id for q in asked_questions(db))
+
+    def revisit(name: str, at: datetime, score: int, comment: str = "",
+                answers: dict[int, int] | None = None) -> None:
         clock.at(at)
         revisits.record_revisit(db, refs[name], method="phone", satisfaction=score,
-                                comment=comment, actor=clerk)
+                                comment=comment, actor=clerk, answers=answers)
 
     # February: P1 closed in February, P2 carried into March, P3 never touched.
     log("P1", datetime(2026, 2, 5, 10, 0), description="停车场收费与告示不符",
@@ -82,7 +87,7 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     assess("P1", datetime(2026, 2, 5, 10, 30), "parking", "normal", clerk, "operations")
     _resolve(db, refs["P1"], datetime(2026, 2, 7, 12, 0), clerk, supervisor, clock,
              responsibility="our_department", root_cause="process", types=["apology"])
-    revisit("P1", datetime(2026, 2, 10, 10, 0), 4)
+    revisit("P1", datetime(2026, 2, 10, 10, 0), 4, answers={speed: 3, outcome: 4})
 
     log("P2", datetime(2026, 2, 20, 9, 0), description="新买的外套开线，要求退货",
         customer_name="赵女士", phone="13600000002", channel="phone",
@@ -102,11 +107,12 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     _resolve(db, refs["P2"], datetime(2026, 3, 3, 10, 0), clerk, supervisor, clock,
              responsibility="tenant", root_cause="product_defect", types=["refund"],
              amounts={"refund": "300"}, investigate=False)
-    revisit("P2", datetime(2026, 3, 6, 10, 0), 2, "退款太慢，仍不满意")
+    revisit("P2", datetime(2026, 3, 6, 10, 0), 2, "退款太慢，仍不满意",
+            answers={speed: 1, attitude: 3, outcome: 2})
     _resolve(db, refs["P2"], datetime(2026, 3, 8, 10, 0), clerk, supervisor, clock,
              responsibility="tenant", root_cause="product_defect",
              types=["exchange", "refund"], amounts={"exchange": "300"}, investigate=False)
-    revisit("P2", datetime(2026, 3, 9, 10, 0), 5)
+    revisit("P2", datetime(2026, 3, 9, 10, 0), 5, answers={speed: 4, outcome: 5, again: 5})
 
     log("M1", datetime(2026, 3, 2, 9, 0), description="扶梯急停导致摔倒，膝盖擦伤",
         customer_name="陈女士", phone="138-1234-5678", channel="counter", category="safety",
@@ -116,7 +122,7 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     _resolve(db, refs["M1"], datetime(2026, 3, 2, 20, 0), clerk, supervisor, clock,
              responsibility="our_staff", root_cause="training", types=["refund", "apology"],
              amounts={"refund": "800"})
-    revisit("M1", datetime(2026, 3, 3, 10, 0), 5)
+    revisit("M1", datetime(2026, 3, 3, 10, 0), 5, answers={speed: 5, attitude: 5, outcome: 4})
 
     log("M2", datetime(2026, 3, 3, 14, 0), description="羊绒衫洗一次就起球，商户拒绝退换",
         customer_name="陈女士", phone="13812345678", channel="phone",
@@ -167,6 +173,14 @@ def build(db: Database, clock: Any, clerk: Actor, supervisor: Actor) -> dict[str
     done = improvements.create_action(db, [refs["M3"]], action="更换停车场缴费机",
                                       owner="物业工程部", due_date=date(2026, 4, 30))
     improvements.update_action(db, done.id, status="done")
+    # Typical cases: M1 chosen in March (the month's one), P1 in February.
+    clock.at(datetime(2026, 2, 28, 17, 0))
+    typical_cases.mark_case(db, refs["P1"], title="停车收费告示要与系统一致",
+                            lesson="收费标准调整后，当天更新全部告示。", actor=supervisor)
+    clock.at(datetime(2026, 3, 28, 17, 0))
+    typical_cases.mark_case(db, refs["M1"], title="扶梯急停摔伤的处理",
+                            lesson="先送医、再取证、当天回访；保安岗前培训要包括扶梯急停处置。",
+                            actor=supervisor)
     clock.at(REPORT_TIME)
     return refs
 
@@ -189,12 +203,18 @@ HAND_FIGURES: dict[str, Any] = {
     "escalated": 3,
     "by_verification": {"verified": 4, "unfounded": 0, "not_verifiable": 0, "pending": 3},
     "founded_pct": 100.0,
+    "typical_cases": 1,
 }
+# The questionnaire's answers in March, by the question's place in the mall's questionnaire
+# (speed, attitude, outcome, shop again): P2 (1, 3, 2, -), P2 again (4, -, 5, 5), M1 (5, 5, 4,
+# -); M3's revisit answered none.
+HAND_ANSWERS = {0: (3, 3.33), 1: (2, 4.0), 2: (3, 3.67), 3: (1, 5.0)}
+HAND_PREVIOUS_ANSWERS = {0: (1, 3.0), 2: (1, 4.0)}  # P1 in February
 HAND_PREVIOUS: dict[str, Any] = {
     "received": 3, "closed_in_month": 1, "open_at_month_end": 2, "overdue_at_month_end": 1,
     "resolved_in_month": 1, "sla_met_pct": 100.0, "median_hours_to_resolve": 50.0,
     "median_hours_to_first_contact": 2.0, "revisits_done": 1, "avg_satisfaction": 4.0,
-    "reopened": 0, "compensation_total": 0.0, "repeat_customers": 0,
+    "reopened": 0, "compensation_total": 0.0, "repeat_customers": 0, "typical_cases": 1,
     "escalated": 1,  # P2, assessed serious
     "by_verification": {"verified": 2, "unfounded": 0, "not_verifiable": 0, "pending": 1},
 }

@@ -22,7 +22,9 @@ from app.models import (
     Investigation,
     ListValue,
     Revisit,
+    RevisitAnswer,
     Solution,
+    TypicalCase,
 )
 
 
@@ -50,6 +52,10 @@ def _rows(db: Database) -> dict[str, list[Any]]:
                                             ComplaintEvent.at, ComplaintEvent.kind,
                                             ComplaintEvent.to_stage))),
             "revisits": list(s.execute(select(Revisit.done_at, Revisit.satisfaction))),
+            "answers": list(s.execute(select(RevisitAnswer.question_id, RevisitAnswer.score,
+                                             Revisit.done_at).join(
+                Revisit, Revisit.id == RevisitAnswer.revisit_id))),
+            "cases": list(s.execute(select(TypicalCase.marked_at))),
             "solutions": list(s.execute(select(Solution.implemented_at, Solution.amounts,
                                                Solution.amount_cents))),
             "investigations": list(s.execute(select(Investigation.complaint_id,
@@ -90,6 +96,10 @@ def recount(db: Database, month: str, now: datetime) -> dict[str, Any]:
         for kind, part in (amounts or {"unsplit": cents}).items():
             if part:
                 by_type[kind] += part
+    per_question: dict[int, list[int]] = defaultdict(list)
+    for question, score, done in rows["answers"]:
+        if inside(done):
+            per_question[question].append(score)
     phones = dict(rows["phones"])
     per_customer = Counter(c.customer_id for c in received if phones.get(c.customer_id))
     last_stage: dict[int, tuple[int, str]] = {}
@@ -136,6 +146,9 @@ def recount(db: Database, month: str, now: datetime) -> dict[str, Any]:
         "median_hours_to_first_contact": round(statistics.median(first), 1) if first else None,
         "revisits_done": len(visits),
         "avg_satisfaction": round(sum(scored) / len(scored), 2) if scored else None,
+        "by_question": {str(q): {"answers": len(v), "avg": round(sum(v) / len(v), 2)}
+                        for q, v in per_question.items()},
+        "typical_cases": sum(1 for (at,) in rows["cases"] if inside(at)),
         "reopened": sum(1 for e in rows["events"] if e.kind == "reopened" and inside(e.at)),
         "compensation_total": round(sum(c for _t, c in paid) / 100, 2),
         "compensation_by_type": {k: round(v / 100, 2) for k, v in sorted(by_type.items())},

@@ -57,7 +57,7 @@ def test_excel_in_the_chosen_language(db: Database, march: dict[str, str], tmp_p
     sheet_rows = list(figures.iter_rows(min_row=2, values_only=True))
     blank = next(i for i, r in enumerate(sheet_rows) if not any(r))
     values = {r[0]: (r[1], r[2]) for r in sheet_rows[:blank] if r[0] and r[1] is not None}
-    assert len(values) == 15
+    assert len(values) == 16
     # Then the compensation carried out per solution type (the ledger), as month_stats says.
     by_type = [r for r in sheet_rows[blank + 2:] if r[0] and isinstance(r[1], int | float)]
     assert sorted(r[1] for r in by_type) == sorted(stats["compensation_by_type"].values())
@@ -68,7 +68,7 @@ def test_excel_in_the_chosen_language(db: Database, march: dict[str, str], tmp_p
                            "median_hours_to_resolve", "median_hours_to_first_contact",
                            "revisits_done", "avg_satisfaction", "reopened",
                            "repeat_customers", "escalated", "founded_pct",
-                           "compensation_total"))
+                           "compensation_total", "typical_cases"))
 
 
 def test_excel_keeps_formula_like_text_as_text(db: Database, fixed_clock: Any, clerk: Actor,

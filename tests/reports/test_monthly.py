@@ -42,6 +42,7 @@ FIGURES = [
     ("Escalated to the supervisors", "escalated", "count"),
     ("Founded (of the complaints with a verdict)", "founded_pct", "pct"),
     ("Compensation total", "compensation_total", "money"),
+    ("Typical cases chosen", "typical_cases", "count"),
 ]
 DIGITS = {"count": 0, "pct": 1, "hours": 1, "score": 2, "money": 2}
 

@@ -178,7 +178,8 @@ def test_f1_lists_every_shortcut_and_menus_name_each_key_once(
     housekeeping.attach(window, ctx)
     keys = Keyboard()
     for view_key in (Qt.Key.Key_F3, Qt.Key.Key_F4, Qt.Key.Key_F5, Qt.Key.Key_F6,
-                     Qt.Key.Key_F7, Qt.Key.Key_F8, Qt.Key.Key_F2):
+                     Qt.Key.Key_F7, Qt.Key.Key_F8,
+                     Qt.Key.Key_F9, Qt.Key.Key_F2):
         keys.press(view_key)  # every view made, so its shortcuts exist
     keys.press(Qt.Key.Key_F1, name="F1")
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ShortcutsDialog)

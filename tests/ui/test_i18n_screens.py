@@ -1,7 +1,7 @@
 """Every screen in 简体中文, 繁體中文 and English at 1366×768 cuts no text off (issue 9).
 
 The main window shows each view (intake, queue, a complaint waiting for approval and a closed
-one, revisits, dashboard, reports) and each dialog is opened on its own; `cut_texts` lists any
+one, revisits, dashboard, reports, typical cases) and each dialog is opened on its own; `cut_texts` lists any
 label, button, group title, combo item, tab or column header narrower than its text.
 
 Set COMPLAINT_DESK_SHOTS=/some/folder to also save a screenshot of every screen there.
@@ -111,7 +111,7 @@ def test_main_window_views_cut_no_text(qtbot: QtBot, language: str, tmp_path: Pa
     problems: list[str] = []
     screens = [("intake", None), ("board", None), ("complaint", waiting),
                ("complaint", march["P1"]), ("revisits", None), ("dashboard", None),
-               ("reports", None), ("alerts", None)]
+               ("reports", None), ("alerts", None), ("cases", None)]
     for key, ref in screens:
         if ref:
             supervisor_ctx.signals.open_complaint.emit(ref)
@@ -200,10 +200,17 @@ def _handover(ctx: DeskContext) -> QDialog:
     return HandoverDialog(ctx)
 
 
+def _record_revisit(ctx: DeskContext) -> QDialog:
+    from ui.revisits.record_dialog import RecordRevisitDialog
+
+    return RecordRevisitDialog(ctx, "TS-20260310-0001", "Lam Ka Yan 林嘉欣")
+
+
 DIALOGS: dict[str, Callable[[DeskContext], QDialog]] = {
     "first-start": _first_start, "sign-in": _sign_in, "about": _about, "settings": _settings,
     "accounts": _accounts, "backup": _backup, "database": _database, "error": _error,
     "improvement-action": _action, "customer-history": _history, "handover": _handover,
+    "record-revisit": _record_revisit,
 }
 
 

@@ -97,8 +97,8 @@ def test_rare_fields_are_passed_by_tab_and_reached_by_their_own_key(
         form: IntakeForm, qtbot: Any) -> None:
     f = form.fields
     expected: dict[str, QWidget] = {"email": f.customer.email, "tier": f.customer.tier,
-                                    "received_at": f.received, "channel": f.channel,
-                                    "subject": f.subject}
+                                    "received_at": f.received, "occurred_at": f.occurred,
+                                    "channel": f.channel, "subject": f.subject}
     assert f.rare == expected
     # Tab from the first field to the attachments never stops on a rare field.
     visited = []

@@ -16,6 +16,7 @@ from app.i18n import get_language, translate
 from app.services.intake import IntakeInput, log_complaint
 from app.settings import put
 from ui.context import DeskContext
+from ui.intake import intake_form
 from ui.main_window import MainWindow
 from ui.shown_marker import ENV_EXIT_AFTER_SHOW, SHOWN_MARKER
 
@@ -153,8 +154,6 @@ def test_language_switch_retranslates_the_window(window, settings):
 
 
 def test_closing_writes_a_pending_draft(window, ctx, qtbot, monkeypatch):
-    from ui.intake import intake_form
-
     checks: list[object] = []
     monkeypatch.setattr(intake_form, "check_intake", lambda db, data: checks.append(data) or [])
     form = window.view("intake")

@@ -41,11 +41,11 @@ def test_no_key_is_bound_twice() -> None:
 
 
 def test_each_view_has_its_own_function_key() -> None:
-    """F2-F7 the first views, F8 the alerts (issue 20, escalations): the keys the screens and
-    the README name."""
+    """F2-F7 the first views, F8 the alerts (issue 20, escalations), F9 the typical cases
+    (issue 20, records): the keys the screens and the README name."""
     from ui.views import VIEWS
 
     assert {v.key: v.shortcut for v in VIEWS} == {
         "intake": "F2", "board": "F3", "complaint": "F4", "revisits": "F5", "dashboard": "F6",
-        "reports": "F7", "alerts": "F8"}
+        "reports": "F7", "alerts": "F8", "cases": "F9"}
     assert [v.shortcut for v in VIEWS] == [BY_ID[f"view.{v.key}"].keys for v in VIEWS]

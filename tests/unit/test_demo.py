@@ -31,6 +31,7 @@ from app.models import (
     ReferenceCounter,
     Revisit,
     Solution,
+    TypicalCase,
     User,
 )
 from app.passwords import verify_password
@@ -319,7 +320,8 @@ def test_the_demo_is_coherent_with_the_desks_language(tmp_path: Path, language: 
         # What the staff wrote (issue 20): escalations by hand, their handling, closing unfounded.
         notes = [*(t for t in s.scalars(select(Escalation.reason)) if t),
                  *(t for t in s.scalars(select(Escalation.handled_note)) if t),
-                 *(t for t in s.scalars(select(Complaint.close_reason)) if t)]
+                 *(t for t in s.scalars(select(Complaint.close_reason)) if t),
+                 *s.scalars(select(TypicalCase.title)), *s.scalars(select(TypicalCase.lesson))]
         texts += notes
         names = list(s.scalars(select(Customer.name)))
         phones = [p for p in s.scalars(select(Customer.phone)) if p]

@@ -30,6 +30,8 @@ from ui.widgets.amounts_editor import AmountsEditor
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
 from ui.widgets.field_grid import FieldGrid
+from ui.widgets.optional_time import OptionalTimeEdit
+from ui.widgets.questionnaire_box import QuestionnaireBox
 
 W = TypeVar("W", bound=QWidget)
 
@@ -45,6 +47,8 @@ def value_of(widget: QWidget) -> Any:
         return tuple(widget.codes())
     if isinstance(widget, AmountsEditor):
         return tuple(widget.amounts().items())
+    if isinstance(widget, QuestionnaireBox):
+        return widget.value()
     if isinstance(widget, QPlainTextEdit):
         return widget.toPlainText()
     if isinstance(widget, QLineEdit):
@@ -53,6 +57,8 @@ def value_of(widget: QWidget) -> Any:
         return widget.isChecked()
     if isinstance(widget, QDateEdit):
         return widget.date().toString("yyyy-MM-dd")
+    if isinstance(widget, OptionalTimeEdit):
+        return widget.text_value()
     if isinstance(widget, QDateTimeEdit):
         return widget.dateTime().toString("yyyy-MM-dd HH:mm")
     raise TypeError(type(widget).__name__)
@@ -65,6 +71,8 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.set_codes(list(value or ()))
     elif isinstance(widget, AmountsEditor):
         widget.set_amounts(dict(value or ()))
+    elif isinstance(widget, QuestionnaireBox):
+        widget.set_value(value)
     elif isinstance(widget, QPlainTextEdit):
         if widget.toPlainText() != (value or ""):
             widget.setPlainText(value or "")
@@ -74,6 +82,8 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.setChecked(bool(value))
     elif isinstance(widget, QDateEdit):
         widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+    elif isinstance(widget, OptionalTimeEdit):
+        widget.set_text_value(value or "")
     elif isinstance(widget, QDateTimeEdit):
         widget.setDateTime(QDateTime.fromString(value, "yyyy-MM-dd HH:mm"))
     else:

@@ -46,6 +46,7 @@ from app.workflow import PART_APPROVAL
 from ui.context import DeskContext
 from ui.dashboard.dashboard_charts import MonthChart, StageChart, TrendChart
 from ui.dashboard.figure_tile import FigureTile
+from ui.dashboard.question_panel import QuestionPanel
 from ui.shortcuts import keys
 from ui.tasks import run_task
 
@@ -109,6 +110,7 @@ class DashboardView(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.stages, 5)
         middle.addWidget(self.months, 5)
+        self.questions = QuestionPanel()
         side = QVBoxLayout()
         side.addLayout(self.month_grid)
         side.addStretch(1)
@@ -117,7 +119,10 @@ class DashboardView(QWidget):
         layout.addLayout(top)
         layout.addLayout(tiles)
         layout.addLayout(middle, 3)
-        layout.addWidget(self.trend, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.trend, 3)
+        bottom.addWidget(self.questions, 2)
+        layout.addLayout(bottom, 2)
         layout.addWidget(self.for_supervisors, 2)
 
         self.timer = QTimer(self)
@@ -192,7 +197,7 @@ class DashboardView(QWidget):
             stage=label("stage", "follow_up")))
         month_shown = f.month is not None
         self.tiles["approvals"].setVisible(f.pending_approvals is not None)
-        for widget in (self.months, self.trend):
+        for widget in (self.months, self.trend, self.questions):
             widget.setVisible(month_shown)
         for row in self.month_cells:
             for cell in row:
@@ -236,6 +241,7 @@ class DashboardView(QWidget):
         for cells, texts in zip(self.month_cells, rows, strict=True):
             for cell, text in zip(cells, texts, strict=True):
                 cell.setText(text)
+        self.questions.show_lines(f.questions, (tx.month(m["month"]), tx.month(p["month"])))
         self.trend.show_trend(_("Average satisfaction, last 12 months"),
                               tx.short_months([t.month for t in f.trend]),
                               [t.avg_satisfaction for t in f.trend])

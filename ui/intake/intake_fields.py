@@ -40,7 +40,8 @@ DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
 # Fields most complaints leave as they are (out of the Tab order) and their own keys' ids in
 # the table of shortcuts (ui/shortcuts.py).
 RARE_FIELDS = {"email": "intake.email", "tier": "intake.tier", "received_at": "intake.received_at",
-               "channel": "intake.channel", "subject": "intake.subject"}
+               "occurred_at": "intake.occurred_at", "channel": "intake.channel",
+               "subject": "intake.subject"}
 
 
 class IntakeFields(QWidget):
@@ -54,10 +55,15 @@ class IntakeFields(QWidget):
         self.ctx = ctx
         self.received_auto = True  # follows the clock until the clerk starts typing
         self._received_typed = False  # the clerk typed the time: it has no seconds
+        self.occurred_auto = True  # follows the received time until the clerk changes it
         self.customer = CustomerBox(ctx, self)
         self.received = DateTimeEdit()
         self.received.setDisplayFormat(DATETIME_FORMAT)
         self.received.setCalendarPopup(True)
+        # When the incident happened (mall procedure 时间), often before it is reported.
+        self.occurred = DateTimeEdit()
+        self.occurred.setDisplayFormat(DATETIME_FORMAT)
+        self.occurred.setCalendarPopup(True)
         self.channel = ChoiceCombo()
         self.subject = ChoiceCombo(optional=True)
         self.category = ChoiceCombo(optional=True)
@@ -85,7 +91,8 @@ class IntakeFields(QWidget):
         self.left.add("tier", self.customer.tier)
         self.left.add_widget(self.customer.badge)
         self.left.add_heading(N_("The complaint"))
-        self.left.add_pair(("received_at", self.received), ("channel", self.channel))
+        self.left.add_pair(("received_at", self.received), ("occurred_at", self.occurred))
+        self.left.add("channel", self.channel)
         self.left.add("subject", self.subject)
         self.left.add("category", self.category)
         self.left.add("department", self.department)
@@ -113,22 +120,24 @@ class IntakeFields(QWidget):
         # place in the order but Tab passes them: each is reached by its own key (shown after
         # its label), or by a click.
         order = [self.customer.phone, self.customer.name, self.customer.email,
-                 self.customer.tier, self.received, self.channel, self.subject, self.category,
-                 self.department, self.location, self.staff, self.description, self.demands,
-                 self.emotion, self.severity, self.attachments.list,
+                 self.customer.tier, self.received, self.occurred, self.channel, self.subject,
+                 self.category, self.department, self.location, self.staff, self.description,
+                 self.demands, self.emotion, self.severity, self.attachments.list,
                  self.attachments.add_button, self.attachments.remove_button]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.tab_order = order
         self.rare: dict[str, QWidget] = {
             "email": self.customer.email, "tier": self.customer.tier,
-            "received_at": self.received, "channel": self.channel, "subject": self.subject}
+            "received_at": self.received, "occurred_at": self.occurred, "channel": self.channel,
+            "subject": self.subject}
         for field, widget in self.rare.items():
             widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             self.left.set_key(field, key_text(RARE_FIELDS[field]))
 
         self.customer.changed.connect(self.changed)
         self.received.dateTimeChanged.connect(self._received_edited)
+        self.occurred.dateTimeChanged.connect(self._occurred_edited)
         for combo in (self.channel, self.subject, self.category, self.department,
                       self.emotion, self.severity):
             combo.code_changed.connect(lambda _c: self.changed.emit())
@@ -208,13 +217,35 @@ class IntakeFields(QWidget):
     def _set_received(self, when: datetime) -> None:
         self._setting_time = True
         self.received.setDateTime(qdatetime(when))
+        if self.occurred_auto:
+            self.occurred.setDateTime(qdatetime(when))
         self._setting_time = False
 
     def _received_edited(self) -> None:
         if not self._setting_time:
             self.received_auto = False
             self._received_typed = True
+            if self.occurred_auto:
+                self._set_occurred(self.received_value())
             self.changed.emit()
+
+    # ---- incident time: the received time unless the clerk says otherwise ---------------------
+    def _set_occurred(self, when: datetime) -> None:
+        setting, self._setting_time = self._setting_time, True
+        self.occurred.setDateTime(qdatetime(when))
+        self._setting_time = setting
+
+    def _occurred_edited(self) -> None:
+        if not self._setting_time:
+            self.occurred_auto = False
+            self.changed.emit()
+
+    def occurred_value(self) -> datetime:
+        if self.occurred_auto:  # the same instant, to the second
+            return self.received_value()
+        value = self.occurred.dateTime().toPython()
+        assert isinstance(value, datetime)
+        return value.replace(second=0, microsecond=0)
 
     def _description_changed(self, emit: bool = True) -> None:
         n = len(self.description.toPlainText())
@@ -239,7 +270,8 @@ class IntakeFields(QWidget):
             description=self.description.toPlainText(),
             customer_name=c.name.text(), phone=c.phone_value(), email=c.email.text(),
             tier=c.tier.code() or "", channel=self.channel.code() or "counter",
-            received_at=self.received_value(), subject=self.subject.code(),
+            received_at=self.received_value(), occurred_at=self.occurred_value(),
+            subject=self.subject.code(),
             category=self.category.code(), department=self.department.code(),
             location=self.location.text(), staff_involved=self.staff.text(),
             emotion=self.emotion.code(), demands=self.demands.codes(),
@@ -257,6 +289,8 @@ class IntakeFields(QWidget):
         return {
             "received_at": self.received_value().isoformat(),
             "received_auto": self.received_auto,
+            "occurred_at": self.occurred_value().isoformat(),
+            "occurred_auto": self.occurred_auto,
             "channel": self.channel.code(), "customer": self.customer.to_draft(),
             "subject": self.subject.code(), "category": self.category.code(),
             "department": self.department.code(), "location": self.location.text(),
@@ -273,6 +307,16 @@ class IntakeFields(QWidget):
             self.received_auto = False
         except ValueError:
             self.reset_received()
+        # Drafts from before the incident time: it follows the received time.
+        self.occurred_auto = bool(d.get("occurred_auto", True))
+        if self.occurred_auto:
+            self._set_occurred(self.received_value())
+        else:
+            try:
+                self._set_occurred(datetime.fromisoformat(str(d.get("occurred_at"))))
+            except ValueError:
+                self.occurred_auto = True
+                self._set_occurred(self.received_value())
         self.channel.set_code(d.get("channel") or "counter")
         self.customer.from_draft(d.get("customer") or {})
         self.subject.set_code(d.get("subject"))
@@ -301,4 +345,5 @@ class IntakeFields(QWidget):
         self.attachments.clear()
         for field in self.fields():
             self.set_error(field, None)
+        self.occurred_auto = True
         self.reset_received()

@@ -26,7 +26,9 @@ from app.workflow import PART_REVISIT
 from ui import messages
 from ui.change_poller import ChangePoller
 from ui.context import DeskContext
+from ui.revisits.record_dialog import RecordRevisitDialog
 from ui.revisits.revisit_model import (
+    CUSTOMER_COLUMN,
     DATE_ROLE,
     MASKED_ROLE,
     PHONE_COLUMN,
@@ -58,12 +60,15 @@ class RevisitList(QWidget):
         self.refresh_button.clicked.connect(self.reload)
         self.phone_button = QPushButton()
         self.phone_button.clicked.connect(self.show_phone)
+        self.record_button = QPushButton()
+        self.record_button.clicked.connect(self.record_selected)
         self.view.selectionModel().currentChanged.connect(lambda *_a: self._enable())
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.phone_button)
         buttons.addWidget(self.date_button)
+        buttons.addWidget(self.record_button)
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -99,6 +104,7 @@ class RevisitList(QWidget):
     def _enable(self) -> None:
         item = self._phone_item()
         self.phone_button.setEnabled(item is not None and bool(item.data(MASKED_ROLE)))
+        self.record_button.setEnabled(self.selected() is not None)
 
     def show_phone(self) -> None:
         """The whole number of the selected customer, for the call: shown in the list and
@@ -135,6 +141,19 @@ class RevisitList(QWidget):
         if ref:
             self.ctx.signals.open_complaint_at.emit(ref, PART_REVISIT)
 
+    def record_selected(self) -> None:
+        """The revisit done on the call: recorded here, questionnaire included."""
+        ref = self.selected()
+        if not ref:
+            return
+        customer = self.model.itemFromIndex(
+            self.view.currentIndex().siblingAtColumn(CUSTOMER_COLUMN)).text()
+        dialog = RecordRevisitDialog(self.ctx, ref, customer, self)
+        if dialog.exec():
+            self.summary.setText(_("{reference}: revisit recorded", reference=ref))
+            self.ctx.signals.data_changed.emit(ref)
+        dialog.deleteLater()
+
     def reschedule(self) -> None:
         ref = self.selected()
         if not ref:
@@ -161,6 +180,7 @@ class RevisitList(QWidget):
         self.date_button.setText(_("Change date…"))
         self.refresh_button.setText(_("Refresh"))
         self.phone_button.setText(_("Show number"))
+        self.record_button.setText(_("Record revisit…"))
         self.phone_button.setToolTip(_("The whole phone number of the selected customer, for "
                                        "the call; each number shown is recorded"))
         self.reload()

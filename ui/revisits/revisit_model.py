@@ -18,6 +18,7 @@ MASKED_ROLE = Qt.ItemDataRole.UserRole + 4  # on the phone cell: the number is m
 COLUMNS = (N_("Revisit date"), N_("Reference"), N_("Customer"), N_("Phone"), N_("Severity"),
            N_("When"))
 PHONE_COLUMN = COLUMNS.index(N_("Phone"))
+CUSTOMER_COLUMN = COLUMNS.index(N_("Customer"))
 GROUP_TITLES = {"overdue": N_("Overdue ({count})"), "today": N_("Due today ({count})"),
                 "upcoming": N_("Upcoming ({count})")}
 GROUP_COLOURS = {"overdue": "#b3261e", "today": "#0b57d0", "upcoming": "#444444"}

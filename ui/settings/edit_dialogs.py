@@ -76,7 +76,8 @@ class LabelsDialog(_SubmitDialog):
     """Add or rename a list value: its name in 简体, 繁體 and English."""
 
     def __init__(self, title: str, labels: Labels, submit: Callable[[Labels], object],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, hint_text: str | None = None,
+                 max_length: int = LABEL_LEN, width: int = 280) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self._submit = submit
@@ -84,11 +85,12 @@ class LabelsDialog(_SubmitDialog):
         for lang, text in zip(LANGUAGES, (labels.zh_hans, labels.zh_hant, labels.en),
                               strict=True):
             edit = QLineEdit(text)
-            edit.setMaxLength(LABEL_LEN + 20)  # the service names a too long label
-            edit.setMinimumWidth(280)
+            edit.setMaxLength(max_length + 20)  # the service names a too long label
+            edit.setMinimumWidth(width)
             self.edits[lang] = edit
             self.form.addRow(LANGUAGE_NAMES[lang], edit)
-        hint = QLabel(_("A name left empty takes the name of a neighbouring language."))
+        hint = QLabel(hint_text or _("A name left empty takes the name of a neighbouring "
+                                     "language."))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         self.form.addRow(hint)

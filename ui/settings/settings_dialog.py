@@ -1,5 +1,5 @@
 """The settings dialog (Ctrl+,): a page per group of the declared settings (app/settings.SPECS
-drives them), then the editable lists and the standard phrases.
+drives them), then the editable lists, the standard phrases and the revisit questionnaire.
 
 Supervisors and administrators change what their role allows (each setting declares it);
 clerks see everything read-only. A change is stored as soon as an edit is finished, checked by
@@ -30,12 +30,14 @@ from app.settings import SPEC_BY_KEY, SPECS
 from ui.context import DeskContext
 from ui.settings.lists_page import ListsPage
 from ui.settings.phrases_page import PhrasesPage
+from ui.settings.questionnaire_page import QuestionnairePage
 from ui.settings.settings_page import SettingsPage
 from ui.shortcuts import keys
 from ui.widgets.banner import Banner
 
 SHORTCUT = keys("window.settings")
 LISTS, PHRASES = N_("Lists"), N_("Standard phrases")
+QUESTIONNAIRE = N_("Questionnaire")
 # Settings that show in the main window itself: it re-reads its texts after they change.
 SHOWN_BY_WINDOW = ("business_name", "is_demo", "currency_symbol")  # amounts: app/formatting
 
@@ -65,7 +67,9 @@ class SettingsDialog(QDialog):
             self._add_page(group, page)
         self.lists = ListsPage(ctx)
         self.phrases = PhrasesPage(ctx)
-        for title, other in ((LISTS, self.lists), (PHRASES, self.phrases)):
+        self.questionnaire = QuestionnairePage(ctx)
+        for title, other in ((LISTS, self.lists), (PHRASES, self.phrases),
+                             (QUESTIONNAIRE, self.questionnaire)):
             other.changed.connect(self._done)
             other.refused.connect(self._refused)
             self._add_page(title, other)
@@ -148,6 +152,7 @@ class SettingsDialog(QDialog):
             page.retranslate()
         self.lists.retranslate()
         self.phrases.retranslate()
+        self.questionnaire.retranslate()
         if self.read_only:
             self.banner.show_message("info", _("Only supervisors and administrators can change "
                                                "settings; you can look at them here."))

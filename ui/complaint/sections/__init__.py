@@ -16,6 +16,7 @@ from ui.complaint.sections.intake import IntakeSection
 from ui.complaint.sections.investigation import InvestigationSection
 from ui.complaint.sections.revisit import RevisitSection
 from ui.complaint.sections.solution import SolutionSection
+from ui.complaint.sections.typical_case import TypicalCaseSection
 
 SECTIONS: tuple[type[Section], ...] = (
     IntakeSection,
@@ -27,4 +28,5 @@ SECTIONS: tuple[type[Section], ...] = (
     RevisitSection,
     CloseSection,
     EscalationSection,
+    TypicalCaseSection,
 )

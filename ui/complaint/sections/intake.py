@@ -17,6 +17,7 @@ from ui.complaint.open_complaint import OpenComplaint
 from ui.complaint.section import Section, button_row, enable, text_box
 from ui.widgets.check_group import CheckGroup
 from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.optional_time import OptionalTimeEdit
 
 
 class IntakeSection(Section):
@@ -31,12 +32,14 @@ class IntakeSection(Section):
         self.subject = self.editor("subject", ChoiceCombo(optional=True))
         self.emotion = self.editor("emotion", ChoiceCombo(optional=True))
         self.location = self.editor("location", QLineEdit())
+        self.occurred = self.editor("occurred_at", OptionalTimeEdit())
         self.staff = self.editor("staff_involved", QLineEdit())
         self.demands = self.editor("customer_demand", CheckGroup(columns=4))
         self.description = self.editor("description", text_box(80))
         g.add_pair(("channel", self.channel), ("tier", self.tier))
         g.add_pair(("subject", self.subject), ("emotion", self.emotion))
-        g.add_pair(("location", self.location), ("staff_involved", self.staff))
+        g.add_pair(("occurred_at", self.occurred), ("location", self.location))
+        g.add("staff_involved", self.staff)
         g.add("customer_demand", self.demands)
         g.add("description", self.description, top_label=True)
         self.save_button = QPushButton()
@@ -47,6 +50,7 @@ class IntakeSection(Section):
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
         return {"channel": d.channel, "tier": d.tier, "subject": d.subject,
                 "emotion": d.emotion, "location": d.location, "staff_involved": d.staff_involved,
+                "occurred_at": f"{d.occurred_at:%Y-%m-%d %H:%M}" if d.occurred_at else "",
                 "customer_demand": tuple(d.demands), "description": d.description}
 
     def fill(self, d: ComplaintDetail) -> None:

@@ -13,12 +13,14 @@ from app.i18n import N_, _
 from app.rules.edits import can_edit
 from app.services import revisits
 from app.services.complaints import ComplaintDetail
+from app.services.questionnaire import asked_questions
 from app.workflow import PART_REVISIT
 from ui import messages
 from ui.complaint.clock_text import short_date
 from ui.complaint.open_complaint import OpenComplaint
 from ui.complaint.section import Section, enable, stage_label, text_box, widget_row
 from ui.widgets.choice_combo import ChoiceCombo
+from ui.widgets.questionnaire_box import QuestionnaireBox
 
 SATISFACTION = (N_("Very dissatisfied"), N_("Dissatisfied"), N_("Acceptable"), N_("Satisfied"),
                 N_("Very satisfied"))
@@ -31,7 +33,7 @@ class RevisitSection(Section):
     def __init__(self, complaint: OpenComplaint) -> None:
         super().__init__(complaint)
         self.history = QListView()
-        self.history.setFixedHeight(52)
+        self.history.setFixedHeight(68)
         self.history_model = QStringListModel()
         self.history.setModel(self.history_model)
         self.reschedule_button = QPushButton()
@@ -39,9 +41,11 @@ class RevisitSection(Section):
         self.method = self.editor("revisit_method", ChoiceCombo())
         self.satisfaction = self.editor("satisfaction", ChoiceCombo(optional=True))
         self.comment = self.editor("comment", text_box(48))
+        self.questionnaire = self.editor("questionnaire", QuestionnaireBox())
         g = self.grid
         g.add("revisit_date", widget_row(self.history, self.reschedule_button))
         g.add_pair(("revisit_method", self.method), ("satisfaction", self.satisfaction))
+        g.add("questionnaire", self.questionnaire, top_label=True)
         g.add("comment", self.comment, top_label=True)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -51,9 +55,12 @@ class RevisitSection(Section):
         self.body.addWidget(widget_row(self.hint, self.record_button))
 
     def values_from(self, d: ComplaintDetail) -> dict[str, Any]:
-        return {"revisit_method": "phone", "satisfaction": None, "comment": ""}
+        return {"revisit_method": "phone", "satisfaction": None, "comment": "",
+                "questionnaire": ()}
 
     def fill(self, d: ComplaintDetail) -> None:
+        # The questions asked now (Settings may have changed them since the last complaint).
+        self.questionnaire.set_questions(asked_questions(self.complaint.ctx.db))
         super().fill(d)
         lines = []
         for v in d.revisits:
@@ -66,6 +73,7 @@ class RevisitSection(Section):
                                method=label("revisit_method", v.method),
                                score=v.satisfaction, verdict=verdict,
                                comment=v.comment or "").strip())
+                lines += [f"    {question} {score}/5" for question, score in v.answers]
         self.history_model.setStringList(lines or [_("No revisit scheduled yet.")])
 
     def refresh(self, d: ComplaintDetail) -> None:
@@ -89,9 +97,10 @@ class RevisitSection(Section):
         actor = ctx.actor  # who asked, even if another person signs in meanwhile
         method, satisfaction = self.method.code() or "", self.satisfaction.code() or ""
         comment = self.comment.toPlainText()
+        answers = self.questionnaire.answers()
         self.complaint.save(self, lambda ref, version: revisits.record_revisit(
             ctx.db, ref, method=method, satisfaction=satisfaction, comment=comment,
-            actor=actor, expected_version=version))
+            actor=actor, expected_version=version, answers=answers))
 
     def reschedule(self) -> None:
         d = self.complaint.detail
@@ -113,3 +122,4 @@ class RevisitSection(Section):
         self.hint.setText(_("3 or more: satisfied, the complaint closes. Less: it is reopened "
                             "for investigation."))
         self.record_button.setText(_("Record revisit"))
+        self.questionnaire.retranslate()
