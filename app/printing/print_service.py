@@ -189,11 +189,20 @@ def print_report_pdf(db: Database, pdf: bytes, month: str, lang: str, *,
                      actor: Actor = SYSTEM) -> PrintOutcome:
     """Print a monthly report already made (the window's preview) and audit the print."""
     require(actor, SEE_REPORTS)
+    return _on_report_printer(db, pdf, f"report-{month}", "report_printed", f"month:{month}",
+                              lang, printer, copies, actor)
+
+
+def _on_report_printer(db: Database, pdf: bytes, job: str, action: str, target: str,
+                       lang: str, printer: str | None, copies: int,
+                       actor: Actor) -> PrintOutcome:
+    """An A4 page (report, hand-over sheet, case sheet) on this PC's report printer, the
+    print in the audit trail as `action` on `target` (the caller checked who may print it)."""
     name = choose_printer(db.paths, printer, "report")
-    outcome = print_pdf(pdf, name, f"report-{month}", copies)
+    outcome = print_pdf(pdf, name, job, copies)
     with db.write() as session:
-        audit.record(session, actor, "report_printed", f"month:{month}", printer=name,
-                     language=lang, job=outcome.job_id)
+        audit.record(session, actor, action, target, printer=name, language=lang,
+                     job=outcome.job_id)
     return outcome
 
 
@@ -215,12 +224,8 @@ def print_handover_pdf(db: Database, pdf: bytes, day: str, lang: str, *,
                        actor: Actor = SYSTEM) -> PrintOutcome:
     """Print a hand-over sheet already made (the window's) and audit the print."""
     require(actor, PRINT_HANDOVER)
-    name = choose_printer(db.paths, printer, "report")
-    outcome = print_pdf(pdf, name, f"handover-{day}", copies)
-    with db.write() as session:
-        audit.record(session, actor, "handover_printed", f"day:{day}", printer=name,
-                     language=lang, job=outcome.job_id)
-    return outcome
+    return _on_report_printer(db, pdf, f"handover-{day}", "handover_printed", f"day:{day}",
+                              lang, printer, copies, actor)
 
 
 def print_case_sheet(db: Database, reference: str, *, printer: str | None = None,
@@ -233,12 +238,8 @@ def print_case_sheet(db: Database, reference: str, *, printer: str | None = None
 
     lang = lang or get_language()
     pdf = case_sheet_pdf(db, reference, lang, actor=actor)  # SEE_TYPICAL_CASES, NotFound
-    name = choose_printer(db.paths, printer, "report")
-    outcome = print_pdf(pdf, name, f"case-{reference}", copies)
-    with db.write() as session:
-        audit.record(session, actor, "case_sheet_printed", reference, printer=name,
-                     language=lang, job=outcome.job_id)
-    return outcome
+    return _on_report_printer(db, pdf, f"case-{reference}", "case_sheet_printed", reference,
+                              lang, printer, copies, actor)
 
 
 def print_test_page(paths: Paths, printer: str, fmt: str) -> PrintOutcome:
