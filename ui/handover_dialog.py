@@ -35,8 +35,9 @@ from app.formatting import join_list
 from app.i18n import LANGUAGE_NAMES, N_, _, get_language, ngettext
 from app.outputs import guard_output
 from app.services.handover import SECTIONS, HandoverSheet
-from ui import file_dialogs, messages
+from ui import messages
 from ui.context import DeskContext
+from ui.save_pdf import save_pdf_as
 from ui.shortcuts import keys
 from ui.tasks import run_task
 from ui.widgets.choice_combo import ChoiceCombo
@@ -242,28 +243,15 @@ class HandoverDialog(QDialog):
                                   path=str(path)))
 
     def save_sheet(self) -> None:
-        if self.pdf is None:
+        pdf, db = self.pdf, self.ctx.db
+        if pdf is None:
             return
-        settings = QSettings()
-        folder = str(settings.value(LAST_DIR, str(Path.home())))
-        name, _filter = file_dialogs.get_save_file_name(
-            self, _("Save the hand-over sheet"),
-            str(Path(folder) / f"handover-{self.chosen_day()}.pdf"), _("PDF files (*.pdf)"))
-        if not name:
-            return
-        target = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
-        try:
-            # Never onto the database, its files folder or a backup (app/outputs.py).
-            write_bytes(guard_output(self.ctx.db, target), self.pdf)
-        except DeskError as e:  # refused by the guard; FileInUse (Windows) names the file
-            messages.warn(self, e.message())
-            return
-        except OSError as e:
-            messages.warn(self, _("Cannot write {file}: {reason}", file=target.name,
-                                  reason=e.strerror or str(e)))
-            return
-        settings.setValue(LAST_DIR, str(target.parent))
-        self.status.setText(_("Saved as {file}", file=str(target)))
+        # Never onto the database, its files folder or a backup (app/outputs.py).
+        target = save_pdf_as(self, QSettings(), LAST_DIR, _("Save the hand-over sheet"),
+                             f"handover-{self.chosen_day()}.pdf",
+                             lambda path: write_bytes(guard_output(db, path), pdf))
+        if target is not None:
+            self.status.setText(_("Saved as {file}", file=str(target)))
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Shift hand-over sheet"))

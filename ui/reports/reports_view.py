@@ -31,12 +31,13 @@ from app.outputs import copy_output
 from app.permissions import SEE_REPORTS, can
 from app.reports.monthly import TITLE, MonthlyReport, ReportCancelled
 from app.reports.texts import ReportTexts
-from ui import file_dialogs, messages
+from ui import messages
 from ui.context import DeskContext
 from ui.reports.export_box import ExportBox
 from ui.reports.month_picker import LanguageCombo, MonthCombo
 from ui.reports.pdf_print import a4_portrait, print_pdf
 from ui.reports.report_job import ReportJob
+from ui.save_pdf import save_pdf_as
 
 PANEL_WIDTH = 330
 LAST_DIR = "reports/last_dir"
@@ -225,24 +226,11 @@ class ReportsView(QWidget):
     def save_as(self) -> None:
         if self.report is None:
             return
-        folder = str(self.settings.value(LAST_DIR, str(Path.home())))
-        name, _filter = file_dialogs.get_save_file_name(
-            self, _("Save the report"), str(Path(folder) / self.default_name()),
-            _("PDF files (*.pdf)"))
-        if not name:
-            return
-        target = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
-        try:
-            copy_output(self.ctx.db, self.report.path, target)
-        except DeskError as e:
-            messages.warn(self, e.message())
-            return
-        except OSError as e:
-            messages.warn(self, _("Cannot write {file}: {reason}", file=target.name,
-                                  reason=e.strerror or str(e)))
-            return
-        self.settings.setValue(LAST_DIR, str(target.parent))
-        self.status.setText(_("Saved as {file}", file=str(target)))
+        db, made = self.ctx.db, self.report.path
+        target = save_pdf_as(self, self.settings, LAST_DIR, _("Save the report"),
+                             self.default_name(), lambda path: copy_output(db, made, path))
+        if target is not None:
+            self.status.setText(_("Saved as {file}", file=str(target)))
 
     def print_report(self) -> None:
         if self.report is None:
