@@ -185,3 +185,25 @@ def test_an_unknown_incident_time_shows_a_dash_and_stays_unknown(
         section.save_button.click()
     d = get_detail(db, ref)
     assert d.location == "B1 停车场" and d.occurred_at is None
+
+
+def test_the_panels_incident_time_is_typed_as_written(
+        qtbot: QtBot, ctx: DeskContext, db: Database, clerk: Actor,
+        fixed_clock: ControlledClock) -> None:
+    """Typed the way a date is written, as the intake's times are (ui/widgets/date_time_edit.py):
+    Qt's own field left at the year's "-" and the rest picked the next field's items."""
+    from tests.ui.keyboard import Keyboard
+
+    ref = new_complaint(db, clerk, received_at="2026-03-10 09:30",
+                        occurred_at="2026-03-08 21:15")
+    section = panel_with(qtbot, ctx, ref)
+    edit = section.occurred
+    edit.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.setSelectedSection(edit.Section.YearSection)
+    Keyboard().type("2026-03-07 20:50")
+    assert edit.hasFocus() and edit.text() == "2026-03-07 20:50"
+    with qtbot.waitSignal(ctx.signals.data_changed, timeout=10_000):
+        section.save_button.click()
+    assert get_detail(db, ref).occurred_at == datetime(2026, 3, 7, 20, 50)

@@ -1,5 +1,6 @@
 """A date and time that may be unknown, shown as "—" (e.g. when an imported complaint's
-incident happened: the file did not say). Tab leaves the field, as in the intake form."""
+incident happened: the file did not say). Typed as written and left by Tab, as the intake's
+times are (ui/widgets/date_time_edit.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QDateTimeEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app import clock
+from ui.widgets.date_time_edit import DateTimeEdit
 from ui.widgets.qt_dates import qdate, qdatetime, to_datetime
 
 UNKNOWN = QDateTime(QDate(2000, 1, 1), QTime(0, 0))  # shown as "—"; the program's dates are later
 FORMAT = "yyyy-MM-dd HH:mm"
 
 
-class OptionalTimeEdit(QDateTimeEdit):
+class OptionalTimeEdit(DateTimeEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDisplayFormat(FORMAT)
@@ -47,6 +49,3 @@ class OptionalTimeEdit(QDateTimeEdit):
         if self.dateTime() == UNKNOWN and self.calendarWidget() is not None:
             today = qdate(clock.now().date())
             self.calendarWidget().setCurrentPage(today.year(), today.month())
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt API
-        return QWidget.focusNextPrevChild(self, next)
