@@ -9,6 +9,11 @@
 # replacing or deleting a file held open) and the CLI tests redirect their output in Windows
 # code pages (tests/cli_process.py); tests/unit/test_windows_simulation.py fails without it.
 # Arguments go to both pytest runs. TEST_BACKENDS="sqlite" (or "postgresql") runs one only.
+# With both, the two runs go side by side (each is one process; a machine with two cores does
+# both in the time of the longer). The test print server is the SQLite run's alone: a job
+# the other run sent could be taken for one of its own, so on PostgreSQL the CUPS tests skip
+# (DESK_TESTS_PRINT_SERVER=elsewhere, tests/printing/printed.py); what they print is read
+# from the database by the same services the rest of that run covers.
 # First the static checks, each run to the end so one look shows every problem; any failure
 # fails the run (before the tests, which take minutes): ruff, mypy (strict, app/ and ui/), and
 # the layer contracts (lint-imports, [tool.importlinter] in pyproject.toml).
@@ -33,26 +38,47 @@ if [ "$checks" -ne 0 ]; then
   exit "$checks"
 fi
 BACKENDS=${TEST_BACKENDS:-sqlite postgresql}
+run_sqlite() {
+  echo "=== tests on SQLite, as on Windows (tests/windows_sim)"
+  env -u COMPLAINT_DESK_TEST_DB DESK_WINDOWS_SIM=1 \
+    PYTHONPATH="$PWD/tests/windows_sim${PYTHONPATH:+:$PYTHONPATH}" \
+    .venv/bin/python -m pytest "$@"
+}
+run_postgresql() {
+  local url
+  url=$(bash scripts/pg_test_server.sh) # fails loudly when PostgreSQL cannot run
+  echo "=== tests on PostgreSQL ($url)"
+  COMPLAINT_DESK_TEST_DB=$url .venv/bin/python -m pytest -m "not slow" "$@"
+}
 status=0
-for backend in $BACKENDS; do
-  started=$SECONDS
-  case $backend in
-    sqlite)
-      echo "=== tests on SQLite, as on Windows (tests/windows_sim)"
-      env -u COMPLAINT_DESK_TEST_DB DESK_WINDOWS_SIM=1 \
-        PYTHONPATH="$PWD/tests/windows_sim${PYTHONPATH:+:$PYTHONPATH}" \
-        .venv/bin/python -m pytest "$@" || status=$?
-      ;;
-    postgresql)
-      url=$(bash scripts/pg_test_server.sh) # fails loudly when PostgreSQL cannot run
-      echo "=== tests on PostgreSQL ($url)"
-      COMPLAINT_DESK_TEST_DB=$url .venv/bin/python -m pytest -m "not slow" "$@" || status=$?
-      ;;
-    *)
-      echo "unknown backend in TEST_BACKENDS: $backend" >&2
-      exit 2
-      ;;
-  esac
-  echo "=== $backend: $((SECONDS - started)) s"
-done
+case " $BACKENDS " in
+  *" sqlite "*" postgresql "*|*" postgresql "*" sqlite "*)
+    started=$SECONDS
+    pg_log=$(mktemp)
+    ( DESK_TESTS_PRINT_SERVER=elsewhere run_postgresql "$@" >"$pg_log" 2>&1 ) &
+    pg_pid=$!
+    run_sqlite "$@" || status=$?
+    echo "=== sqlite: $((SECONDS - started)) s"
+    pg_status=0
+    wait "$pg_pid" || pg_status=$?
+    cat "$pg_log"
+    rm -f "$pg_log"
+    echo "=== postgresql (side by side): $((SECONDS - started)) s"
+    [ "$pg_status" -eq 0 ] || status=$pg_status
+    ;;
+  *)
+    for backend in $BACKENDS; do
+      started=$SECONDS
+      case $backend in
+        sqlite) run_sqlite "$@" || status=$? ;;
+        postgresql) run_postgresql "$@" || status=$? ;;
+        *)
+          echo "unknown backend in TEST_BACKENDS: $backend" >&2
+          exit 2
+          ;;
+      esac
+      echo "=== $backend: $((SECONDS - started)) s"
+    done
+    ;;
+esac
 exit $status
