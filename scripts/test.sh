@@ -51,8 +51,10 @@ run_postgresql() {
   COMPLAINT_DESK_TEST_DB=$url .venv/bin/python -m pytest -m "not slow" "$@"
 }
 status=0
-case " $BACKENDS " in
-  *" sqlite "*" postgresql "*|*" postgresql "*" sqlite "*)
+both=no
+[[ " $BACKENDS " == *" sqlite "* && " $BACKENDS " == *" postgresql "* ]] && both=yes
+case $both in
+  yes)
     started=$SECONDS
     pg_log=$(mktemp)
     ( DESK_TESTS_PRINT_SERVER=elsewhere run_postgresql "$@" >"$pg_log" 2>&1 ) &
