@@ -69,6 +69,9 @@ def test_writers_queue_up_and_each_sees_the_one_before(db: Database, clerk: Acto
                 "AND wait_event_type = 'Lock' AND wait_event = 'advisory'")).scalar()
             if waiting:
                 break
+            # PostgreSQL reads pg_stat_activity once per transaction: without ending it, a
+            # first look taken before the second writer reached the lock is all later looks see
+            conn.rollback()
             threading.Event().wait(0.05)
     assert waiting == 1 and not seen
     release.set()
