@@ -74,7 +74,8 @@ def run_selftest(keep: str | None = None, echo: Callable[[str], None] = print) -
 def _run_checks(checks: Checks, folder: Path, started: float,
                 echo: Callable[[str], None]) -> int:
     _isolate_settings(folder)
-    from ui.selftest import desk_checks, qt_checks
+    import ui.selftest.desk_checks as desk_checks  # not via the package, which imports this module
+    import ui.selftest.qt_checks as qt_checks
     from ui.selftest.desk import SelfTestDesk
 
     app = qt_checks.start_qt()
