@@ -64,8 +64,8 @@ def shown_email(actor: Who, email: str | None, settings: Masking) -> str:
 
 def mask_items(items: Sequence[T], actor: Who, settings: Masking,
                fields: tuple[str, ...] = ("phone",)) -> list[T]:
-    """Copies of dataclass items (queue Cards, revisit rows ...) with their phone/email
-    fields as this person may see them; the items themselves unchanged when not masked."""
+    """Copies of dataclass or named-tuple items (queue Cards, revisit rows ...) with their
+    phone/email fields as this person may see them; the items unchanged when not masked."""
     if not masks_for(actor, settings):
         return list(items)
     out = []
@@ -75,7 +75,10 @@ def mask_items(items: Sequence[T], actor: Who, settings: Masking,
             value = getattr(item, name)
             if value:
                 changes[name] = mask_email(value) if name == "email" else mask_phone(value)
-        out.append(replace(item, **changes) if changes else item)  # type: ignore[type-var]
+        if changes:
+            item = (item._replace(**changes) if hasattr(item, "_replace")
+                    else replace(item, **changes))  # type: ignore[type-var]
+        out.append(item)
     return out
 
 

@@ -230,7 +230,6 @@ def test_plain_arrows_step_between_columns(db: Database, ctx: DeskContext, clerk
 
 def test_clock_words_for_every_state(db: Database, ctx: DeskContext, clerk: Actor,
                                      fixed_clock: ControlledClock) -> None:
-    from dataclasses import replace
 
     from app.services.queue import queue_cards
     from ui.kanban.card_text import compact_duration
@@ -239,19 +238,19 @@ def test_clock_words_for_every_state(db: Database, ctx: DeskContext, clerk: Acto
     card = queue_cards(db)[0]  # normal: due in 7 days
     now = fixed_clock.now
     assert (sla_clock(card, now).text, sla_clock(card, now).state) == ("7d left", "ok")
-    soon = replace(card, due_at=now + timedelta(hours=2, minutes=5))
+    soon = card._replace(due_at=now + timedelta(hours=2, minutes=5))
     assert (sla_clock(soon, now).text, sla_clock(soon, now).state) == ("2h 5m left", "soon")
-    paused = replace(card, paused_since=now - timedelta(hours=1),
+    paused = card._replace(paused_since=now - timedelta(hours=1),
                      due_at=now + timedelta(days=1, hours=5))
     assert sla_clock(paused, now).text == "Paused, 1d left"  # stopped at the pause
     # Paused after the due time: still overdue (as app.sla.is_overdue), and says it is paused.
-    late_pause = replace(card, paused_since=now - timedelta(hours=2),
+    late_pause = card._replace(paused_since=now - timedelta(hours=2),
                          due_at=now - timedelta(hours=2, minutes=30))
     assert (sla_clock(late_pause, now).text, sla_clock(late_pause, now).state) == (
         "Overdue 30m, paused", "overdue")
-    assert sla_clock(replace(card, stage="follow_up"), now).text == "Resolved"
-    assert sla_clock(replace(card, stage="closed", closed_at=now), now).text == "Closed 10 Mar"
-    assert sla_clock(replace(card, due_at=None), now).state == "none"
+    assert sla_clock(card._replace(stage="follow_up"), now).text == "Resolved"
+    assert sla_clock(card._replace(stage="closed", closed_at=now), now).text == "Closed 10 Mar"
+    assert sla_clock(card._replace(due_at=None), now).state == "none"
     assert [compact_duration(timedelta(minutes=m)) for m in (5, 125, 600, 1500, 5000)] == [
         "5m", "2h 5m", "10h", "1d 1h", "3d"]
 
@@ -307,7 +306,6 @@ def test_the_deadline_is_never_cut_the_description_yields(
         fixed_clock: ControlledClock, lang: str, expected: str) -> None:
     """A card at the narrowest column width (206 px, the 7th column at 1280×720): the clock
     is drawn whole; the owner moves up beside the category and the description gives way."""
-    from dataclasses import replace
 
     from ui.kanban.stage_column import COLUMN_MIN_WIDTH
 
@@ -316,7 +314,7 @@ def test_the_deadline_is_never_cut_the_description_yields(
     board = make_board(ctx)
     card = board.card(ref)
     now = fixed_clock.now
-    late = replace(card, due_at=now - timedelta(hours=10, minutes=1),
+    late = card._replace(due_at=now - timedelta(hours=10, minutes=1),
                    paused_since=now - timedelta(hours=1), owner="李小红")
     set_language(lang)
     column = board.columns["new"]
@@ -342,7 +340,6 @@ def test_cards_shown_again_are_neither_laid_out_nor_drawn_again(
         fixed_clock: ControlledClock, monkeypatch: pytest.MonkeyPatch) -> None:
     """A keystroke that leaves a column as it was costs that column nothing (issue 18: the
     filter within 50 ms a keystroke); what a card shows changing draws it anew."""
-    from dataclasses import replace
 
     from ui.kanban.card_delegate import CardDelegate
 
@@ -367,7 +364,7 @@ def test_cards_shown_again_are_neither_laid_out_nor_drawn_again(
     column.model.set_cards(list(cards))  # the same cards: no reset, nothing drawn anew
     column.view.grab()
     assert resets == [] and drawn == []
-    changed = replace(cards[0], customer_name="欧阳娜娜", version=cards[0].version + 1)
+    changed = cards[0]._replace(customer_name="欧阳娜娜", version=cards[0].version + 1)
     column.model.set_cards([changed, *cards[1:]])
     column.view.grab()
     assert resets == [1] and drawn == [changed.reference]

@@ -4,7 +4,6 @@ narrower than the columns' minimum widths (1366 px shows the six open stages).""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
@@ -91,9 +90,9 @@ class BoardColumns(QScrollArea):
                     now: datetime) -> bool:
         """Show a move at once (the reload that follows confirms it); True if on the board."""
         self.columns[card.stage].model.take(card.reference)
-        moved = replace(card, stage=saved.stage, version=saved.version,
-                        paused_since=now if saved.stage == "proposed" else None,
-                        closed_at=now if saved.stage == "closed" else card.closed_at)
+        moved = card._replace(stage=saved.stage, version=saved.version,
+                              paused_since=now if saved.stage == "proposed" else None,
+                              closed_at=now if saved.stage == "closed" else card.closed_at)
         target = self.columns[saved.stage]
         shown = saved.stage != "closed" or target.isVisibleTo(self)
         if shown:
