@@ -127,7 +127,9 @@ class MainWindow(QMainWindow):
         self.demo_label.setStyleSheet("QLabel { background: #fff4e0; color: #6b4300;"
                                       " border: 1px solid #f0b95b; padding: 0 6px; }")
         self.demo_label.setVisible(False)
-        self.statusBar().addWidget(self.demo_label)
+        # Permanent, at the right: a status message (a backup done) takes the left part and
+        # would run under a normal widget or hide it.
+        self.statusBar().addPermanentWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.statusBar().addPermanentWidget(self.user_label)
         # The remembered size and place (a restored geometry is moved onto a screen that

@@ -116,6 +116,14 @@ def test_title_says_demo_for_a_demo_database(qtbot, ctx, settings, db):
     qtbot.addWidget(w)
     assert "demo" in w.windowTitle() and "海港城" in w.windowTitle()
     assert w.demo_label.isVisibleTo(w)
+    # A status message (a backup done, a restore) never hides nor runs under the badge.
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    message = "每日备份已完成：海港城-20261207-105539-daily.zip"
+    w.statusBar().showMessage(message)
+    assert w.demo_label.isVisible()
+    assert w.demo_label.geometry().left() > w.statusBar().fontMetrics().horizontalAdvance(message)
 
 
 def test_go_to_reference_with_ctrl_g(window, ctx, qtbot, fixed_clock):
