@@ -13,12 +13,10 @@ About 35 s on the 2-core build machine (`python main.py demo --count 100000`).
 
 from __future__ import annotations
 
-import gc
 import random
 import time
 from bisect import insort
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
@@ -49,6 +47,7 @@ from app.passwords import hash_password
 from app.permissions import DEMO_DATA, require
 from app.profiles import apply_profile
 from app.references import allocate_many
+from app.services.bulk_work import without_cyclic_gc
 from app.services.common import SYSTEM, Actor
 from app.services.demo_life import Life
 from app.services.demo_plan import (
@@ -119,7 +118,7 @@ def make_demo(db: Database, opts: DemoOptions, actor: Actor = SYSTEM) -> DemoSum
     if opts.language is not None and opts.language not in LANGUAGES:
         raise ValidationError("language", N_("must be one of: {allowed}"),
                               allowed=", ".join(LANGUAGES))
-    with _without_cyclic_gc(), db.write() as session:
+    with without_cyclic_gc(), db.write() as session:
         language = opts.language or str(get_setting(session, "language"))
         if session.get(Setting, "language") is None:
             put_setting(session, "language", language)  # a new desk speaks its demo's
@@ -157,19 +156,6 @@ def make_demo(db: Database, opts: DemoOptions, actor: Actor = SYSTEM) -> DemoSum
                           seed=opts.seed)
     return DemoSummary(len(plans), len(new_customers), still_open, events,
                        time.perf_counter() - started)
-
-
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Millions of small acyclic row dicts: reference counting frees them, while the cyclic
-    collector would walk them again and again (a quarter of the run at 100,000 complaints)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _accounts(session: Session, now: datetime, language: str) -> dict[str, Staff]:

@@ -27,6 +27,7 @@ from app.db import Database
 from app.errors import DeskError, ValidationErrors
 from app.i18n import N_, _
 from app.permissions import IMPORT, require
+from app.services.bulk_work import without_cyclic_gc
 from app.services.common import SYSTEM, Actor
 from app.services.csv_mapping import (
     DATE_FIELDS,
@@ -154,7 +155,14 @@ def import_file(db: Database, file: str | Path, mapping_file: str | Path | dict[
     (nothing is written: it is all one transaction).
     """
     require(actor, IMPORT)  # supervisors (app/permissions.py)
-    path = Path(file)
+    with without_cyclic_gc():
+        return _import_file(db, Path(file), mapping_file, kind, sheet, dry_run, skip_bad,
+                            actor, progress)
+
+
+def _import_file(db: Database, path: Path, mapping_file: str | Path | dict[str, Any],
+                 kind: str | None, sheet: str | None, dry_run: bool, skip_bad: bool,
+                 actor: Actor, progress: Progress | None) -> ImportResult:
     mapping = parse_mapping(read_mapping(mapping_file))
     with db.read() as session:
         region = str(get_setting(session, "phone_region"))
