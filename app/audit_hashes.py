@@ -71,8 +71,12 @@ def row_fingerprint(table: Table, values: Sequence[Any],
     callers that fingerprint many rows of one table."""
     if later is None:
         later = added_later(table)
-    if later and any(values[i] is None for i in later):
-        values = [v for i, v in enumerate(values) if not (v is None and i in later)]
+    empty = [i for i in later if values[i] is None]
+    if empty:
+        kept = list(values)
+        for i in reversed(empty):
+            del kept[i]
+        values = kept
     return fingerprint_values(table.name, values)
 
 
