@@ -46,6 +46,7 @@ from app.audit_hashes import (
     key_column,
     read_rows,
 )
+from app.bulk_copy import COPY_ABOVE, upsert_rows
 from app.models import AuditSeal, Base, ComplaintEvent
 
 GENESIS = "0" * 64
@@ -378,12 +379,15 @@ def _seal_bulk(conn: Connection, head: Head, skip: dict[str, set[str]],
 
 
 INDEX_BATCH = 5000  # seal index rows per statement: 300,000 at once held ~100 MB (issue 17)
+_SEAL_COLUMNS = ("table_name", "row_key", "audit_id", "fingerprint")
+_SEAL_KEY, _SEAL_UPDATE = _SEAL_COLUMNS[:2], _SEAL_COLUMNS[2:]
 
 
 def _write_index(conn: Connection, index: Iterable[tuple[str, str, int, str | None]]) -> None:
     """Upsert the latest seals (table, key, event id, fingerprint), INDEX_BATCH at a time; on
     SQLite straight through the driver (bulk seals come by the hundred thousand and
-    SQLAlchemy's per-row parameter handling would cost more than the fingerprints)."""
+    SQLAlchemy's per-row parameter handling would cost more than the fingerprints), on
+    PostgreSQL a large batch by COPY (app/bulk_copy.py). A batch names each row once."""
     rows = iter(index)
     stmt: Any = None
     if conn.dialect.name != "sqlite":
@@ -392,7 +396,9 @@ def _write_index(conn: Connection, index: Iterable[tuple[str, str, int, str | No
             index_elements=["table_name", "row_key"],
             set_={"audit_id": stmt.excluded.audit_id, "fingerprint": stmt.excluded.fingerprint})
     while batch := list(islice(rows, INDEX_BATCH)):
-        if stmt is None:
+        if stmt is not None and len(batch) >= COPY_ABOVE:  # a bulk seal on PostgreSQL
+            upsert_rows(conn, SEALS.name, _SEAL_COLUMNS, _SEAL_KEY, _SEAL_UPDATE, batch)
+        elif stmt is None:
             conn.exec_driver_sql(
                 "INSERT INTO audit_seals (table_name, row_key, audit_id, fingerprint) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (table_name, row_key) DO UPDATE SET "

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.bulk_copy import COPY_ABOVE, copy_rows
 from app.models import SHORT_LEN, Complaint, ComplaintEvent, Customer, ListValue
 from app.phones import is_key
 from app.references import allocate_many
@@ -84,6 +85,15 @@ def insert_plain(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
         return
     dialect = conn.dialect
     columns = [c for c in table.columns if c.name in rows[0]]
+    if dialect.name == "postgresql" and len(rows) >= COPY_ABOVE:
+        # The same values, bind processors applied, streamed by COPY (app/bulk_copy.py).
+        values = []
+        for c in columns:
+            column = list(map(operator.itemgetter(c.name), rows))
+            convert = _quick(c.type.dialect_impl(dialect).bind_processor(dialect))
+            values.append(convert(column) if convert is not None else column)
+        copy_rows(conn, table.name, [c.name for c in columns], zip(*values, strict=True))
+        return
     compiled = insert(table).compile(dialect=dialect, column_keys=[c.name for c in columns])
     processors = {c.name: _quick(c.type.dialect_impl(dialect).bind_processor(dialect))
                   for c in columns}

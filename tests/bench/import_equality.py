@@ -262,7 +262,7 @@ def _dump_sqlite(path: Path) -> dict[str, tuple[int, str, list[Any]]]:
 
 
 def _dump_pg(url: str) -> dict[str, tuple[int, str, list[Any]]]:
-    from sqlalchemy import MetaData, create_engine, select
+    from sqlalchemy import MetaData, Text, cast, create_engine, select
 
     engine = create_engine(url)
     meta = MetaData()
@@ -271,7 +271,9 @@ def _dump_pg(url: str) -> dict[str, tuple[int, str, list[Any]]]:
     with engine.connect() as conn:
         for name, table in sorted(meta.tables.items()):
             order = list(table.primary_key.columns) or list(table.columns)
-            rows = [tuple(r) for r in conn.execute(select(table).order_by(*order))]
+            # As the server's text: a json column's exact text, not its parsed value.
+            rows = [tuple(r) for r in conn.execute(
+                select(*[cast(c, Text) for c in table.columns]).order_by(*order))]
             found[name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest(), rows)
     engine.dispose()
     return found
