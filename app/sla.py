@@ -151,16 +151,23 @@ def _limit(hours: float, percent: int) -> timedelta:
     return timedelta(minutes=round(hours * 60 * percent / 100))
 
 
+def due_limits(severity: str, policy: SlaPolicy, tier: str | None = None,
+               ) -> tuple[timedelta, timedelta]:
+    """The opening time allowed to first contact and to resolve a complaint of `severity`
+    from a customer of `tier`: what due_times adds to the received time. Bulk paths work
+    them out once per severity and tier."""
+    terms = policy.for_severity(severity)
+    percent = policy.percent(tier)
+    return _limit(terms.first_contact_hours, percent), _limit(terms.resolve_hours, percent)
+
+
 def due_times(received_at: datetime, severity: str, policy: SlaPolicy,
               tier: str | None = None) -> tuple[datetime, datetime]:
     """(first contact due, resolution due) for a complaint received at `received_at` from a
     customer of `tier` (its share of the time limits, `SlaPolicy.tier_percent`)."""
-    terms = policy.for_severity(severity)
-    percent = policy.percent(tier)
-    return (
-        add_open_time(received_at, _limit(terms.first_contact_hours, percent), policy.hours),
-        add_open_time(received_at, _limit(terms.resolve_hours, percent), policy.hours),
-    )
+    first, resolve = due_limits(severity, policy, tier)
+    return (add_open_time(received_at, first, policy.hours),
+            add_open_time(received_at, resolve, policy.hours))
 
 
 def paused_minutes(since: datetime, until: datetime, policy: SlaPolicy) -> int:

@@ -223,6 +223,9 @@ class DateColumn:
         return result
 
     def _read(self, value: Any) -> datetime | None:
+        if type(value) is str:  # text, as every CSV cell is: the checks below, in short
+            raw = value.strip()
+            return self._text(raw) if raw else None
         if value is None:
             return None
         if isinstance(value, datetime):

@@ -126,7 +126,10 @@ def _open_csv(path: Path, encoding: str | None) -> Source:
                                      "{columns}: a delimiter or quote is out of place. "
                                      "Nothing was imported."), line=line, cells=len(record),
                                   columns=width)
-            yield line, [restore(c.strip()) for c in record]
+            cells = list(map(str.strip, record))
+            # restore() changes only a cell that starts with a quote: a row without any
+            # quote is taken as it is (900,000 calls saved in an import of 100,000 rows).
+            yield line, [restore(c) for c in cells] if "'" in "".join(cells) else cells
 
     return Source(path.name, CSV, header, header_line, walk, encoding=decoded.encoding,
                   delimiter=delimiter)

@@ -35,7 +35,7 @@ from app.services.phone_keys import legacy_keys
 from app.services.search_index import indexed_in_bulk
 from app.settings import get as get_setting
 from app.settings import sla_policy
-from app.sla import due_times
+from app.sla import add_open_time, due_limits
 
 LIST_KINDS = ("category", "subject", "department")
 CHUNK = 500  # values per IN (...) list: far below every database's parameter limit
@@ -143,7 +143,17 @@ def _quick(processor: Callable[[Any], Any] | None,
             found = memo[key] = processor(value)
         return found
 
-    return lambda column: [once(v) for v in column]
+    def convert(column: list[Any]) -> list[Any]:
+        if not any(isinstance(v, list | dict) for v in column):
+            return list(map(processor, column))  # a flag or a number: the processor as it is
+        # Rows that share one value object (import_writer gives equal demands and event data
+        # the same object) take its conversion by identity, without its repr; the column
+        # holds the objects, so their ids are theirs for the whole call.
+        same: dict[int, Any] = {}
+        return [same[i] if (i := id(v)) in same else same.setdefault(i, once(v))
+                for v in column]
+
+    return convert
 
 
 def insert_keyed(conn: Connection, table: Table, rows: list[dict[str, Any]], key: Any,
@@ -357,9 +367,14 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
     tiers: dict[int, str] = dict(session.execute(
         select(Customer.id, Customer.tier).where(Customer.tier != "ordinary")).all())
     repeats = _repeat_flags(session, rows, customer_ids)
-    per_day = Counter(_day(r.received_at) for r in rows)
-    refs = {day: iter(allocate_many(session, day, n)) for day, n in sorted(per_day.items())}
+    days = [_day(r.received_at) for r in rows]
+    refs = {day: iter(allocate_many(session, day, n))
+            for day, n in sorted(Counter(days).items())}
     policy = sla_policy(session)
+    hours = policy.hours
+    limits: dict[tuple[str, str | None], tuple[timedelta, timedelta]] = {}  # (severity, tier)
+    # One list per distinct demands, shared by the rows that have them (never changed here).
+    demand_lists: dict[tuple[str, ...], list[str]] = {}
     origin = file_name[:SHORT_LEN]
     found: dict[tuple[str, str], int | None] = {}  # a file names few list values, many times
 
@@ -371,18 +386,25 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
             found[key] = lists.find(kind, text)
         return found[key]
 
-    def record(row: CleanRow, cid: int | None, repeat: bool) -> dict[str, Any]:
-        first_due, due = due_times(row.received_at, row.severity, policy,
-                                   tiers.get(cid, "ordinary") if cid is not None else None)
+    def record(row: CleanRow, cid: int | None, repeat: bool, day: str) -> dict[str, Any]:
+        # due_times (app/sla.py), its limits worked out once per severity and tier.
+        key = (row.severity, tiers.get(cid, "ordinary") if cid is not None else None)
+        spans = limits.get(key)
+        if spans is None:
+            spans = limits[key] = due_limits(key[0], policy, key[1])
+        received = row.received_at
+        first_due, due = add_open_time(received, spans[0], hours), add_open_time(
+            received, spans[1], hours)
         return {
-            "reference": next(refs[_day(row.received_at)]),
+            "reference": next(refs[day]),
             "external_id": row.external_id, "version": 1, "received_at": row.received_at,
             "channel": row.channel, "customer_id": cid,
             "subject_id": lookup("subject", row.subject),
             "category_id": lookup("category", row.category),
             "department_id": lookup("department", row.department),
             "location": row.location, "staff_involved": None, "description": row.description,
-            "emotion": None, "demands": list(row.demands), "recorded_by_id": actor.user_id,
+            "emotion": None, "demands": demand_lists.get(row.demands) or demand_lists.setdefault(
+                row.demands, list(row.demands)), "recorded_by_id": actor.user_id,
             "is_repeat": repeat, "imported_from": origin, "stage": row.stage,
             "severity": row.severity, "owner_id": None, "verified": None,
             "first_contact_due_at": first_due, "first_contact_at": None, "due_at": due,
@@ -394,21 +416,24 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
 
     conn = session.connection()
     with indexed_in_bulk(conn):
-        _insert(session, rows, customer_ids, repeats, record, actor, file_name, progress)
+        _insert(session, rows, customer_ids, repeats, days, record, actor, file_name,
+                progress)
     return created
 
 
 def _insert(session: Session, rows: list[CleanRow], customer_ids: list[int | None],
-            repeats: list[bool], record: Callable[[CleanRow, int | None, bool], dict[str, Any]],
+            repeats: list[bool], days: list[str],
+            record: Callable[[CleanRow, int | None, bool, str], dict[str, Any]],
             actor: Actor, file_name: str, progress: Callable[[int, int], None] | None) -> None:
     conn = session.connection()
     complaints = cast(Table, Complaint.__table__)
     events = cast(Table, ComplaintEvent.__table__)
+    data: dict[str, dict[str, str]] = {}  # an event's data per stage, shared (never changed)
     for start in range(0, len(rows), BATCH):
         # Built batch by batch: 100,000 column dicts at once would hold hundreds of MB.
-        batch = [record(row, cid, repeat) for row, cid, repeat in zip(
+        batch = [record(row, cid, repeat, day) for row, cid, repeat, day in zip(
             rows[start:start + BATCH], customer_ids[start:start + BATCH],
-            repeats[start:start + BATCH], strict=True)]
+            repeats[start:start + BATCH], days[start:start + BATCH], strict=True)]
         by_ref = insert_keyed(conn, complaints, batch, complaints.c.reference)
         ids = [by_ref[rec["reference"]] for rec in batch]
         _seal(session, complaints, list(zip(ids, batch, strict=True)))
@@ -417,7 +442,8 @@ def _insert(session: Session, rows: list[CleanRow], customer_ids: list[int | Non
         timeline = [
             {"complaint_id": id_, "at": rec["received_at"], "actor_id": actor.user_id,
              "actor_name": actor.name, "kind": "imported", "to_stage": rec["stage"],
-             "data": {"file": file_name, "to_stage": rec["stage"]}}
+             "data": data.get(rec["stage"]) or data.setdefault(
+                 rec["stage"], {"file": file_name, "to_stage": rec["stage"]})}
             for id_, rec in zip(ids, batch, strict=True)]
         # One event per new complaint: the complaint tells them apart, and gives their ids.
         by_complaint = insert_keyed(conn, events, timeline, events.c.complaint_id)

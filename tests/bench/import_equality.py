@@ -81,7 +81,8 @@ def _write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Pa
 
 
 FULL_HEADER = ["编号", "投诉时间", "时间", "投诉内容", "电话", "客户姓名", "类别", "状态",
-               "解决时间", "关闭时间", "诉求", "满意度", "渠道", "严重程度", "发生时间"]
+               "解决时间", "关闭时间", "诉求", "满意度", "渠道", "严重程度", "发生时间",
+               "等级", "邮箱", "部门", "地点", "主题"]
 FULL_MAP: dict[str, Any] = {
     "external_id": "编号", "received_at": "投诉时间", "description": "投诉内容",
     "phone": "电话", "customer_name": "客户姓名", "category": "类别",
@@ -92,8 +93,16 @@ FULL_MAP: dict[str, Any] = {
     "satisfaction": "满意度",
     "channel": {"column": "渠道", "values": {"电话": "phone", "网上": "online"}},
     "severity": {"column": "严重程度", "values": {"紧急": "urgent", "一般": "normal"}},
-    "occurred_at": "发生时间",
+    "occurred_at": "发生时间", "tier": "等级", "email": "邮箱", "department": "部门",
+    "location": "地点", "subject": "主题",
 }
+
+
+def _extra(i: int) -> list[str]:
+    """Tier (core customers get shorter due times), email, department (one written as a
+    quoted formula, restored on import), location, subject (with an apostrophe)."""
+    return [("core", "key", "", "ordinary")[i % 4], ("", f"u{i % 30}@example.com")[i % 2],
+            ("前台", "", "'=工程部")[i % 3], ("一楼", "")[i % 2], ("", "O'Brien 投诉")[i % 2]]
 
 # Received-time cells of the mixed file: the common form and every other one, good and bad.
 MIXED_DATES = [
@@ -175,7 +184,7 @@ def _files(folder: Path, size: int) -> list[tuple[str, list[dict[str, Any]]]]:
             f"2024/4/{2 + i % 27} 12:00" if i % 4 == 1 else "",
             ("退款", "道歉;退款", "refund", "")[i % 4], ("", "5", "4.0", "3")[i % 4],
             ("电话", "网上", "")[i % 3], ("紧急", "一般", "")[i % 3],
-            "2024/2/1 7:00" if i % 6 == 0 else ""])
+            "2024/2/1 7:00" if i % 6 == 0 else "", *_extra(i)])
     gbk = _write_csv(folder / "gbk.csv", gbk_rows, encoding="gbk")
     gbk_map = {**FULL_MAP, "received_at": {"column": "投诉时间", "time_column": "时间"}}
     cases.append(("gbk + time column", [{"file": str(gbk), "kind": "csv", "mapping": gbk_map,
@@ -195,7 +204,7 @@ def _files(folder: Path, size: int) -> list[tuple[str, list[dict[str, Any]]]]:
                    f"Excel 行 {i}", 13800138000 + i % 9, ("张三", None)[i % 2], "停车",
                    ("已关闭", "新登记")[i % 2],
                    datetime(2024, 4, 1, 9, 0) if i % 2 == 0 else None, None,
-                   "退款", (5, 4.0, None)[i % 3], "电话", "一般", None])
+                   "退款", (5, 4.0, None)[i % 3], "电话", "一般", None, *_extra(i)])
     xlsx = folder / "book.xlsx"
     book.save(xlsx)
     xlsx_map = {**FULL_MAP, "received_at": {"column": "投诉时间", "time_column": "时间"}}
@@ -208,11 +217,12 @@ def _files(folder: Path, size: int) -> list[tuple[str, list[dict[str, Any]]]]:
             common = f"2024/3/{1 + i % 28} {i % 24}:{i % 60:02d}"
             value = values[i % len(values)] if i % 2 else common
             rows.append([
-                f"M{i}", value, "", f"混合 {i}", f"1380013{i % 50:04d}", "王", "停车",
+                f"M{i}", value, "", f"混合 {i}" if i % 5 else "'=SUM(A1) 公式",
+                f"1380013{i % 50:04d}", "王", "停车",
                 ("新登记", "已关闭", "已解决")[i % 3],
                 ("", "2024/4/1 10:00", "2024/3/1 10:00", "2024/4/1 25:00")[i % 4]
                 if i % 3 else "", "2024/4/2 10:00" if i % 3 == 1 else "", "退款", "", "电话",
-                "一般", ("", "2024/3/1 8:00", "2024/3/9 8:00")[i % 3]])
+                "一般", ("", "2024/3/1 8:00", "2024/3/9 8:00")[i % 3], *_extra(i)])
         return _write_csv(folder / name, rows)
 
     mixed = mixed_file("mixed.csv", MIXED_DATES)
