@@ -28,6 +28,8 @@ _DEMAND_SEPARATORS = re.compile(r"[;,|，；、]")
 _WHOLE_FLOAT = re.compile(r"^\s*(-?\d+)\.0*\s*$")  # "4.0": how spreadsheets save a number
 R = TypeVar("R")
 _DEMANDS_REMEMBERED = 1024
+_REMEMBERED = 4096  # distinct cells of one field checked once (names may all differ)
+_UNSEEN = object()
 
 
 @dataclass(slots=True)  # 100,000 of them live through an import: no dict per row
@@ -89,6 +91,40 @@ class RowRules:
     # customer_demand cells already read (a file repeats a handful of them): text -> items.
     _demands_read: dict[str, tuple[str, ...]] = dataclasses.field(
         default_factory=dict, init=False, repr=False)
+    # The check of each field of few distinct values, from its (value-mapped) cell, and the
+    # cells already checked (field -> cell -> value): see _clean_good_row.
+    small: dict[str, Callable[[str], Any]] = dataclasses.field(init=False, repr=False)
+    seen: dict[str, dict[str, Any]] = dataclasses.field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        region = self.phone_region
+
+        def phone(cell: str) -> str | None:
+            raw = validation.clean_text(cell)
+            return normalise_phone(raw, region) if raw else None
+
+        def demands(cell: str) -> tuple[str, ...]:
+            raw = validation.clean_text(cell)
+            return (self.demands_of(raw) or ()) if raw else ()
+
+        def code(name: str, allowed: tuple[str, ...]) -> Callable[[str], Any]:
+            return lambda cell: validation.code(name, cell, allowed)
+
+        def text(name: str, limit: int) -> Callable[[str], Any]:
+            return lambda cell: validation.text(name, cell, limit)
+
+        self.small = {
+            "channel": code("channel", CHANNELS), "severity": code("severity", SEVERITIES),
+            "stage": code("stage", STAGES), "tier": code("tier", TIERS),
+            "customer_name": text("customer_name", NAME_LEN),
+            "category": text("category", SHORT_LEN), "subject": text("subject", SHORT_LEN),
+            "department": text("department", SHORT_LEN),
+            "location": text("location", SHORT_LEN), "phone": phone,
+            "email": lambda cell: validation.email(cell, EMAIL_LEN),
+            "customer_demand": demands,
+            "satisfaction": lambda cell: _satisfaction(validation.clean_text(cell)),
+        }
+        self.seen = {name: {} for name in self.small}
 
     def demands_of(self, raw: str) -> tuple[str, ...]:
         """The demand codes of a customer_demand cell (cleaned, not empty)."""
@@ -120,7 +156,6 @@ def _clean_good_row(line: int, cells: dict[str, str], rules: RowRules,
     """The same checks as _clean_every_field, in the same terms, stopping at the first bad
     field: most rows of a file are good, and for them collecting errors field by field cost
     half of checking a row (100,000 closures, issue 17)."""
-    get = cells.get
     dates = rules.dates
 
     def date_of(name: str, required: bool = False) -> datetime | None:
@@ -133,53 +168,42 @@ def _clean_good_row(line: int, cells: dict[str, str], rules: RowRules,
         return column.read(value, time_value, required)
 
     received = date_of("received_at", True)
-    value = get("channel")
-    channel = (validation.code("channel", value, CHANNELS) if value is not None
-               else None) or "other"
-    value = get("severity")
-    severity = (validation.code("severity", value, SEVERITIES) if value is not None
-                else None) or "normal"
-    value = get("stage")
-    stage = validation.code("stage", value, STAGES) if value is not None else None
-    description = validation.text("description", get("description"), TEXT_LEN, True)
-    value = get("customer_name")
-    name = validation.text("customer_name", value, NAME_LEN) if value is not None else None
-    raw_phone = validation.clean_text(get("phone"))
-    phone = normalise_phone(raw_phone, rules.phone_region) if raw_phone else None
-    email = validation.email(get("email"), EMAIL_LEN) if "email" in cells else None
-    value = get("tier")
-    tier = validation.code("tier", value, TIERS) if value is not None else None
-    value = get("category")
-    category = validation.text("category", value, SHORT_LEN) if value is not None else None
-    value = get("subject")
-    subject = validation.text("subject", value, SHORT_LEN) if value is not None else None
-    value = get("department")
-    department = (validation.text("department", value, SHORT_LEN) if value is not None
-                  else None)
-    value = get("location")
-    location = validation.text("location", value, SHORT_LEN) if value is not None else None
-    value = get("external_id")
+    # Fields of a few distinct values (codes, names, phones, lists): each distinct cell is
+    # checked once per file (RowRules.small), the same check _clean_every_field makes.
+    checked: dict[str, Any] = {}
+    small, seen = rules.small, rules.seen
+    for field_name, cell in cells.items():
+        check = small.get(field_name)
+        if check is None:
+            continue
+        memo = seen[field_name]
+        value = memo.get(cell, _UNSEEN)
+        if value is _UNSEEN:
+            value = check(cell)
+            if len(memo) < _REMEMBERED:
+                memo[cell] = value
+        checked[field_name] = value
+    channel = checked.get("channel") or "other"
+    severity = checked.get("severity") or "normal"
+    stage = checked.get("stage")
+    description = validation.text("description", cells.get("description"), TEXT_LEN, True)
+    value = cells.get("external_id")
     external_id = (validation.text("external_id", value, SHORT_LEN) if value is not None
                    else None)
-    demands: tuple[str, ...] = ()
-    raw_demands = validation.clean_text(get("customer_demand"))
-    if raw_demands:
-        demands = rules.demands_of(raw_demands) or ()
     resolved = date_of("resolved_at")
     closed = date_of("closed_at")
     occurred = date_of("occurred_at")
-    value = get("satisfaction")
-    satisfaction = (_satisfaction(validation.clean_text(value)) if value is not None
-                    else None)
     assert received is not None and description is not None
     stage, resolved, closed = history_state(stage, received, resolved, closed)
     validation.check_occurred(occurred, received)
+    get = checked.get
     return CleanRow(
         line=line, received_at=received, channel=channel, severity=severity, stage=stage,
-        description=description, category=category, subject=subject, department=department,
-        customer_name=name, phone=phone, email=email, tier=tier, demands=demands,
-        location=location, external_id=external_id, resolved_at=resolved, closed_at=closed,
-        satisfaction=satisfaction, occurred_at=occurred,
+        description=description, category=get("category"), subject=get("subject"),
+        department=get("department"), customer_name=get("customer_name"), phone=get("phone"),
+        email=get("email"), tier=get("tier"), demands=get("customer_demand", ()),
+        location=get("location"), external_id=external_id, resolved_at=resolved,
+        closed_at=closed, satisfaction=get("satisfaction"), occurred_at=occurred,
     )
 
 
