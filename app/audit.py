@@ -160,6 +160,14 @@ def sealed_in_bulk(session: Session, table: Table,
     _state(session).held.setdefault(table.name, []).extend(pairs)
 
 
+def sealed_in_bulk_columns(session: Session, table: Table, keys: Sequence[Any],
+                           columns: Mapping[str, Sequence[Any]]) -> None:
+    """sealed_in_bulk of rows given column by column: the new ids and, for every other
+    column, its values in the same order (app/services/bulk_insert.py)."""
+    pairs = audit_bulk.held_column_fingerprints(table, keys, columns)
+    _state(session).held.setdefault(table.name, []).extend(pairs)
+
+
 def reseal(session: Session, table_name: str, keys: Iterable[Any]) -> None:
     """Seal rows changed by a bulk UPDATE in this transaction (the flush does not see them)."""
     _state(session).rows.setdefault(table_name, set()).update(str(k) for k in keys)

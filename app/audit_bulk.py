@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -64,25 +64,43 @@ def held_fingerprints(table: Table, rows: Iterable[tuple[int, Mapping[str, Any]]
     row read back (tested equal, tests/unit/test_import_seals.py). A column missing from a
     row is an error, never a guess: the database would have filled in its default."""
     held = rows if isinstance(rows, list) else list(rows)
-    keys = [key for key, _row in held]
     given = [row for _key, row in held]
     key_name = key_column(table).name
-    # Column by column, each a C-speed pass (itemgetter over the rows), then the rows' value
-    # tuples built by zip: a third of the Python work of gathering them row by row.
-    columns: list[list[Any]] = []
+    columns = {c.name: list(map(operator.itemgetter(c.name), given))
+               for c in table.columns if c.name != key_name}
+    return held_column_fingerprints(table, [key for key, _row in held], columns)
+
+
+def held_column_fingerprints(table: Table, keys: Sequence[Any],
+                             columns: Mapping[str, Sequence[Any]]) -> list[tuple[str, str]]:
+    """held_fingerprints of rows given column by column: `columns` holds every column but
+    the key (name -> values in the order of `keys`). A column missing is an error (KeyError),
+    as is one of another length."""
+    key_name = key_column(table).name
+    values: list[Sequence[Any]] = []
     for c in table.columns:
         if c.name == key_name:
-            columns.append(keys)
+            values.append(keys)
             continue
-        column = list(map(operator.itemgetter(c.name), given))
-        if isinstance(c.type, DateTime):
-            # A datetime's canonical text (audit_hashes._plain), made here rather than called
-            # back from the JSON encoder for each of 600,000 values: the same text.
-            column = [v.isoformat(sep=" ") if type(v) is datetime else v for v in column]
-        columns.append(column)
+        column = columns[c.name]
+        if len(column) != len(keys):
+            raise ValueError(f"{table.name}.{c.name}: {len(column)} values for {len(keys)} rows")
+        values.append(_canonical_times(column) if isinstance(c.type, DateTime) else column)
     later = added_later(table)
-    return [(str(key), row_fingerprint(table, values, later))
-            for key, values in zip(keys, zip(*columns, strict=True), strict=True)]
+    # The rows' value tuples built by zip from the columns, in C.
+    return [(str(key), row_fingerprint(table, row, later))
+            for key, row in zip(keys, zip(*values, strict=True), strict=True)]
+
+
+def _canonical_times(column: Sequence[Any]) -> list[Any]:
+    """A datetime's canonical text (audit_hashes._plain), made here rather than called back
+    from the JSON encoder for each of 600,000 values: the same text. A column holding one
+    naive time for every row (an import's own time) is converted once: naive times that
+    compare equal have the same fields, hence the same text."""
+    first = column[0] if column else None
+    if type(first) is datetime and first.tzinfo is None and column.count(first) == len(column):
+        return [first.isoformat(sep=" ")] * len(column)
+    return [v.isoformat(sep=" ") if type(v) is datetime else v for v in column]
 
 
 def covers(held: list[tuple[str, str]], first: int, last: int, count: int) -> bool:

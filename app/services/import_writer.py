@@ -13,7 +13,6 @@ guards or move effects, and no revisit is scheduled for them: a complaint in fol
 from __future__ import annotations
 
 import bisect
-import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,21 +20,20 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.bulk_copy import COPY_ABOVE, copy_rows
 from app.models import SHORT_LEN, Complaint, ComplaintEvent, Customer, ListValue
 from app.phones import is_key
 from app.references import allocate_many
+from app.services.bulk_insert import columns_of, insert_keyed
 from app.services.common import Actor
 from app.services.import_rows import CleanRow
 from app.services.phone_keys import legacy_keys
 from app.services.search_index import indexed_in_bulk
 from app.settings import get as get_setting
 from app.settings import sla_policy
-from app.sla import add_open_time, due_limits
+from app.sla import SlaPolicy, add_open_time, due_limits
 
 LIST_KINDS = ("category", "subject", "department")
 CHUNK = 500  # values per IN (...) list: far below every database's parameter limit
@@ -74,106 +72,6 @@ def rows_with(session: Session, columns: Sequence[Any], key: Any, values: Iterab
 def existing_external_ids(session: Session, ids: Iterable[str]) -> set[str]:
     return {row[0] for row in rows_with(session, [Complaint.external_id],
                                         Complaint.external_id, ids)}
-
-
-def insert_plain(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """executemany of `rows` through the driver, each value passed through its column type's
-    own bind processor: the stored values are exactly SQLAlchemy's, without its per-row
-    statement machinery, which cost more than SQLite's own work (34 of 58 µs a complaint;
-    tests/bench: import_100k)."""
-    if not rows:
-        return
-    dialect = conn.dialect
-    columns = [c for c in table.columns if c.name in rows[0]]
-    if dialect.name == "postgresql" and len(rows) >= COPY_ABOVE:
-        # The same values, bind processors applied, streamed by COPY (app/bulk_copy.py).
-        values = []
-        for c in columns:
-            column = list(map(operator.itemgetter(c.name), rows))
-            convert = _quick(c.type.dialect_impl(dialect).bind_processor(dialect))
-            values.append(convert(column) if convert is not None else column)
-        copy_rows(conn, table.name, [c.name for c in columns], zip(*values, strict=True))
-        return
-    compiled = insert(table).compile(dialect=dialect, column_keys=[c.name for c in columns])
-    processors = {c.name: _quick(c.type.dialect_impl(dialect).bind_processor(dialect))
-                  for c in columns}
-    names = ([compiled.binds[name].key for name in compiled.positiontup or ()]
-             if compiled.positional else [c.name for c in columns])
-    # Column by column: each column's conversion runs as one list comprehension, and zip
-    # builds the rows' tuples in C (a third of the cost of converting row by row, issue 17).
-    cells = [list(map(operator.itemgetter(n), rows)) for n in names]
-    for i, name in enumerate(names):
-        convert = processors.get(name)
-        if convert is not None:
-            cells[i] = convert(cells[i])
-    params: list[Any] = (list(zip(*cells, strict=True)) if compiled.positional
-                         else [dict(zip(names, row, strict=True))
-                               for row in zip(*cells, strict=True)])
-    conn.exec_driver_sql(compiled.string, params)
-
-
-_SAMPLES = (datetime(2024, 3, 5, 14, 20), datetime(1999, 12, 31, 23, 59, 59, 123456))
-
-
-def _quick(processor: Callable[[Any], Any] | None,
-           ) -> Callable[[list[Any]], list[Any]] | None:
-    """The processor's conversion of a whole column, cheaper where it repeats: a JSON value
-    (the demands, an event's data: a handful of distinct values) is serialised once; a
-    datetime goes through C's isoformat when that gives exactly what the processor gives
-    (SQLite's text form), and None stays None when the processor keeps it."""
-    if processor is None:
-        return None
-    try:
-        dates_as_text = (processor(None) is None and all(
-            processor(d) == d.isoformat(" ", "microseconds") for d in _SAMPLES))
-    except (TypeError, ValueError, AttributeError):
-        dates_as_text = False
-    if dates_as_text:
-        return lambda column: [
-            v if v is None else v.isoformat(" ", "microseconds") if type(v) is datetime
-            else processor(v) for v in column]
-    memo: dict[str, Any] = {}
-
-    def once(value: Any) -> Any:
-        if not isinstance(value, list | dict):
-            return processor(value)
-        key = repr(value)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = processor(value)
-        return found
-
-    def convert(column: list[Any]) -> list[Any]:
-        if not any(isinstance(v, list | dict) for v in column):
-            return list(map(processor, column))  # a flag or a number: the processor as it is
-        # Rows that share one value object (import_writer gives equal demands and event data
-        # the same object) take its conversion by identity, without its repr; the column
-        # holds the objects, so their ids are theirs for the whole call.
-        same: dict[int, Any] = {}
-        return [same[i] if (i := id(v)) in same else same.setdefault(i, once(v))
-                for v in column]
-
-    return convert
-
-
-def insert_keyed(conn: Connection, table: Table, rows: list[dict[str, Any]], key: Any,
-                 ) -> dict[Any, int]:
-    """Insert rows that each have a unique `key` value; returns key value -> new id.
-
-    A plain executemany (insert_plain; psycopg pipelines it on PostgreSQL, where wide
-    RETURNING statements ran 5–8× slower), then the new ids are read back as those above the
-    largest id before (ids come from a sequence or SQLite's rowid, so ours are all above it;
-    rows other counters add meanwhile on a server are told apart by key). Reading them back
-    by `key IN (…)` instead made PostgreSQL scan the freshly filled table for each chunk (it
-    has no statistics on it yet): minutes.
-    """
-    if not rows:
-        return {}
-    before = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    insert_plain(conn, table, rows)
-    wanted = {r[key.name] for r in rows}
-    return {k: id_ for id_, k in conn.execute(
-        select(table.c.id, key).where(table.c.id > before)) if k in wanted}
 
 
 class ListLookup:
@@ -287,7 +185,7 @@ def _customers(session: Session, rows: list[CleanRow], now: datetime) -> list[in
               "tier": p.tier or "ordinary", "anonymised_at": None, "created_at": now}
              for phone, p in people.items() if phone not in ids]
     for batch in chunks(fresh, BATCH):
-        made = insert_keyed(conn, table, list(batch), table.c.phone)
+        made = insert_keyed(conn, table, columns_of(batch), table.c.phone)
         ids.update(made)
         _seal(session, table, [(made[r["phone"]], r) for r in batch])
     result: list[int | None] = []
@@ -370,83 +268,100 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
     days = [_day(r.received_at) for r in rows]
     refs = {day: iter(allocate_many(session, day, n))
             for day, n in sorted(Counter(days).items())}
-    policy = sla_policy(session)
-    hours = policy.hours
-    limits: dict[tuple[str, str | None], tuple[timedelta, timedelta]] = {}  # (severity, tier)
-    # One list per distinct demands, shared by the rows that have them (never changed here).
-    demand_lists: dict[tuple[str, ...], list[str]] = {}
-    origin = file_name[:SHORT_LEN]
-    found: dict[tuple[str, str], int | None] = {}  # a file names few list values, many times
-
-    def lookup(kind: str, text: str | None) -> int | None:
-        if not text:
-            return None
-        key = (kind, text)
-        if key not in found:
-            found[key] = lists.find(kind, text)
-        return found[key]
-
-    def record(row: CleanRow, cid: int | None, repeat: bool, day: str) -> dict[str, Any]:
-        # due_times (app/sla.py), its limits worked out once per severity and tier.
-        key = (row.severity, tiers.get(cid, "ordinary") if cid is not None else None)
-        spans = limits.get(key)
-        if spans is None:
-            spans = limits[key] = due_limits(key[0], policy, key[1])
-        received = row.received_at
-        first_due, due = add_open_time(received, spans[0], hours), add_open_time(
-            received, spans[1], hours)
-        return {
-            "reference": next(refs[day]),
-            "external_id": row.external_id, "version": 1, "received_at": row.received_at,
-            "channel": row.channel, "customer_id": cid,
-            "subject_id": lookup("subject", row.subject),
-            "category_id": lookup("category", row.category),
-            "department_id": lookup("department", row.department),
-            "location": row.location, "staff_involved": None, "description": row.description,
-            "emotion": None, "demands": demand_lists.get(row.demands) or demand_lists.setdefault(
-                row.demands, list(row.demands)), "recorded_by_id": actor.user_id,
-            "is_repeat": repeat, "imported_from": origin, "stage": row.stage,
-            "severity": row.severity, "owner_id": None, "verified": None,
-            "first_contact_due_at": first_due, "first_contact_at": None, "due_at": due,
-            "resolved_at": row.resolved_at, "closed_at": row.closed_at, "close_reason": None,
-            "withdrawn": False, "reopen_count": 0, "paused_since": None, "paused_minutes": 0,
-            "satisfaction": row.satisfaction, "occurred_at": row.occurred_at,
-            "updated_at": now,
-        }
-
+    batch = _Batch(lists, tiers, sla_policy(session), actor, now, file_name, refs)
     conn = session.connection()
     with indexed_in_bulk(conn):
-        _insert(session, rows, customer_ids, repeats, days, record, actor, file_name,
-                progress)
+        for start in range(0, len(rows), BATCH):
+            end = start + BATCH
+            batch.write(session, rows[start:end], customer_ids[start:end],
+                        repeats[start:end], days[start:end])
+            if progress is not None:
+                progress(min(end, len(rows)), len(rows))
     return created
 
 
-def _insert(session: Session, rows: list[CleanRow], customer_ids: list[int | None],
-            repeats: list[bool], days: list[str],
-            record: Callable[[CleanRow, int | None, bool, str], dict[str, Any]],
-            actor: Actor, file_name: str, progress: Callable[[int, int], None] | None) -> None:
-    conn = session.connection()
-    complaints = cast(Table, Complaint.__table__)
-    events = cast(Table, ComplaintEvent.__table__)
-    data: dict[str, dict[str, str]] = {}  # an event's data per stage, shared (never changed)
-    for start in range(0, len(rows), BATCH):
-        # Built batch by batch: 100,000 column dicts at once would hold hundreds of MB.
-        batch = [record(row, cid, repeat, day) for row, cid, repeat, day in zip(
-            rows[start:start + BATCH], customer_ids[start:start + BATCH],
-            repeats[start:start + BATCH], days[start:start + BATCH], strict=True)]
-        by_ref = insert_keyed(conn, complaints, batch, complaints.c.reference)
-        ids = [by_ref[rec["reference"]] for rec in batch]
-        _seal(session, complaints, list(zip(ids, batch, strict=True)))
+class _Batch:
+    """Writes the complaints of one batch of rows and their timeline events, column by
+    column (app/services/bulk_insert.py), and hands their values in for the seals."""
+
+    def __init__(self, lists: ListLookup, tiers: dict[int, str], policy: SlaPolicy,
+                 actor: Actor, now: datetime, file_name: str,
+                 refs: dict[str, Iterator[str]]) -> None:
+        self.lists, self.tiers, self.policy = lists, tiers, policy
+        self.actor, self.now, self.file_name, self.refs = actor, now, file_name, refs
+        self.origin = file_name[:SHORT_LEN]
+        self.found: dict[tuple[str, str], int | None] = {}  # few list values, many times
+        self.limits: dict[tuple[str, str | None], tuple[timedelta, timedelta]] = {}
+        # Rows with the same demands share one list, events of one stage one data dict
+        # (never changed here): a JSON column converts a shared object once.
+        self.demand_lists: dict[tuple[str, ...], list[str]] = {}
+        self.data: dict[str, dict[str, str]] = {}
+
+    def lookup(self, kind: str, text: str | None) -> int | None:
+        if not text:
+            return None
+        key = (kind, text)
+        if key not in self.found:
+            self.found[key] = self.lists.find(kind, text)
+        return self.found[key]
+
+    def due(self, row: CleanRow, cid: int | None) -> tuple[datetime, datetime]:
+        """due_times (app/sla.py), its limits worked out once per severity and tier."""
+        key = (row.severity, self.tiers.get(cid, "ordinary") if cid is not None else None)
+        spans = self.limits.get(key)
+        if spans is None:
+            spans = self.limits[key] = due_limits(key[0], self.policy, key[1])
+        hours = self.policy.hours
+        return (add_open_time(row.received_at, spans[0], hours),
+                add_open_time(row.received_at, spans[1], hours))
+
+    def write(self, session: Session, rows: Sequence[CleanRow], cids: Sequence[int | None],
+              repeats: Sequence[bool], days: Sequence[str]) -> None:
+        n = len(rows)
+        dues = [self.due(row, cid) for row, cid in zip(rows, cids, strict=True)]
+        demand_lists = self.demand_lists
+        stages = [r.stage for r in rows]
+        received = [r.received_at for r in rows]
+        # Every column of complaints but the id, so that the seals can be taken from these
+        # values (audit.sealed_in_bulk_columns).
+        complaint: dict[str, Sequence[Any]] = {
+            "reference": [next(self.refs[day]) for day in days],
+            "external_id": [r.external_id for r in rows], "version": [1] * n,
+            "received_at": received, "channel": [r.channel for r in rows],
+            "customer_id": cids,
+            "subject_id": [self.lookup("subject", r.subject) for r in rows],
+            "category_id": [self.lookup("category", r.category) for r in rows],
+            "department_id": [self.lookup("department", r.department) for r in rows],
+            "location": [r.location for r in rows], "staff_involved": [None] * n,
+            "description": [r.description for r in rows], "emotion": [None] * n,
+            "demands": [demand_lists.get(r.demands) or demand_lists.setdefault(
+                r.demands, list(r.demands)) for r in rows],
+            "recorded_by_id": [self.actor.user_id] * n, "is_repeat": repeats,
+            "imported_from": [self.origin] * n, "stage": stages,
+            "severity": [r.severity for r in rows], "owner_id": [None] * n,
+            "verified": [None] * n, "first_contact_due_at": [d[0] for d in dues],
+            "first_contact_at": [None] * n, "due_at": [d[1] for d in dues],
+            "resolved_at": [r.resolved_at for r in rows],
+            "closed_at": [r.closed_at for r in rows], "close_reason": [None] * n,
+            "withdrawn": [False] * n, "reopen_count": [0] * n, "paused_since": [None] * n,
+            "paused_minutes": [0] * n, "satisfaction": [r.satisfaction for r in rows],
+            "occurred_at": [r.occurred_at for r in rows], "updated_at": [self.now] * n,
+        }
+        complaints = cast(Table, Complaint.__table__)
+        conn = session.connection()
+        by_ref = insert_keyed(conn, complaints, complaint, complaints.c.reference)
+        ids = [by_ref[ref] for ref in complaint["reference"]]
+        audit.sealed_in_bulk_columns(session, complaints, ids, complaint)
         # History keeps its own time: the event is dated when the complaint was received, so
         # statistics that rebuild the stage at a past date see imported complaints too.
-        timeline = [
-            {"complaint_id": id_, "at": rec["received_at"], "actor_id": actor.user_id,
-             "actor_name": actor.name, "kind": "imported", "to_stage": rec["stage"],
-             "data": data.get(rec["stage"]) or data.setdefault(
-                 rec["stage"], {"file": file_name, "to_stage": rec["stage"]})}
-            for id_, rec in zip(ids, batch, strict=True)]
+        data = self.data
+        event: dict[str, Sequence[Any]] = {
+            "complaint_id": ids, "at": received, "actor_id": [self.actor.user_id] * n,
+            "actor_name": [self.actor.name] * n, "kind": ["imported"] * n, "to_stage": stages,
+            "data": [data.get(stage) or data.setdefault(
+                stage, {"file": self.file_name, "to_stage": stage}) for stage in stages],
+        }
+        events = cast(Table, ComplaintEvent.__table__)
         # One event per new complaint: the complaint tells them apart, and gives their ids.
-        by_complaint = insert_keyed(conn, events, timeline, events.c.complaint_id)
-        _seal(session, events, [(by_complaint[e["complaint_id"]], e) for e in timeline])
-        if progress is not None:
-            progress(start + len(batch), len(rows))
+        by_complaint = insert_keyed(conn, events, event, events.c.complaint_id)
+        audit.sealed_in_bulk_columns(session, events, [by_complaint[i] for i in ids], event)

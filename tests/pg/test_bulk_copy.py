@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, Text, cast, select, text
 from app import audit, bulk_copy
 from app.audit_check import check_chain
 from app.db import Database
-from app.services import import_writer
+from app.services import bulk_insert
 from app.services.importing import import_csv
 from tests.unit.csv_support import write_csv
 
@@ -70,13 +70,13 @@ def test_copy_stores_what_inserts_stored(db: Database, new_database: Callable[[s
         real(conn, table, *args)
 
     monkeypatch.setattr(bulk_copy, "copy_rows", spy)
-    monkeypatch.setattr(import_writer, "copy_rows", spy)
+    monkeypatch.setattr(bulk_insert, "copy_rows", spy)
     assert import_csv(db, path, MAPPING).added == 700
     # Complaints, their events and customers, and the seal index (through its staging table).
     assert {"complaints", "complaint_events", "customers", "audit_seals_copy"} <= set(copied)
 
     plain = new_database("inserts")
-    monkeypatch.setattr(import_writer, "COPY_ABOVE", 10**9)
+    monkeypatch.setattr(bulk_insert, "COPY_ABOVE", 10**9)
     monkeypatch.setattr(audit, "COPY_ABOVE", 10**9)
     copied.clear()
     assert import_csv(plain, path, MAPPING).added == 700
