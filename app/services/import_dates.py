@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
@@ -56,7 +57,8 @@ _NAMED_DAY_FIRST = re.compile(
 _FAST_DATE = re.compile(r"([0-9]{4})([/.\-])([0-9]{1,2})\2([0-9]{1,2})")
 _FAST_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
 _FAST_PARTS = 4096  # distinct date or time parts remembered per column (a year has 366 days)
-_UNSEEN = (-1, -1, -1)  # a part not read yet (None: read, not of the fast form)
+Part = tuple[int, int, int]  # (year, month, day) or (hour, minute, second)
+_UNSEEN: Part = (-1, -1, -1)  # a part not read yet (None: read, not of the fast form)
 _SERIAL = re.compile(r"^\s*(?P<n>\d{5})(?P<f>\.\d+)?\s*$")
 _COMPACT = re.compile(r"^\s*(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})\s*$")
 _TIME_ONLY = re.compile(r"^\s*" + _TIME + r"\s*$")
@@ -135,9 +137,9 @@ class DateColumn:
     settled: str | None = dataclasses.field(default=None, init=False)
     # Parts of the fast form read so far: text -> (year, month, day) / (hour, minute, second),
     # or None when the part is not of the fast form or not a real date or time.
-    _days: dict[str, tuple[int, int, int] | None] = dataclasses.field(
+    _days: dict[str, Part | None] = dataclasses.field(
         default_factory=dict, init=False, repr=False)
-    _times: dict[str, tuple[int, int, int] | None] = dataclasses.field(
+    _times: dict[str, Part | None] = dataclasses.field(
         default_factory=dict, init=False, repr=False)
     # A time the clock has already passed; a value up to it is not in the future.
     _past: datetime = dataclasses.field(default=datetime.min, init=False, repr=False)
@@ -297,38 +299,49 @@ class DateColumn:
         optionally one space and _FAST_TIME) and a real date and time; else None, and the
         general road reads it (with its own message for a value that is wrong)."""
         day_text, space, time_text = raw.partition(" ")
-        days = self._days
-        day = days.get(day_text, _UNSEEN)
-        if day is _UNSEEN:
-            m = _FAST_DATE.fullmatch(day_text)
-            day = None
-            if m is not None:
-                y, mo, d = int(m[1]), int(m[3]), int(m[4])
-                try:
-                    date(y, mo, d)
-                    day = (y, mo, d)
-                except ValueError:
-                    pass
-            if len(days) < _FAST_PARTS:
-                days[day_text] = day
+        day = _remembered(self._days, day_text, _fast_day)
         if day is None:
             return None
         if not space:
             return datetime(*day)
-        times = self._times
-        clock_time = times.get(time_text, _UNSEEN)
-        if clock_time is _UNSEEN:
-            m = _FAST_TIME.fullmatch(time_text)
-            clock_time = None
-            if m is not None:
-                h, mi, sec = int(m[1]), int(m[2]), int(m[3] or 0)
-                if h < 24 and mi < 60 and sec < 60:
-                    clock_time = (h, mi, sec)
-            if len(times) < _FAST_PARTS:
-                times[time_text] = clock_time
+        clock_time = _remembered(self._times, time_text, _fast_time)
         if clock_time is None:
             return None
         return datetime(*day, *clock_time)
+
+
+def _remembered(parts: dict[str, Part | None], text: str,
+                read: Callable[[str], Part | None]) -> Part | None:
+    """read(text), each distinct text read once (up to _FAST_PARTS of them)."""
+    found = parts.get(text, _UNSEEN)
+    if found is _UNSEEN:
+        found = read(text)
+        if len(parts) < _FAST_PARTS:
+            parts[text] = found
+    return found
+
+
+def _fast_day(text: str) -> Part | None:
+    """(year, month, day) of a date part of the fast form that is a real date, else None."""
+    m = _FAST_DATE.fullmatch(text)
+    if m is None:
+        return None
+    y, mo, d = int(m[1]), int(m[3]), int(m[4])
+    try:
+        date(y, mo, d)
+    except ValueError:
+        return None
+    return y, mo, d
+
+
+def _fast_time(text: str) -> Part | None:
+    """(hour, minute, second) of a time part of the fast form that is a real time, else
+    None."""
+    m = _FAST_TIME.fullmatch(text)
+    if m is None:
+        return None
+    h, mi, sec = int(m[1]), int(m[2]), int(m[3] or 0)
+    return (h, mi, sec) if h < 24 and mi < 60 and sec < 60 else None
 
 
 def _year(text: str) -> int:
