@@ -404,9 +404,11 @@ def _write_index(conn: Connection, index: Iterable[tuple[str, str, int, str | No
             index_elements=["table_name", "row_key"],
             set_={"audit_id": stmt.excluded.audit_id, "fingerprint": stmt.excluded.fingerprint})
     while batch := list(islice(rows, INDEX_BATCH)):
-        if stmt is not None and len(batch) >= COPY_ABOVE:  # a bulk seal on PostgreSQL
-            upsert_rows(conn, SEALS.name, _SEAL_COLUMNS, _SEAL_KEY, _SEAL_UPDATE, batch)
-        elif stmt is None:
+        if (stmt is not None and len(batch) >= COPY_ABOVE  # a bulk seal on PostgreSQL
+                and upsert_rows(conn, SEALS.name, _SEAL_COLUMNS, _SEAL_KEY, _SEAL_UPDATE,
+                                batch)):
+            continue
+        if stmt is None:
             conn.exec_driver_sql(
                 "INSERT INTO audit_seals (table_name, row_key, audit_id, fingerprint) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (table_name, row_key) DO UPDATE SET "

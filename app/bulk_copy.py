@@ -34,20 +34,31 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str],
 
 
 def upsert_rows(conn: Connection, table: str, columns: Sequence[str], key: Sequence[str],
-                update: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+                update: Sequence[str], rows: Iterable[Sequence[Any]]) -> bool:
     """INSERT … ON CONFLICT (key) DO UPDATE SET update = excluded.update of `rows`, COPYed to a
     temporary table first (dropped at the end of the transaction). The rows must not repeat a
-    key (one statement cannot update a row twice). PostgreSQL only."""
-    from psycopg import sql
+    key (one statement cannot update a row twice). PostgreSQL only.
+
+    False, with nothing written, when the server does not let the program's account make
+    temporary tables (TEMPORARY revoked from PUBLIC): the caller then upserts its own way."""
+    from psycopg import errors, sql
 
     staging = f"{table}_copy"
     names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
     driver = conn.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE TEMPORARY TABLE IF NOT EXISTS {} (LIKE {}) "
-                               "ON COMMIT DROP").format(sql.Identifier(staging),
-                                                        sql.Identifier(table)))
+        # In a savepoint: a refusal must not abort the caller's transaction.
+        cursor.execute("SAVEPOINT bulk_copy_staging")
+        try:
+            cursor.execute(sql.SQL("CREATE TEMPORARY TABLE IF NOT EXISTS {} (LIKE {}) "
+                                   "ON COMMIT DROP").format(sql.Identifier(staging),
+                                                            sql.Identifier(table)))
+        except errors.InsufficientPrivilege:
+            cursor.execute("ROLLBACK TO SAVEPOINT bulk_copy_staging")
+            cursor.execute("RELEASE SAVEPOINT bulk_copy_staging")
+            return False
+        cursor.execute("RELEASE SAVEPOINT bulk_copy_staging")
         cursor.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(staging)))
     copy_rows(conn, staging, columns, rows)
     with driver.cursor() as cursor:
@@ -58,3 +69,4 @@ def upsert_rows(conn: Connection, table: str, columns: Sequence[str], key: Seque
             key=sql.SQL(", ").join(sql.Identifier(c) for c in key),
             sets=sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c))
                                     for c in update)))
+    return True

@@ -5,16 +5,20 @@ table, as the server's text (json as written, text with tabs, newlines, backslas
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from psycopg import sql
 from sqlalchemy import MetaData, Text, cast, select, text
 
 from app import audit, bulk_copy
 from app.audit_check import check_chain
 from app.db import Database
+from app.paths import Paths
 from app.services import bulk_insert
 from app.services.importing import import_csv
 from tests.unit.csv_support import write_csv
@@ -111,3 +115,51 @@ def test_seals_copied_again_replace_the_older_ones(db: Database, tmp_path: Path)
                                 {"f": "0" * 64}).scalar_one()
         conn.rollback()
     assert after == before and replaced == 300
+
+
+def test_a_server_without_temporary_tables_gets_its_seals_all_the_same(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An account the server refuses temporary tables (TEMPORARY revoked from PUBLIC, as a
+    hardened server may have it): the seal index goes in statement by statement instead,
+    the import succeeds and every row is sealed."""
+    name = f"desk_no_temp_{os.getpid()}_{tmp_path.name[-8:]}".lower().replace("-", "_")
+    database = db.engine.url.database
+    assert database is not None
+    with psycopg.connect(str(db.engine.url.set(drivername="postgresql")),
+                         autocommit=True) as owner:
+        owner.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
+        owner.execute(sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC").format(
+            sql.Identifier(database)))
+        for grant in ("GRANT CONNECT ON DATABASE {db} TO {role}",
+                      "GRANT USAGE ON SCHEMA public TO {role}",
+                      "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                      "TO {role}",
+                      "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}"):
+            owner.execute(sql.SQL(grant).format(db=sql.Identifier(database),
+                                                role=sql.Identifier(name)))
+    clerk_db = Database(Paths(tmp_path / "files", db.engine.url.set(username=name)
+                              .render_as_string(hide_password=False), None))
+    answers: list[bool] = []
+    real = bulk_copy.upsert_rows
+
+    def spy(*args: Any) -> bool:
+        answers.append(real(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(audit, "upsert_rows", spy)
+    try:
+        path = write_csv(tmp_path / "many.csv", _rows(500), header=HEADER)
+        assert import_csv(clerk_db, path, MAPPING).added == 500
+        assert answers and not any(answers)  # refused: sealed statement by statement
+        assert check_chain(clerk_db) == []
+        with clerk_db.engine.connect() as conn:
+            sealed = conn.execute(text("SELECT count(*) FROM audit_seals WHERE table_name "
+                                       "= 'complaints'")).scalar_one()
+        assert sealed == 500
+    finally:
+        clerk_db.dispose()
+        db.dispose()
+        with psycopg.connect(str(db.engine.url.set(drivername="postgresql")),
+                             autocommit=True) as owner:
+            owner.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+            owner.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
