@@ -97,6 +97,13 @@ class ListLookup:
         if text and self.find(kind, text) is None:
             self.new.setdefault((kind, text.casefold()), text)
 
+    def note_rows(self, rows: Iterable[CleanRow]) -> None:
+        """note() the list values of rows, in file order; a file repeats a handful of them,
+        so each distinct (kind, text) is noted once, at its first row."""
+        for kind, text in dict.fromkeys((kind, getattr(row, kind))
+                                        for row in rows for kind in LIST_KINDS):
+            self.note(kind, text)
+
     def create_new(self, session: Session) -> list[tuple[str, str]]:
         """Insert the noted new values; returns (kind, text) of each one created."""
         created = []
@@ -254,9 +261,7 @@ def write_rows(session: Session, rows: list[CleanRow], actor: Actor, now: dateti
                ) -> list[tuple[str, str]]:
     """Insert the rows (already de-duplicated); returns the list values created."""
     lists = ListLookup(session)
-    for row in rows:
-        for kind in LIST_KINDS:
-            lists.note(kind, getattr(row, kind))
+    lists.note_rows(rows)
     created = lists.create_new(session)
 
     rows = sorted(rows, key=lambda r: (r.received_at, r.line))  # references follow time

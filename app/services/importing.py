@@ -42,7 +42,6 @@ from app.services.import_dates import DateColumn
 from app.services.import_rows import CleanRow, RowRules, clean_row
 from app.services.import_source import CSV, XLSX, Progress, Source, as_text, open_source
 from app.services.import_writer import (
-    LIST_KINDS,
     ListLookup,
     existing_external_ids,
     write_rows,
@@ -212,9 +211,7 @@ def _import_file(db: Database, path: Path, mapping_file: str | Path | dict[str, 
         result.ready = len(new_rows)
         if not write or not new_rows:  # nothing to write: say what a real run would create
             lists = ListLookup(session)
-            for row in new_rows:
-                for list_kind in LIST_KINDS:
-                    lists.note(list_kind, getattr(row, list_kind))
+            lists.note_rows(new_rows)
             result.new_values = [(k, text) for (k, _f), text in lists.new.items()]
             if progress is not None:
                 progress(PHASES * 1000, PHASES * 1000)
