@@ -137,8 +137,28 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     url = admin.create(name, template=request.getfixturevalue("pg_template"))
     database = Database(Paths(tmp_path / "desk-files", url, None))
     yield database
+    _stop_windows()
     database.dispose()
     admin.drop(name)
+
+
+def _stop_windows() -> None:
+    """Close the test's windows and stop their timers before its server database is dropped:
+    pytest-qt closes them only after every other fixture, and a timer that fired in between
+    (a customer lookup 300 ms after typing) would connect to a database that is gone."""
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    for window in QApplication.topLevelWidgets():
+        for timer in window.findChildren(QTimer):
+            timer.stop()
+        window.close()
 
 
 @pytest.fixture(scope="session")

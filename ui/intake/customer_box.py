@@ -98,6 +98,8 @@ class CustomerBox(QObject):
 
     def _look_up(self) -> None:
         edit = self._source
+        if not edit.isVisible():  # the form went (closed, another view) during the pause
+            return
         text = edit.text().strip()
         role = self.ctx.actor.role
         matches = find_customers(self.ctx.db, text, 8, role)
